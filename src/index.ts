@@ -1,0 +1,18 @@
+/**
+ * dropout-kit: everything the dropout notebooks import, in one line:
+ *   import { tf, initBackend, RandomState, ... } from "dropout-kit";
+ * `tf` is re-exported so that the notebook and the kit share one tfjs instance and one backend.
+ */
+export * as tf from "@tensorflow/tfjs";
+export { initBackend } from "./backend";
+export type { BackendName } from "./backend";
+export { RandomState } from "./random";
+export * from "./types";
+export { relu, sigmoid, forwardPropagation, backwardPropagation, reluBackward, averagedOuter, averagedRowSum } from "./propagation";
+export { computeCost, computeCostFromLogits } from "./cost";
+export { updateParameters } from "./update";
+export { initializeParameters, LAYER_DIMS } from "./initialize";
+export { predict, predictDec } from "./predict";
+export { model, disposeParameters } from "./model";
+export type { ModelOptions, TrainedModel, CostRecord } from "./model";
+export { assertKeepProb, notImplemented, NotImplementedError } from "./dropout";

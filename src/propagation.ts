@@ -1,0 +1,59 @@
+/**
+ * The plain (no-dropout) passes of the course's net: what `reg_utils` gives the student, and what
+ * predictions always use. Dropout is a training-time device; these functions never drop anything.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { ForwardCache, Gradients, Matrix, Parameters } from "./types";
+
+export function relu(Z: Matrix): Matrix {
+  return tf.relu(Z);
+}
+
+export function sigmoid(Z: Matrix): Matrix {
+  return tf.sigmoid(Z);
+}
+
+/** LINEAR->RELU->LINEAR->RELU->LINEAR->SIGMOID. Returns [A3, cache]. */
+export function forwardPropagation(X: Matrix, parameters: Parameters): [Matrix, ForwardCache] {
+  const { W1, b1, W2, b2, W3, b3 } = parameters;
+  const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;
+  const A1 = relu(Z1);
+  const Z2 = tf.add(tf.matMul(W2, A1), b2) as Matrix;
+  const A2 = relu(Z2);
+  const Z3 = tf.add(tf.matMul(W3, A2), b3) as Matrix;
+  const A3 = sigmoid(Z3);
+  return [A3, { Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 }];
+}
+
+/** Gradients of the cross-entropy cost (averaged over the m examples) for the plain forward pass. */
+export function backwardPropagation(X: Matrix, Y: Matrix, cache: ForwardCache): Gradients {
+  const m = X.shape[1];
+  const { A1, W2, A2, W3, A3 } = cache;
+  const dZ3 = tf.sub(A3, Y) as Matrix;
+  const dW3 = averagedOuter(dZ3, A2, m);
+  const db3 = averagedRowSum(dZ3, m);
+  const dA2 = tf.matMul(W3, dZ3, true, false) as Matrix;
+  const dZ2 = reluBackward(dA2, A2);
+  const dW2 = averagedOuter(dZ2, A1, m);
+  const db2 = averagedRowSum(dZ2, m);
+  const dA1 = tf.matMul(W2, dZ2, true, false) as Matrix;
+  const dZ1 = reluBackward(dA1, A1);
+  const dW1 = averagedOuter(dZ1, X, m);
+  const db1 = averagedRowSum(dZ1, m);
+  return { dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1 };
+}
+
+/** dZ = dA where the unit was active (A > 0), else 0: the ReLU's derivative, read off its output. */
+export function reluBackward(dA: Matrix, A: Matrix): Matrix {
+  return tf.mul(dA, tf.cast(tf.greater(A, 0), "float32")) as Matrix;
+}
+
+/** (1/m) dZ · A_prevᵀ */
+export function averagedOuter(dZ: Matrix, APrev: Matrix, m: number): Matrix {
+  return tf.div(tf.matMul(dZ, APrev, false, true), m) as Matrix;
+}
+
+/** (1/m) Σ over examples, kept as a column: the bias gradient. */
+export function averagedRowSum(dZ: Matrix, m: number): Matrix {
+  return tf.div(tf.sum(dZ, 1, true), m) as Matrix;
+}
