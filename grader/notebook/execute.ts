@@ -1,0 +1,84 @@
+/**
+ * Executes notebook cells with tslab's own engine, in this process, with the kernel's semantics:
+ * tslab's converter and executor (declarations shared across cells, top-level await, type errors
+ * reported instead of run), stdout/stderr captured by patching the process streams as the kernel does,
+ * and rich displays captured through the same hook (`jupyter.lastWriteDisplayData`) the kernel sets.
+ *
+ * Kernel rule that applies here too: local .ts imports must lie under `rootDir` (the notebook's folder),
+ * so the caller runs this with the notebook's folder as the working directory.
+ */
+import { createRequire } from "node:module";
+import { Console } from "node:console";
+
+export interface DisplayBundle {
+  data: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+export interface CellRun {
+  /** Index among the code cells that were run. */
+  index: number;
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  displays: DisplayBundle[];
+  durationMs: number;
+}
+
+interface TslabExecutor {
+  execute(src: string): Promise<boolean>;
+  close(): void;
+}
+
+export interface CellExecutor {
+  run(code: string): Promise<CellRun>;
+  close(): void;
+}
+
+export function createCellExecutor(rootDir: string = process.cwd()): CellExecutor {
+  const require = createRequire(`${rootDir}/`);
+  const { createConverter } = require("tslab/dist/converter.js");
+  const { createExecutor } = require("tslab/dist/executor.js");
+  const jupyter = require("tslab/dist/jupyter.js");
+  const converters = { node: createConverter(), browser: createConverter({ isBrowser: true }), close() {} };
+  // The executor prints errors and last-expression values to this console; it writes through the
+  // (patched) process streams, exactly as the kernel's global console does.
+  const cellConsole = new Console({ stdout: process.stdout, stderr: process.stderr });
+  const executor: TslabExecutor = createExecutor(rootDir, converters, cellConsole);
+  let index = 0;
+
+  async function run(code: string): Promise<CellRun> {
+    const captured = { stdout: "", stderr: "", displays: [] as DisplayBundle[] };
+    const original = { out: process.stdout.write, err: process.stderr.write, display: jupyter.lastWriteDisplayData };
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      captured.stdout += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      return true;
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      captured.stderr += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      return true;
+    }) as typeof process.stderr.write;
+    jupyter.lastWriteDisplayData = (bundle: DisplayBundle) => captured.displays.push(bundle);
+    const started = performance.now();
+    let ok = false;
+    try {
+      ok = await executor.execute(code);
+    } catch (error) {
+      captured.stderr += `${(error as Error)?.stack ?? String(error)}\n`;
+    } finally {
+      process.stdout.write = original.out;
+      process.stderr.write = original.err;
+      jupyter.lastWriteDisplayData = original.display;
+    }
+    return { index: index++, ok, ...captured, durationMs: performance.now() - started };
+  }
+
+  return {
+    run,
+    close() {
+      executor.close();
+      converters.node.close();
+      converters.browser.close();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Child-process entry: runs every code cell of one notebook through tslab's engine, with the
+ * notebook's folder as working directory, and sends the per-cell results to the parent over IPC.
+ * Usage (from headless.ts): fork with execArgv ["--import", "tsx"], argv [notebookPath].
+ */
+import { dirname, resolve } from "node:path";
+import { cellSource, gradeIdOf, readNotebook } from "./notebook";
+import { createCellExecutor } from "./execute";
+
+async function main(): Promise<void> {
+  const notebookPath = resolve(process.argv[2]);
+  const notebook = readNotebook(notebookPath);
+  process.chdir(dirname(notebookPath));
+  const executor = createCellExecutor(process.cwd());
+  const results = [];
+  for (const [cellIndex, cell] of notebook.cells.entries()) {
+    if (cell.cell_type !== "code") continue;
+    const run = await executor.run(cellSource(cell));
+    results.push({ ...run, cellIndex, gradeId: gradeIdOf(cell) });
+  }
+  executor.close();
+  process.send!({ results }, () => process.exit(0));
+}
+
+main().catch((error) => {
+  process.send!({ error: String(error?.stack ?? error) }, () => process.exit(1));
+});

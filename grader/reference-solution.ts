@@ -1,0 +1,38 @@
+/**
+ * The reference solution, loaded from its one source of truth: the instructor notebook's graded cells.
+ * It is written into a generated module under grader/.cache/ (ignored by git) and imported from there.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BackwardWithDropout, ForwardWithDropout } from "dropout-kit";
+import { moduleFromCells } from "./notebook/extract";
+import { Notebook, readNotebook } from "./notebook/notebook";
+
+export const INSTRUCTOR_NOTEBOOK = resolve(__dirname, "source/dropout.ipynb");
+export const GRADED_FUNCTIONS = {
+  forward_propagation_with_dropout: "forwardPropagationWithDropout",
+  backward_propagation_with_dropout: "backwardPropagationWithDropout",
+} as const;
+
+export interface DropoutFunctions {
+  forwardPropagationWithDropout: ForwardWithDropout;
+  backwardPropagationWithDropout: BackwardWithDropout;
+}
+
+export async function loadReferenceSolution(notebookPath = INSTRUCTOR_NOTEBOOK): Promise<DropoutFunctions> {
+  return loadDropoutFunctions(readNotebook(notebookPath));
+}
+
+/** Imports the graded functions of any notebook that follows the course's layout (a solution, a variant). */
+export async function loadDropoutFunctions(notebook: Notebook): Promise<DropoutFunctions> {
+  const source = moduleFromCells(notebook, Object.keys(GRADED_FUNCTIONS), Object.values(GRADED_FUNCTIONS));
+  const dir = resolve(__dirname, ".cache");
+  mkdirSync(dir, { recursive: true });
+  // Named by content, so an edited notebook never meets a stale module in an import cache.
+  const file = join(dir, `reference-solution-${createHash("sha256").update(source).digest("hex").slice(0, 12)}.ts`);
+  writeFileSync(`${file}.tmp`, source);
+  renameSync(`${file}.tmp`, file);
+  const loaded = await import(file);
+  return (loaded.default?.forwardPropagationWithDropout ? loaded.default : loaded) as DropoutFunctions;
+}

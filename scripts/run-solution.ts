@@ -1,0 +1,34 @@
+/**
+ * The main job until the autograder exists: execute the instructor (solution) notebook headless through
+ * tslab's engine and print its accuracy table. `--save <path>` also writes the executed notebook.
+ */
+import { writeFileSync, renameSync } from "node:fs";
+import { resolve } from "node:path";
+import { runNotebookHeadless } from "../grader/notebook/headless";
+import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
+import { withOutputs } from "../grader/notebook/outputs";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+
+async function main(): Promise<void> {
+  const saveAt = process.argv.indexOf("--save");
+  console.log(`Executing ${INSTRUCTOR_NOTEBOOK} headless (two 30,000-iteration trainings: about a minute)...`);
+  const started = Date.now();
+  const results = await runNotebookHeadless(INSTRUCTOR_NOTEBOOK);
+  const failed = results.filter((r) => !r.ok);
+  for (const r of failed) console.error(`cell ${r.cellIndex} (${r.gradeId ?? "no grade_id"}) failed:\n${r.stderr}`);
+  const table = results.find((r) => r.gradeId === "results_table");
+  console.log(`\n${table?.stdout.trim() ?? "(no accuracy table was printed)"}\n`);
+  console.log(`${results.length} code cells, ${failed.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (saveAt > 0) {
+    const target = resolve(process.argv[saveAt + 1]);
+    writeFileSync(`${target}.tmp`, serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results)));
+    renameSync(`${target}.tmp`, target);
+    console.log(`executed notebook written to ${target}`);
+  }
+  process.exitCode = failed.length ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 2;
+});

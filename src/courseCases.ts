@@ -1,0 +1,167 @@
+/**
+ * The classic course's published test cases, rebuilt exactly.
+ *
+ * Inputs come from numpy's `np.random.seed(1)` stream (reproduced by RandomState); the forward case's masks
+ * come from reseeding with 1 before the masks are drawn, as the original forward function did. The
+ * expected values are the course's published outputs (8 significant decimals, computed in float64 by
+ * numpy): a reference nobody here wrote. Our float32 results are compared with a tolerance.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { RandomState } from "./random";
+import type { DropoutCache, Gradients, Matrix, Parameters } from "./types";
+
+type Rows = number[][];
+
+export interface ForwardCase {
+  name: string;
+  X: Matrix;
+  parameters: Parameters;
+  keepProb: number;
+  /** A generator in the state the masks must be drawn from. */
+  rng: RandomState;
+  expectedA3: Rows;
+  /** Published cache values, where known (masks as 0/1). */
+  expectedCache?: Partial<Record<keyof DropoutCache, Rows>>;
+}
+
+export interface BackwardCase {
+  name: string;
+  X: Matrix;
+  Y: Matrix;
+  cache: DropoutCache;
+  keepProb: number;
+  expected: Partial<Record<keyof Gradients, Rows>>;
+}
+
+/** X (3x5) then W1, b1, W2, b2, W3, b3 of a [3, 2, 3, 1] net, all from `np.random.seed(1)`'s randn stream. */
+export function courseInputs(): { X: Matrix; parameters: Parameters } {
+  const rng = new RandomState(1);
+  const X = rng.randn(3, 5);
+  const W1 = rng.randn(2, 3);
+  const b1 = rng.randn(2, 1);
+  const W2 = rng.randn(3, 2);
+  const b2 = rng.randn(3, 1);
+  const W3 = rng.randn(1, 3);
+  const b3 = rng.randn(1, 1);
+  return { X, parameters: { W1, b1, W2, b2, W3, b3 } };
+}
+
+/** The course's forward test: keep_prob 0.7, masks after reseeding with 1. */
+export function courseForwardCase(): ForwardCase {
+  const { X, parameters } = courseInputs();
+  return {
+    name: "course case (seed 1, keepProb 0.7)",
+    X,
+    parameters,
+    keepProb: 0.7,
+    rng: new RandomState(1),
+    expectedA3: [[0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721]],
+    expectedCache: {
+      Z1: [
+        [-1.52855314, 3.32524635, 2.13994541, 2.60700654, -0.75942115],
+        [-1.98043538, 4.1600994, 0.79051021, 1.46493512, -0.45506242],
+      ],
+      D1: [
+        [1, 0, 1, 1, 1],
+        [1, 1, 1, 1, 1],
+      ],
+      A1: [
+        [0, 0, 3.05706487, 3.72429505, 0],
+        [0, 5.94299915, 1.1293003, 2.09276446, 0],
+      ],
+      Z2: [
+        [0.53035547, 5.88414161, 3.08385015, 4.28707196, 0.53035547],
+        [-0.69166075, -1.42199726, -2.92064114, -3.49524533, -0.69166075],
+        [-0.39675353, -1.98881216, -3.55998747, -4.44246165, -0.39675353],
+      ],
+      D2: [
+        [1, 1, 1, 0, 1],
+        [1, 1, 1, 1, 1],
+        [0, 0, 1, 1, 0],
+      ],
+      A2: [
+        [0.75765067, 8.40591658, 4.40550021, 0, 0.75765067],
+        [0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0],
+      ],
+      Z3: [[-0.53330145, -5.78898099, -3.04000407, -0.0126646, -0.53330145]],
+      A3: [[0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721]],
+    },
+  };
+}
+
+/**
+ * The course's backward test: keep_prob 0.8 and a hand-written cache (its values are the course's, and
+ * are not all mutually consistent: it tests the backward formulas, not a forward pass).
+ */
+export function courseBackwardCase(): BackwardCase {
+  const { X } = courseInputs();
+  const t = (rows: Rows) => tf.tensor2d(rows);
+  const W1 = t([[-1.09989127, -0.17242821, -0.87785842], [0.04221375, 0.58281521, -1.10061918]]);
+  const b1 = t([[1.14472371], [0.90159072]]);
+  const W2 = t([[0.50249434, 0.90085595], [-0.68372786, -0.12289023], [-0.93576943, -0.26788808]]);
+  const b2 = t([[0.53035547], [-0.69166075], [-0.39675353]]);
+  const W3 = t([[-0.6871727, -0.84520564, -0.67124613]]);
+  const b3 = t([[-0.0126646]]);
+  const cache: DropoutCache = {
+    Z1: t([
+      [-1.52855314, 3.32524635, 2.13994541, 2.60700654, -0.75942115],
+      [-1.98043538, 4.1600994, 0.79051021, 1.46493512, -0.45506242],
+    ]),
+    D1: t([[1, 0, 1, 1, 1], [1, 1, 1, 1, 0]]),
+    A1: t([
+      [0, 0, 4.27989081, 5.21401307, 0],
+      [0, 8.32019881, 1.58102041, 2.92987024, 0],
+    ]),
+    W1, b1,
+    Z2: t([
+      [0.53035547, 8.02565606, 4.10524802, 5.78975856, 0.53035547],
+      [-0.69166075, -1.71413186, -3.81223329, -4.61667916, -0.69166075],
+      [-0.39675353, -2.62563561, -4.82528105, -6.0607449, -0.39675353],
+    ]),
+    D2: t([[1, 0, 1, 0, 1], [0, 1, 0, 1, 1], [0, 0, 1, 0, 0]]),
+    A2: t([
+      [1.06071093, 0, 8.21049603, 0, 1.06071093],
+      [0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0],
+    ]),
+    W2, b2,
+    Z3: t([[-0.7415562, -0.0126646, -5.65469333, -0.0126646, -0.7415562]]),
+    A3: t([[0.32266394, 0.49683389, 0.00348883, 0.49683389, 0.32266394]]),
+    W3, b3,
+  };
+  return {
+    name: "course case (seed 1, keepProb 0.8)",
+    X,
+    Y: t([[1, 1, 0, 1, 0]]),
+    cache,
+    keepProb: 0.8,
+    expected: {
+      dZ3: [[-0.67733606, -0.50316611, 0.00348883, -0.50316611, 0.32266394]],
+      dW3: [[-0.06951191, 0, 0]],
+      db3: [[-0.2715031]],
+      dA2: [
+        [0.58180856, 0, -0.00299679, 0, -0.27715731],
+        [0, 0.53159854, -0, 0.53159854, -0.34089673],
+        [0, 0, -0.00292733, 0, -0],
+      ],
+      dZ2: [
+        [0.58180856, 0, -0.00299679, 0, -0.27715731],
+        [0, 0, -0, 0, -0],
+        [0, 0, -0, 0, -0],
+      ],
+      dW2: [[-0.00256518, -0.0009476], [0, 0], [0, 0]],
+      db2: [[0.06033089], [0], [0]],
+      dA1: [
+        [0.36544439, 0, -0.00188233, 0, -0.17408748],
+        [0.65515713, 0, -0.00337459, 0, -0],
+      ],
+      dZ1: [
+        [0, 0, -0.00188233, 0, -0],
+        [0, 0, -0.00337459, 0, -0],
+      ],
+      dW1: [[0.00019884, 0.00028657, 0.00012138], [0.00035647, 0.00051375, 0.00021761]],
+      db1: [[-0.00037647], [-0.00067492]],
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/** Runs `body` with console.log/error captured instead of printed; returns what was written. */
+export function withMutedConsole(body: () => void): { log: string; error: string } {
+  const out = { log: "", error: "" };
+  const original = { log: console.log, error: console.error };
+  console.log = (...args: unknown[]) => void (out.log += `${args.map(String).join(" ")}\n`);
+  console.error = (...args: unknown[]) => void (out.error += `${args.map(String).join(" ")}\n`);
+  try {
+    body();
+  } finally {
+    console.log = original.log;
+    console.error = original.error;
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+/**
+ * The notebooks are code: the instructor (solution) notebook and the student release are executed
+ * headless through tslab's own engine, the same converter and executor the kernel runs.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { releasedNotebooks } from "../grader/assign/cli";
+import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/headless";
+import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
+import { withOutputs } from "../grader/notebook/outputs";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+
+const STUDENT_NOTEBOOK = resolve(__dirname, "../notebooks/dropout.ipynb");
+const byId = (results: HeadlessCellResult[], id: string) => results.find((r) => r.gradeId === id)!;
+
+describe("the student release is generated from the instructor notebook", () => {
+  it("notebooks/ holds exactly what grader/source generates (run `npm run assign` after editing the source)", () => {
+    for (const { name, text } of releasedNotebooks()) {
+      expect(readFileSync(resolve(__dirname, "../notebooks", name), "utf8"), name).toBe(text);
+    }
+  });
+
+  it("no solution line and no marker reaches the release", () => {
+    const source = readNotebook(INSTRUCTOR_NOTEBOOK);
+    const release = readFileSync(STUDENT_NOTEBOOK, "utf8");
+    expect(release).not.toMatch(/BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS/);
+    for (const cell of source.cells.filter((c) => c.metadata.nbgrader?.solution)) {
+      const regions = cellSource(cell).match(/BEGIN SOLUTION\n([\s\S]*?)\/\/ END SOLUTION/g) ?? [];
+      expect(regions.length).toBeGreaterThan(0);
+      for (const line of regions.flatMap((r) => r.split("\n").slice(1, -1)).map((l) => l.trim()).filter(Boolean)) {
+        expect(release, `solution line leaked: ${line}`).not.toContain(JSON.stringify(line).slice(1, -1));
+      }
+    }
+  });
+
+  it("every code and markdown cell carries nbgrader metadata with a unique grade_id", () => {
+    const ids = readNotebook(STUDENT_NOTEBOOK).cells.map((c) => c.metadata.nbgrader?.grade_id);
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("instructor notebook, executed headless", () => {
+  let results: HeadlessCellResult[];
+  beforeAll(async () => {
+    results = await runNotebookHeadless(INSTRUCTOR_NOTEBOOK);
+  }, 600_000);
+
+  it("runs every code cell without an error and without stderr output", () => {
+    for (const r of results) {
+      expect(r.ok, `cell ${r.gradeId}: ${r.stderr}`).toBe(true);
+      expect(r.stderr, `cell ${r.gradeId}`).toBe("");
+    }
+  });
+
+  it("passes every public test", () => {
+    expect(byId(results, "forward_propagation_with_dropout_test").stdout).toMatch(/All tests passed\. \(forwardPropagationWithDropout/);
+    expect(byId(results, "backward_propagation_with_dropout_test").stdout).toMatch(/All tests passed\. \(backwardPropagationWithDropout/);
+  });
+
+  it("prints the expected outputs that its markdown shows", () => {
+    const notebook = readNotebook(INSTRUCTOR_NOTEBOOK);
+    for (const [testId, expectedId] of [["forward_propagation_with_dropout_test", "forward_expected"], ["backward_propagation_with_dropout_test", "backward_expected"]]) {
+      const markdown = cellSource(notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === expectedId)!);
+      const block = /```\n([\s\S]*?)```/.exec(markdown)![1].trim();
+      const printed = byId(results, testId).stdout.replace(/\x1b\[\d+m/g, "").trim();
+      expect(printed).toBe(block);
+    }
+  });
+
+  it("shows the overfitting and the benefit of dropout in its accuracy table", () => {
+    const table = byId(results, "results_table").stdout;
+    const rows = [...table.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(rows).toHaveLength(2);
+    const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = rows;
+    expect(plainTrain).toBeGreaterThan(plainTest);
+    expect(dropoutTest).toBeGreaterThan(plainTest);
+    expect(dropoutTrain - dropoutTest).toBeLessThan(plainTrain - plainTest);
+  });
+
+  it("draws its plots as HTML that renders in the classic Notebook, and stays under 3 MB once saved", () => {
+    const plotCells = ["dataset", "train_plain", "boundary_plain", "train_dropout", "boundary_dropout"];
+    for (const id of plotCells) {
+      const html = byId(results, id).displays.map((d) => String(d.data["text/html"] ?? "")).join("");
+      expect(html, id).toContain("Plotly.newPlot");
+    }
+    const saved = serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results));
+    expect(Buffer.byteLength(saved)).toBeLessThan(3 * 1024 * 1024);
+  });
+});
+
+describe("student notebook, executed headless", () => {
+  let results: HeadlessCellResult[];
+  beforeAll(async () => {
+    results = await runNotebookHeadless(STUDENT_NOTEBOOK);
+  }, 600_000);
+
+  it("runs every cell before the exercises, and the exercise definitions themselves", () => {
+    for (const id of ["setup", "dataset", "train_plain", "boundary_plain", "forward_propagation_with_dropout", "backward_propagation_with_dropout"]) {
+      const r = byId(results, id);
+      expect(r.ok, `${id}: ${r.stderr}`).toBe(true);
+    }
+  });
+
+  it("fails the cells that exercise the functions with the stub's 'not implemented' message", () => {
+    expect(byId(results, "forward_propagation_with_dropout_test").stderr).toMatch(/not implemented: forwardPropagationWithDropout: Steps 1-4 for the first hidden layer/);
+    expect(byId(results, "backward_propagation_with_dropout_test").stderr).toMatch(/not implemented: backwardPropagationWithDropout: Steps 1-2 for dA2/);
+    expect(byId(results, "train_dropout").ok).toBe(false);
+    expect(byId(results, "train_dropout").stderr).toMatch(/not implemented/);
+  });
+});

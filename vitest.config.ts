@@ -1,0 +1,18 @@
+import { resolve } from "node:path";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // Inside vitest, "dropout-kit" is the TypeScript source, so tests, the extracted reference solution
+    // and the helpers share one copy of every module (one RandomState class, one NotImplementedError).
+    // Notebooks and scripts outside vitest use the built package (src/dist) through node_modules.
+    alias: { "dropout-kit": resolve(__dirname, "src/index.ts") },
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    globalSetup: ["test/global-setup.ts"],
+  },
+});
