@@ -6,7 +6,7 @@ export default defineConfig({
     // Inside vitest, "dropout-kit" is the TypeScript source, so tests, the extracted reference solution
     // and the helpers share one copy of every module (one RandomState class, one NotImplementedError).
     // Notebooks and scripts outside vitest use the built package (src/dist) through node_modules.
-    alias: { "dropout-kit": resolve(__dirname, "src/index.ts") },
+    alias: { "dropout-kit": resolve(import.meta.dirname, "src/index.ts") },
   },
   test: {
     include: ["test/**/*.test.ts"],
@@ -14,5 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ["test/global-setup.ts"],
+    // Every test file starts on the wasm backend, as the notebooks do (and without the cpu backend's banner).
+    setupFiles: ["test/setup-backend.ts"],
   },
 });

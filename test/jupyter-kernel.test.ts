@@ -1,0 +1,83 @@
+/**
+ * Notebooks through the real tslab kernel in Jupyter (not tslab's executor called from Node): what a student
+ * gets when they press "Run All". Needs Debian's Jupyter and the registered kernel (`npm run setup:jupyter`);
+ * without them these tests are skipped, except under CI=true where they fail.
+ */
+import { expect, it } from "vitest";
+import { describeNotebookInKernel, summarize } from "./helpers/jupyter";
+
+describeNotebookInKernel("test/fixtures/kernel-smoke.ipynb", { timeoutPerCell: 60 }, (run) => {
+  it("imports the built dropout-kit package and starts the wasm backend", () => {
+    const r = run();
+    expect(r.cell("import").status, summarize(r)).toBe("ok");
+    expect(r.cell("backend").status, summarize(r)).toBe("ok");
+    // wasm prints no "running TensorFlow.js in Node.js" banner; nothing else should land on stderr either.
+    expect(r.cell("backend").stderr).toBe("");
+  });
+
+  it("prints numpy's seed-1 draws from RandomState", () => {
+    const rand = run().cell("rand");
+    expect(rand.status).toBe("ok");
+    expect(rand.stdout).toContain("0.417022");
+    expect(rand.stdout).toContain("0.7203245");
+    expect(rand.stderr).toBe("");
+  });
+
+  it("shows rich output as display_data", () => {
+    const display = run().cell("display");
+    expect(display.status).toBe("ok");
+    expect(display.mimeTypes).toEqual(["text/html"]);
+  });
+
+  it("reports a throwing cell as an error with its message on stderr", () => {
+    const throws = run().cell("throws");
+    expect(throws.status).toBe("error");
+    expect(throws.stderr).toContain("Error: kernel-smoke: deliberate failure");
+    expect(throws.stdout).toBe("");
+  });
+
+  it("still runs the cell after an error, in the same kernel", () => {
+    const r = run();
+    const after = r.cell("after-error");
+    expect(after.status, summarize(r)).toBe("ok");
+    expect(after.stdout).toContain("still running after the error, backend: wasm");
+    // Every code cell got an execution count: none was dropped by tslab's 200 ms after-error window.
+    expect(r.cells.map((c) => c.executionCount)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+// The course notebooks themselves, as students and instructors open them.
+describeNotebookInKernel("grader/source/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
+  it("runs every cell of the solution notebook without an error or stderr output", () => {
+    const r = run();
+    for (const cell of r.cells.filter((c) => c.status !== "empty")) {
+      expect(cell.status, summarize(r)).toBe("ok");
+      expect(cell.stderr, `${cell.gradeId}: ${cell.stderr}`).toBe("");
+    }
+  });
+
+  it("passes both public tests and draws its plots as HTML", () => {
+    const r = run();
+    expect(r.cell("forward_propagation_with_dropout_test").stdout).toMatch(/All tests passed/);
+    expect(r.cell("backward_propagation_with_dropout_test").stdout).toMatch(/All tests passed/);
+    for (const id of ["dataset", "boundary_plain", "boundary_dropout"]) expect(r.cell(id).mimeTypes).toContain("text/html");
+    expect(r.cell("results_table").stdout).toMatch(/with dropout \(keepProb 0\.86\)/);
+  });
+});
+
+describeNotebookInKernel("notebooks/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
+  it("runs the cells before the exercises in the student notebook", () => {
+    const r = run();
+    for (const id of ["setup", "dataset", "train_plain", "boundary_plain", "forward_propagation_with_dropout", "backward_propagation_with_dropout"]) {
+      expect(r.cell(id).status, summarize(r)).toBe("ok");
+    }
+  });
+
+  it("fails the exercise cells with the stub's 'not implemented' message, and keeps going", () => {
+    const r = run();
+    for (const id of ["forward_propagation_with_dropout_test", "backward_propagation_with_dropout_test", "train_dropout"]) {
+      expect(r.cell(id).status).toBe("error");
+      expect(r.cell(id).stderr).toMatch(/not implemented: \w+PropagationWithDropout: Steps/);
+    }
+  });
+});
