@@ -10,7 +10,7 @@ export { RandomState } from "./random";
 export * from "./types";
 export { relu, sigmoid, forwardPropagation, backwardPropagation, reluBackward, averagedOuter, averagedRowSum } from "./propagation";
 export { computeCost, computeCostFromLogits } from "./cost";
-export { updateParameters } from "./update";
+export { updateParameters, updateParametersInPlace } from "./update";
 export { initializeParameters, LAYER_DIMS } from "./initialize";
 export { predict, predictDec } from "./predict";
 export { model, disposeParameters } from "./model";
@@ -22,3 +22,11 @@ export { courseInputs, courseForwardCase, courseBackwardCase } from "./courseCas
 export type { ForwardCase, BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest } from "./publicTests";
 export { compareMatrix, ATOL, RTOL } from "./compare";
+export { formatArray, printArray } from "./format";
+export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
+export type { Dataset, DatasetOptions } from "./dataset";
+export {
+  loadPlotly, plotDataset, plotCosts, plotDecisionBoundary, datasetFigure, costsFigure, decisionBoundaryFigure, figureBundle, showFigure, display,
+  plotlyBundleSource,
+} from "./plots";
+export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptions } from "./plots";

@@ -5,6 +5,13 @@
  * One generator is passed through every iteration, so each iteration draws fresh masks (the original
  * notebook reseeded numpy inside the forward function, which silently reused one mask for the whole
  * training run) and a run is still reproducible from its seed.
+ *
+ * Speed (30,000 iterations take seconds, not minutes; bench/ measures it): tfjs pays a few microseconds
+ * per op whatever the tensor size, and these tensors are small, so the loop is about doing fewer ops.
+ * The weights live in `tf.variable`s updated in place (`updateParametersInPlace`: no new parameter tensors
+ * to dispose each iteration), the learning rate is one scalar tensor made once, each iteration runs in one
+ * `tf.tidy`, and the cost (which reads a value back to JavaScript) is computed only when it is recorded.
+ * Every iteration still runs the full forward and backward passes, the student's when keepProb < 1.
  */
 import * as tf from "@tensorflow/tfjs";
 import { computeCost, computeCostFromLogits } from "./cost";
@@ -14,7 +21,7 @@ import { backwardPropagation, forwardPropagation } from "./propagation";
 import { RandomState } from "./random";
 import type { BackwardWithDropout, ForwardCache, ForwardWithDropout, Gradients, Matrix, Parameters } from "./types";
 import { PARAMETER_NAMES } from "./types";
-import { updateParameters } from "./update";
+import { updateParametersInPlace } from "./update";
 
 export interface ModelOptions {
   learningRate?: number;
@@ -67,35 +74,50 @@ export function model(X: Matrix, Y: Matrix, options: ModelOptions = {}): Trained
     );
   }
 
-  let parameters = initializeParameters(layerDims, rng);
+  const weights = toVariables(initializeParameters(layerDims, rng));
+  const learningRateTensor = tf.scalar(learningRate);
   const costs: CostRecord[] = [];
-  for (let i = 0; i < numIterations; i++) {
-    const recordCost = i % costEvery === 0;
-    let cost = NaN;
-    const next = tf.tidy(() => {
-      let grads: Gradients;
-      let cache: ForwardCache;
-      let A3: Matrix;
-      if (useDropout) {
-        const [a3, dropoutCache] = forward!(X, parameters, keepProb, rng);
-        [A3, cache] = [a3, dropoutCache];
-        if (recordCost) cost = costOf(A3, cache, Y);
-        grads = backward!(X, Y, dropoutCache, keepProb);
-      } else {
-        [A3, cache] = forwardPropagation(X, parameters);
-        if (recordCost) cost = costOf(A3, cache, Y);
-        grads = backwardPropagation(X, Y, cache);
+  try {
+    for (let i = 0; i < numIterations; i++) {
+      const recordCost = i % costEvery === 0;
+      let cost = NaN;
+      tf.tidy(() => {
+        let grads: Gradients;
+        if (useDropout) {
+          const [A3, cache] = forward!(X, weights, keepProb, rng);
+          if (recordCost) cost = costOf(A3, cache, Y);
+          grads = backward!(X, Y, cache, keepProb);
+        } else {
+          const [A3, cache] = forwardPropagation(X, weights);
+          if (recordCost) cost = costOf(A3, cache, Y);
+          grads = backwardPropagation(X, Y, cache);
+        }
+        updateParametersInPlace(weights, grads, learningRateTensor);
+      });
+      if (recordCost) {
+        costs.push({ iteration: i, cost });
+        if (printCost && i % printEvery === 0) console.log(`Cost after iteration ${i}: ${cost}`);
       }
-      return updateParameters(parameters, grads, learningRate);
-    });
-    disposeParameters(parameters);
-    parameters = next;
-    if (recordCost) {
-      costs.push({ iteration: i, cost });
-      if (printCost && i % printEvery === 0) console.log(`Cost after iteration ${i}: ${cost}`);
     }
+    // Plain tensors out (they share the variables' memory, so this copies nothing).
+    const parameters = tf.tidy(() => mapParameters(weights, (w) => tf.clone(w) as Matrix));
+    return { parameters, costs, learningRate, keepProb };
+  } finally {
+    learningRateTensor.dispose();
+    disposeParameters(weights);
   }
-  return { parameters, costs, learningRate, keepProb };
+}
+
+function toVariables(parameters: Parameters): Parameters {
+  const weights = mapParameters(parameters, (p) => tf.variable(p, false) as unknown as Matrix);
+  disposeParameters(parameters); // the variables keep the data alive
+  return weights;
+}
+
+function mapParameters(parameters: Parameters, f: (p: Matrix) => Matrix): Parameters {
+  const out = {} as Parameters;
+  for (const name of PARAMETER_NAMES) out[name] = f(parameters[name]);
+  return out;
 }
 
 /** Prefer the exact logits form; fall back to probabilities if a cache has no Z3. */

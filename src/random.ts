@@ -2,9 +2,8 @@
  * A random generator that reproduces numpy's legacy `np.random` streams draw for draw, so the
  * course's published test cases (built with `np.random.seed(1)`) can be rebuilt exactly here.
  *
- * - `np.random.seed(n)` seeds MT19937 with init_genrand(n), which is what the `mersenne-twister`
- *   package does for an integer seed.
- * - `np.random.rand()` is the 53-bit double `random_long()` of that package.
+ * - `np.random.seed(n)` seeds MT19937 with init_genrand(n) (src/mt19937.ts).
+ * - `np.random.rand()` is the 53-bit double made from two 32-bit draws (`MT19937.double`).
  * - `np.random.randn()` is the polar Box-Muller method on those doubles: each accepted pair yields two
  *   normals; the second is cached and returned by the next call (reseeding clears the cache).
  * - Matrices are filled row-major, as numpy fills a C-ordered array.
@@ -12,11 +11,11 @@
  * Randomness in this course always comes from a generator that is passed in, never from a global, so
  * tests are reproducible while a training loop still draws fresh masks at every iteration.
  */
-import MersenneTwister from "mersenne-twister";
 import * as tf from "@tensorflow/tfjs";
+import { MT19937 } from "./mt19937";
 
 export class RandomState {
-  private twister!: MersenneTwister;
+  private twister!: MT19937;
   private cachedGaussian: number | undefined;
   private draws = 0;
 
@@ -29,7 +28,7 @@ export class RandomState {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(`seed must be an integer in [0, 2**32 - 1], got ${seed}`);
     }
-    this.twister = new MersenneTwister(seed);
+    this.twister = new MT19937(seed);
     this.cachedGaussian = undefined;
   }
 
@@ -41,7 +40,7 @@ export class RandomState {
   /** One draw of `np.random.rand()`: uniform in [0, 1). */
   uniform(): number {
     this.draws++;
-    return this.twister.random_long();
+    return this.twister.double();
   }
 
   /** One draw of `np.random.randn()`: standard normal. */
@@ -79,7 +78,10 @@ export class RandomState {
   /** Like `np.random.rand(rows, cols)`: a float32 tensor of uniform draws in [0, 1), row-major. */
   rand(rows: number, cols: number): tf.Tensor2D {
     const [r, c] = checkShape(rows, cols, "rand");
-    const values = Float32Array.from(this.uniformArray(r * c), toFloat32Below1);
+    // A plain loop: Float32Array.from with a map function is several times slower in V8, and a training
+    // run calls this twice per iteration.
+    const values = new Float32Array(r * c);
+    for (let i = 0; i < values.length; i++) values[i] = toFloat32Below1(this.uniform());
     return tf.tensor2d(values, [r, c]);
   }
 
@@ -98,7 +100,7 @@ const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
  * `rand < 1` would then drop a unit although keepProb = 1 must keep everything. Keep draws below 1.
  */
 function toFloat32Below1(x: number): number {
-  return Math.min(x, FLOAT32_BELOW_ONE);
+  return x < FLOAT32_BELOW_ONE ? x : FLOAT32_BELOW_ONE;
 }
 
 function checkCount(count: number): number {

@@ -11,3 +11,26 @@ export function updateParameters(parameters: Parameters, grads: Gradients, learn
   }
   return next;
 }
+
+/**
+ * The same step, in place, for parameters held in `tf.variable`s (what `model` trains): each variable
+ * takes its new value with `assign`, so a training loop neither creates nor disposes parameter tensors.
+ * `learningRate` is a scalar tensor so that it is made once, not once per parameter and iteration.
+ * A gradient whose shape differs from its parameter's is an error here (tf.sub would broadcast it silently).
+ */
+export function updateParametersInPlace(variables: Parameters, grads: Gradients, learningRate: tf.Scalar): void {
+  for (const name of PARAMETER_NAMES) {
+    const variable = variables[name];
+    if (!(variable instanceof tf.Variable)) throw new TypeError(`${name} is not a tf.Variable; use updateParameters`);
+    const gradient = grads[`d${name}` as keyof Gradients];
+    if (!(gradient instanceof tf.Tensor) || !sameShape(gradient.shape, variable.shape)) {
+      const got = gradient instanceof tf.Tensor ? `shape [${gradient.shape}]` : String(gradient);
+      throw new Error(`the gradient d${name} must have the shape of ${name}, [${variable.shape}]; got ${got}`);
+    }
+    variable.assign(tf.sub(variable, tf.mul(gradient, learningRate)));
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, k) => d === b[k]);
+}

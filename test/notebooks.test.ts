@@ -10,6 +10,7 @@ import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/head
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withOutputs } from "../grader/notebook/outputs";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+import { stripAnsi } from "./helpers/console";
 
 const STUDENT_NOTEBOOK = resolve(__dirname, "../notebooks/dropout.ipynb");
 const byId = (results: HeadlessCellResult[], id: string) => results.find((r) => r.gradeId === id)!;
@@ -55,8 +56,8 @@ describe("instructor notebook, executed headless", () => {
   });
 
   it("passes every public test", () => {
-    expect(byId(results, "forward_propagation_with_dropout_test").stdout).toMatch(/All tests passed\. \(forwardPropagationWithDropout/);
-    expect(byId(results, "backward_propagation_with_dropout_test").stdout).toMatch(/All tests passed\. \(backwardPropagationWithDropout/);
+    expect(stripAnsi(byId(results, "forward_propagation_with_dropout_test").stdout)).toMatch(/All tests passed\. \(forwardPropagationWithDropout: 5 cases\)/);
+    expect(stripAnsi(byId(results, "backward_propagation_with_dropout_test").stdout)).toMatch(/All tests passed\. \(backwardPropagationWithDropout: 4 cases\)/);
   });
 
   it("prints the expected outputs that its markdown shows", () => {
@@ -64,7 +65,7 @@ describe("instructor notebook, executed headless", () => {
     for (const [testId, expectedId] of [["forward_propagation_with_dropout_test", "forward_expected"], ["backward_propagation_with_dropout_test", "backward_expected"]]) {
       const markdown = cellSource(notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === expectedId)!);
       const block = /```\n([\s\S]*?)```/.exec(markdown)![1].trim();
-      const printed = byId(results, testId).stdout.replace(/\x1b\[\d+m/g, "").trim();
+      const printed = stripAnsi(byId(results, testId).stdout).trim();
       expect(printed).toBe(block);
     }
   });
@@ -77,6 +78,13 @@ describe("instructor notebook, executed headless", () => {
     expect(plainTrain).toBeGreaterThan(plainTest);
     expect(dropoutTest).toBeGreaterThan(plainTest);
     expect(dropoutTrain - dropoutTest).toBeLessThan(plainTrain - plainTest);
+  });
+
+  it("quotes in its markdown the accuracies that the table prints", () => {
+    const notes = cellSource(readNotebook(INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === "dropout_notes")!);
+    const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+    expect(notes).toContain(`${plainTrain}% train / ${plainTest}% test without dropout`);
+    expect(notes).toContain(`${dropoutTrain}% / ${dropoutTest}% with it`);
   });
 
   it("draws its plots as HTML that renders in the classic Notebook, and stays under 3 MB once saved", () => {

@@ -116,7 +116,7 @@ describe("public tests", () => {
   const forwardMistakes: [string, string, string, RegExp][] = [
     ["multiplied by keepProb instead of dividing", "A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);", /cache\.A1 = relu\(Z1\) \* D1 \/ keepProb: value check/],
     ["no scaling", "A2 = tf.div(A2, keepProb);", "", /cache\.A2 = relu\(Z2\) \* D2 \/ keepProb: value check/],
-    ["threshold inverted", "D1 = tf.cast(tf.less(D1, keepProb), \"float32\");", "D1 = tf.cast(tf.greaterEqual(D1, keepProb), \"float32\");", /cache\.D1 \(rng\.rand\(\.\.\.\) < keepProb\)/],
+    ["threshold inverted", "D1 = tf.cast(tf.less(D1, keepProb), \"float32\") as Matrix;", "D1 = tf.cast(tf.greaterEqual(D1, keepProb), \"float32\") as Matrix;", /cache\.D1 \(rng\.rand\(\.\.\.\) < keepProb\)/],
     ["scaled by 1/(1 - keepProb)", "A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 1 - keepProb);", /cache\.A1 = relu\(Z1\) \* D1 \/ keepProb/],
     ["one mask shared by all examples", "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.tile(rng.rand(A1.shape[0], 1), [1, A1.shape[1]]);", /use of the generator/],
   ];

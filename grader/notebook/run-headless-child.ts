@@ -19,9 +19,9 @@ async function main(): Promise<void> {
     results.push({ ...run, cellIndex, gradeId: gradeIdOf(cell) });
   }
   executor.close();
-  process.send!({ results }, () => process.exit(0));
+  process.send!({ results }, undefined, {}, () => process.exit(0));
 }
 
 main().catch((error) => {
-  process.send!({ error: String(error?.stack ?? error) }, () => process.exit(1));
+  process.send!({ error: String(error?.stack ?? error) }, undefined, {}, () => process.exit(1));
 });

@@ -1,4 +1,9 @@
-/** Runs `body` with console.log/error captured instead of printed; returns what was written. */
+/** Removes terminal colour codes (the public tests colour their verdicts). */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;]*m/g, "");
+}
+
+/** Runs `body` with console.log/error captured instead of printed; returns what was written, without colour codes. */
 export function withMutedConsole(body: () => void): { log: string; error: string } {
   const out = { log: "", error: "" };
   const original = { log: console.log, error: console.error };
@@ -10,5 +15,5 @@ export function withMutedConsole(body: () => void): { log: string; error: string
     console.log = original.log;
     console.error = original.error;
   }
-  return out;
+  return { log: stripAnsi(out.log), error: stripAnsi(out.error) };
 }

@@ -14,8 +14,9 @@
  * CI=true they fail with that note instead, so CI can never pass by skipping them.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
 import { beforeAll, beforeEach, describe } from "vitest";
 
 export const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -137,6 +138,10 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
     "--kernel-binary", options.kernelBinary ?? PROJECT_TSLAB,
   ];
   if (options.outputPath) args.push("--output", resolve(PROJECT_ROOT, options.outputPath));
+  // The report goes to a file, not through a pipe shared with anything else.
+  const reportDir = mkdtempSync(join(tmpdir(), "run-notebook-"));
+  const reportFile = join(reportDir, "report.json");
+  args.push("--report", reportFile);
   // A hard limit for the runner as a whole, in case it hangs: every cell at its limit plus the interrupt grace.
   const hardLimitMs = (startupTimeout + 30 + countCodeCells(notebook) * (timeoutPerCell + 16)) * 1000;
 
@@ -162,11 +167,15 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
         reject(new Error(`running ${notebookPath} in the ${KERNEL_NAME} kernel failed: ${why}${limit}\n${stderr}`));
         return;
       }
+      let report = "";
       try {
-        const cells = (JSON.parse(stdout) as RawCellReport[]).map(fromRaw);
+        report = readFileSync(reportFile, "utf8");
+        const cells = (JSON.parse(report) as RawCellReport[]).map(fromRaw);
         resolvePromise(makeRun(notebook, cells, stderr, durationMs));
       } catch (error) {
-        reject(new Error(`unreadable report from ${RUNNER}: ${(error as Error).message}\n${stdout}\n${stderr}`));
+        reject(new Error(`unreadable report from ${RUNNER}: ${(error as Error).message}\n${report}\n${stdout}\n${stderr}`));
+      } finally {
+        rmSync(reportDir, { recursive: true, force: true });
       }
     });
   });

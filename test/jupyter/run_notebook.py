@@ -5,7 +5,7 @@ Usage:
     /usr/bin/python3 test/jupyter/run_notebook.py NOTEBOOK [--output EXECUTED.ipynb] [--timeout 120]
         [--kernel-name tslab] [--kernel-binary /abs/path/node_modules/.bin/tslab] [--quiet]
 
-Prints a JSON list to stdout, one entry per code cell:
+Prints a JSON list to stdout (or writes it to --report FILE), one entry per code cell:
     {index, cell_id, grade_id, status, execution_count, stdout, stderr, mime_types, text, duration_ms}
 status is the kernel's reply status ("ok", "error", "abort"), or "timeout" (interrupted after --timeout
 seconds), "dead" (the kernel died during the cell), "not_run" (an earlier cell timed out without the kernel
@@ -32,6 +32,7 @@ import json
 import os
 import queue
 import signal
+import subprocess
 import sys
 import time
 
@@ -169,7 +170,9 @@ class Runner:
         t0 = time.monotonic()
         self.km = KernelManager(**kwargs)
         try:
-            self.km.start_kernel(cwd=cwd)
+            # The kernel must not share our stdout: Node makes an inherited pipe non-blocking, which cut
+            # the JSON report short; what tslab prints outside a cell is not part of any cell's output.
+            self.km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL)
         except Exception as e:  # a missing binary raises FileNotFoundError here
             raise RunnerError(f"kernel {kernel_name!r} failed to start: {e}") from e
         self.kc = self.km.client()
@@ -297,6 +300,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("notebook")
     ap.add_argument("--output", help="write the executed notebook (with outputs) here")
+    ap.add_argument("--report", help="write the JSON report to this file (atomically) instead of stdout")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per cell before interrupting (120)")
     ap.add_argument("--startup-timeout", type=float, default=60.0, help="seconds for the kernel to start (60)")
     ap.add_argument("--kernel-name", help="kernelspec to use (default: the notebook's, else tslab)")
@@ -319,9 +323,14 @@ def main(argv=None):
         except Exception as e:
             raise RunnerError(f"cannot read {path}: {e}") from e
         records = runner.run(nb, os.path.dirname(path))
-        json.dump([r.as_report() for r in records], sys.stdout, indent=1)
-        sys.stdout.write("\n")
-        sys.stdout.flush()
+        report = json.dumps([r.as_report() for r in records], indent=1) + "\n"
+        if args.report:
+            with open(args.report + ".tmp", "w") as f:
+                f.write(report)
+            os.replace(args.report + ".tmp", args.report)
+        else:
+            sys.stdout.write(report)
+            sys.stdout.flush()
         if args.output:
             write_executed(nb, records, args.output)
             log(args.quiet, f"executed notebook written to {args.output}")

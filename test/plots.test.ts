@@ -1,0 +1,118 @@
+/**
+ * Plots: the figures hold what they claim (points, costs, the model's own predictions on the grid), and
+ * what reaches the notebook is one bundle that renders in the classic Notebook (HTML that waits for
+ * window.Plotly and calls Plotly.newPlot), keeps the figure as plotly JSON, and has a text line.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import * as jupyter from "tslab/dist/jupyter";
+import {
+  costsFigure, datasetFigure, decisionBoundaryFigure, display, figureBundle, initializeParameters, loadPlotly, plotDataset, plotlyBundleSource,
+  predictDec, RandomState, tf,
+} from "dropout-kit";
+import type { DisplayBundle, Matrix } from "dropout-kit";
+
+let X: Matrix;
+let Y: Matrix;
+beforeAll(() => {
+  // After test/setup-backend.ts has initialized the backend.
+  X = tf.tensor2d([[-0.5, 0.1, 0.4, 0.7], [0.2, -0.3, 0.6, -0.7]]) as Matrix;
+  Y = tf.tensor2d([[1, 0, 1, 0]]) as Matrix;
+});
+
+/** Captures what the kit sends to the notebook, through the hook the tslab kernel sets. */
+function captureDisplays(body: () => void): DisplayBundle[] {
+  const hook = jupyter as unknown as { lastWriteDisplayData: unknown };
+  const original = hook.lastWriteDisplayData;
+  const shown: DisplayBundle[] = [];
+  hook.lastWriteDisplayData = (message: { data: DisplayBundle }) => shown.push(message.data);
+  try {
+    body();
+  } finally {
+    hook.lastWriteDisplayData = original;
+  }
+  return shown;
+}
+
+afterEach(() => {
+  (jupyter as unknown as { lastWriteDisplayData: unknown }).lastWriteDisplayData = null;
+});
+
+describe("figures", () => {
+  it("datasetFigure: one trace per team, every point once", () => {
+    const { figure, description } = datasetFigure(X, Y, { title: "t" });
+    const [ours, theirs] = figure.data as { x: number[]; y: number[]; name: string }[];
+    expect(ours.x).toEqual([-0.5, 0.4]);
+    expect(ours.y).toEqual([0.2, 0.6]);
+    expect(theirs.x).toEqual([0.1, 0.7]);
+    expect(description).toBe("t: 4 points");
+  });
+
+  it("datasetFigure: X and Y must match", () => {
+    expect(() => datasetFigure(X, tf.tensor2d([[1, 0]]) as Matrix)).toThrow(/Y must have shape \[1, 4\]/);
+    expect(() => datasetFigure(tf.tensor2d([[1, 2]]) as Matrix, Y)).toThrow(/X must have shape \[2, m\]/);
+  });
+
+  it("costsFigure: the cost history, iteration by iteration; an empty history is an error", () => {
+    const { figure } = costsFigure([{ iteration: 0, cost: 0.7 }, { iteration: 1000, cost: 0.2 }], { learningRate: 0.3 });
+    expect(figure.data[0]).toMatchObject({ x: [0, 1000], y: [0.7, 0.2] });
+    expect(JSON.stringify(figure.layout)).toContain("learning rate 0.3");
+    expect(() => costsFigure([])).toThrow(/cost history is empty/);
+  });
+
+  it("decisionBoundaryFigure: the grid holds the model's own predictions, and no tensor is left behind", () => {
+    const parameters = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    const before = tf.memory().numTensors;
+    const { figure } = decisionBoundaryFigure(parameters, X, Y, { resolution: 12 });
+    expect(tf.memory().numTensors).toBe(before);
+    const heatmap = figure.data[0] as { x: number[]; y: number[]; z: number[][] };
+    expect(heatmap.z).toHaveLength(12);
+    expect(heatmap.z.every((row) => row.length === 12 && row.every((v) => v === 0 || v === 1))).toBe(true);
+    for (const [r, c] of [[0, 0], [3, 7], [11, 11], [6, 2]]) {
+      const point = tf.tensor2d([[heatmap.x[c]], [heatmap.y[r]]]) as Matrix;
+      expect(predictDec(parameters, point).dataSync()[0], `grid cell [${r}, ${c}]`).toBe(heatmap.z[r][c]);
+    }
+    expect(() => decisionBoundaryFigure(parameters, X, Y, { resolution: 1 })).toThrow(/resolution must be an integer/);
+  });
+});
+
+describe("what reaches the notebook", () => {
+  it("a plot is one bundle: plotly JSON, HTML that draws itself once plotly.js is there, and a text line", () => {
+    const shown = captureDisplays(() => plotDataset(X, Y, { title: "Kicks" }));
+    expect(shown).toHaveLength(1);
+    const bundle = shown[0];
+    expect(Object.keys(bundle).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    const html = String(bundle["text/html"]);
+    const id = /<div id="([^"]+)"/.exec(html)![1];
+    expect(html).toContain(`document.getElementById("${id}")`);
+    expect(html).toContain("window.Plotly.newPlot(el, FIG.data, FIG.layout");
+    expect(html).toContain("run the set-up cell (loadPlotly()) first");
+    expect(bundle["text/plain"]).toBe("<plot: Kicks: 4 points>");
+    expect((bundle["application/vnd.plotly.v1+json"] as { data: unknown[] }).data).toHaveLength(2);
+  });
+
+  it("a title cannot break out of the inline script", () => {
+    const html = String(figureBundle({ data: [], layout: { title: { text: "</script><b>x" } } }, "d")["text/html"]);
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+  });
+
+  it("two identical plots get different element ids", () => {
+    const figure = { data: [], layout: {} };
+    const ids = [figureBundle(figure, "a"), figureBundle(figure, "a")].map((b) => /<div id="([^"]+)"/.exec(String(b["text/html"]))![1]);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it("loadPlotly inlines plotly.js's cartesian bundle once, as a script the page runs", () => {
+    const source = plotlyBundleSource();
+    expect(source.length).toBeGreaterThan(1_000_000);
+    expect(source.length).toBeLessThan(2_000_000);
+    expect(source).not.toMatch(/<\/script/i);
+    const shown = captureDisplays(() => loadPlotly());
+    expect(shown).toHaveLength(1);
+    expect(String(shown[0]["text/html"]).startsWith(`<script type="text/javascript">${source.slice(0, 200)}`)).toBe(true);
+  });
+
+  it("outside a notebook nothing is displayed and nothing fails", () => {
+    expect(display({ "text/plain": "x" })).toBe(false);
+    expect(() => plotDataset(X, Y)).not.toThrow();
+  });
+});
