@@ -64,7 +64,8 @@ export class RandomState {
   /** `count` uniform draws as float64 (no rounding to float32). */
   uniformArray(count: number): Float64Array {
     const out = new Float64Array(checkCount(count));
-    for (let i = 0; i < out.length; i++) out[i] = this.uniform();
+    this.twister.fillDoubles(out);
+    this.draws += out.length;
     return out;
   }
 
@@ -81,7 +82,8 @@ export class RandomState {
     // A plain loop: Float32Array.from with a map function is several times slower in V8, and a training
     // run calls this twice per iteration.
     const values = new Float32Array(r * c);
-    for (let i = 0; i < values.length; i++) values[i] = toFloat32Below1(this.uniform());
+    this.twister.fillDoubles(values, toFloat32Below1);
+    this.draws += values.length;
     return tf.tensor2d(values, [r, c]);
   }
 
