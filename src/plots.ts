@@ -149,11 +149,18 @@ function pointTraces(X: Matrix, Y: Matrix): Record<string, unknown>[] {
   return [team(1, "ours (1)", BLUE), team(0, "theirs (0)", RED)];
 }
 
-function pitchLayout(title: string): Record<string, unknown> {
+/** The data's range on one axis, with a small margin. */
+function span(values: number[]): [number, number] {
+  return [round4(Math.min(...values) - 0.05), round4(Math.max(...values) + 0.05)];
+}
+
+/** Axes fitted to the points, one unit as long on both (a diagonal looks diagonal). */
+function pitchLayout(title: string, X: Matrix): Record<string, unknown> {
+  const x = X.arraySync() as number[][];
   return {
-    title: { text: title },
-    xaxis: { title: { text: "x₁" }, zeroline: false },
-    yaxis: { title: { text: "x₂" }, zeroline: false, scaleanchor: "x" },
+    title: { text: title, x: 0.02, xanchor: "left" }, // left: the toolbar sits on the right
+    xaxis: { title: { text: "x₁" }, zeroline: false, range: span(x[0]), constrain: "domain" },
+    yaxis: { title: { text: "x₂" }, zeroline: false, range: span(x[1]), scaleanchor: "x", constrain: "domain" },
     legend: { orientation: "h", y: -0.18 },
     margin: { t: 50, r: 20, b: 40, l: 50 },
   };
@@ -167,7 +174,7 @@ export function plotDataset(X: Matrix, Y: Matrix, options: PlotOptions = {}): vo
 
 export function datasetFigure(X: Matrix, Y: Matrix, options: PlotOptions = {}): DescribedFigure {
   const title = options.title ?? "The data set";
-  return { figure: { data: pointTraces(X, Y), layout: pitchLayout(title) }, description: `${title}: ${X.shape[1]} points` };
+  return { figure: { data: pointTraces(X, Y), layout: pitchLayout(title, X) }, description: `${title}: ${X.shape[1]} points` };
 }
 
 type CostHistory = readonly { iteration: number; cost: number }[];
@@ -186,7 +193,7 @@ export function costsFigure(costs: CostHistory, options: CostPlotOptions = {}): 
   const figure: Figure = {
     data: [{ type: "scatter", mode: "lines", name: "cost", x: costs.map((c) => c.iteration), y: costs.map((c) => c.cost), line: { color: BLUE } }],
     layout: {
-      title: { text: fullTitle },
+      title: { text: fullTitle, x: 0.02, xanchor: "left" },
       xaxis: { title: { text: "iteration" } },
       yaxis: { title: { text: "cost" }, rangemode: "tozero" },
       margin: { t: 50, r: 20, b: 50, l: 60 },
@@ -215,8 +222,7 @@ export function decisionBoundaryFigure(parameters: Parameters, X: Matrix, Y: Mat
   if (!Number.isInteger(resolution) || resolution < 2 || resolution > 1000) throw new RangeError(`resolution must be an integer in [2, 1000], got ${resolution}`);
   const { x1, x2 } = columns(X, Y);
   const axis = (v: number[]) => {
-    const lo = Math.min(...v) - 0.05;
-    const hi = Math.max(...v) + 0.05;
+    const [lo, hi] = span(v);
     return Array.from({ length: resolution }, (_, k) => round4(lo + ((hi - lo) * k) / (resolution - 1)));
   };
   const gx = axis(x1);
@@ -242,7 +248,7 @@ export function decisionBoundaryFigure(parameters: Parameters, X: Matrix, Y: Mat
   };
   const blueShare = flat.reduce((a, b) => a + b, 0) / flat.length;
   return {
-    figure: { data: [regions, ...pointTraces(X, Y)], layout: pitchLayout(title) },
+    figure: { data: [regions, ...pointTraces(X, Y)], layout: pitchLayout(title, X) },
     description: `${title}: predicts "ours" on ${(100 * blueShare).toFixed(1)}% of the pitch`,
   };
 }

@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { beforeAll, beforeEach, describe } from "vitest";
 
 export const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -186,6 +186,11 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
  * read `run()`. Without Jupyter every test is skipped with a note, or fails under CI (see the skip rule above).
  * The executed notebook is kept in test-artifacts/kernel/ for a look at its outputs.
  */
+function artifactName(notebookPath: string): string {
+  const relative = resolve(PROJECT_ROOT, notebookPath).slice(PROJECT_ROOT.length + 1);
+  return relative.replace(/\.ipynb$/, "").replace(/[\\/]/g, "--");
+}
+
 export function describeNotebookInKernel(
   notebookPath: string,
   options: RunOptions,
@@ -193,7 +198,8 @@ export function describeNotebookInKernel(
 ): void {
   const status = jupyterStatus();
   const runOptions: RunOptions = {
-    outputPath: `test-artifacts/kernel/${basename(notebookPath, ".ipynb")}.executed.ipynb`,
+    // Named after the notebook's path, so grader/source/dropout.ipynb and notebooks/dropout.ipynb do not collide.
+    outputPath: `test-artifacts/kernel/${artifactName(notebookPath)}.executed.ipynb`,
     ...options,
   };
   // The default reporter shows no skip notes, so say it once where it is seen.
