@@ -1,0 +1,234 @@
+/**
+ * The sandbox child: runs one student's graded cells with tslab's own engine, then answers calls of the
+ * graded functions on inputs the parent sends. Started by sandbox/session.ts under Node's permission model
+ * (reads limited to node_modules, the helper library and this compiled folder; no writes, no child
+ * processes, no workers) with a memory cap; the parent enforces the time limits by killing it.
+ *
+ * It never receives expected values: it returns what the student's functions computed, and the parent
+ * judges. Compiled to grader/dist/ by `npm run build` (tsx's loader needs a worker thread, which the
+ * permission model forbids).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, initBackend, RandomState } from "dropout-kit";
+import { createCellExecutor } from "../notebook/execute";
+import type { BackwardCall, CallResult, ChildMessage, ForwardCall, LoadRequest, ParentMessage, RngUse, WireTensor, WireValue } from "./protocol";
+import { cutOutput } from "./protocol";
+
+const REGISTRY = "__dropoutGradedFunctions";
+type GradedFunction = (...args: unknown[]) => unknown;
+const registry = (): Record<string, GradedFunction> => ((globalThis as Record<string, unknown>)[REGISTRY] ??= {}) as Record<string, GradedFunction>;
+
+function send(message: ChildMessage): void {
+  process.send!(message);
+}
+
+/** A RandomState that records how it is used: the parent checks "one rand call per mask, nothing else". */
+class RecordingRandomState extends RandomState {
+  readonly use: RngUse = { calls: [], draws: 0 };
+  private recording = false;
+  constructor(seed: number) {
+    super(seed);
+    this.recording = true;
+  }
+  private record(method: string, args: unknown[]): void {
+    if (this.recording) this.use.calls.push({ method, args });
+  }
+  override seed(seed: number): void {
+    this.record("seed", [seed]);
+    super.seed(seed);
+  }
+  override rand(rows: number, cols: number): tf.Tensor2D {
+    this.record("rand", [rows, cols]);
+    return this.quietly(() => super.rand(rows, cols));
+  }
+  override randn(rows: number, cols: number): tf.Tensor2D {
+    this.record("randn", [rows, cols]);
+    return this.quietly(() => super.randn(rows, cols));
+  }
+  override uniform(): number {
+    this.record("uniform", []);
+    return super.uniform();
+  }
+  override gaussian(): number {
+    this.record("gaussian", []);
+    return this.quietly(() => super.gaussian());
+  }
+  override uniformArray(count: number): Float64Array {
+    this.record("uniformArray", [count]);
+    return this.quietly(() => super.uniformArray(count));
+  }
+  override gaussianArray(count: number): Float64Array {
+    this.record("gaussianArray", [count]);
+    return this.quietly(() => super.gaussianArray(count));
+  }
+  /** Inner calls made by a recorded method are not recorded again. */
+  private quietly<T>(body: () => T): T {
+    const was = this.recording;
+    this.recording = false;
+    try {
+      return body();
+    } finally {
+      this.recording = was;
+    }
+  }
+  finish(): RngUse {
+    return { calls: this.use.calls.slice(0, 50), draws: this.drawCount };
+  }
+}
+
+function toTensor(wire: WireTensor): tf.Tensor {
+  return tf.tensor(wire.values, wire.shape, (wire.dtype as tf.DataType) ?? "float32");
+}
+
+function toWire(value: unknown): WireValue {
+  if (value instanceof tf.Tensor) {
+    if (value.isDisposed) return { other: "a tensor that was disposed" };
+    if (value.dtype === "string" || value.dtype === "complex64") return { other: `a ${value.dtype} tensor` };
+    return { tensor: { shape: value.shape.slice(), values: Array.from(value.dataSync() as ArrayLike<number>, Number), dtype: value.dtype } };
+  }
+  return { other: describe(value) };
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === "object") return `an object with keys ${Object.keys(value as object).slice(0, 12).join(", ") || "(none)"}`;
+  return `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+/** Captures what the student's code prints during a call. */
+function capturing<T>(body: () => Promise<T>): Promise<{ value?: T; error?: unknown; output: string }> {
+  let output = "";
+  const original = { out: process.stdout.write, err: process.stderr.write };
+  const sink = ((chunk: string | Uint8Array) => {
+    if (output.length < 64_000) output += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  process.stdout.write = sink;
+  process.stderr.write = sink;
+  return body().then(
+    (value) => ({ value, output }),
+    (error) => ({ error, output }),
+  ).finally(() => {
+    process.stdout.write = original.out;
+    process.stderr.write = original.err;
+  }) as Promise<{ value?: T; error?: unknown; output: string }>;
+}
+
+function errorOf(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: cutOutput(error.message, 2000) };
+  return { name: "thrown value", message: cutOutput(String(error), 2000) };
+}
+
+function snapshot(inputs: Record<string, tf.Tensor>): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(inputs).map(([name, t]) => [name, Array.from(t.dataSync() as ArrayLike<number>, Number)]));
+}
+
+function mutatedInputs(inputs: Record<string, tf.Tensor>, before: Record<string, number[]>): string[] {
+  return Object.keys(inputs).filter((name) => {
+    const t = inputs[name];
+    if (t.isDisposed) return true;
+    const now = t.dataSync();
+    return now.length !== before[name].length || before[name].some((v, k) => !Object.is(v, now[k]) && !(Number.isNaN(v) && Number.isNaN(now[k])));
+  });
+}
+
+async function call(
+  id: number,
+  fnName: string,
+  inputs: Record<string, tf.Tensor>,
+  invoke: (fn: GradedFunction) => unknown,
+  unpack: (result: unknown) => { values: Record<string, WireValue>; form?: string },
+  rng?: RecordingRandomState,
+): Promise<CallResult> {
+  const fn = registry()[fnName];
+  const started = performance.now();
+  const before = snapshot(inputs);
+  tf.engine().startScope();
+  try {
+    const run = await capturing(async () => await invoke(fn));
+    const base = { kind: "result" as const, id, output: cutOutput(run.output), durationMs: performance.now() - started, rng: rng?.finish() };
+    if ("error" in run && run.error !== undefined) {
+      return { ...base, ok: false, error: errorOf(run.error), values: {}, mutated: mutatedInputs(inputs, before) };
+    }
+    const { values, form } = unpack(run.value);
+    return { ...base, ok: true, values, form, mutated: mutatedInputs(inputs, before) };
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+async function forward(message: ForwardCall): Promise<CallResult> {
+  const X = toTensor(message.X);
+  const parameters = Object.fromEntries(Object.entries(message.parameters).map(([k, v]) => [k, toTensor(v)]));
+  const rng = new RecordingRandomState(message.seed);
+  const result = await call(
+    message.id,
+    "forwardPropagationWithDropout",
+    { X, ...parameters },
+    (fn) => fn(X, { ...parameters }, message.keepProb, rng),
+    (value) => {
+      if (!Array.isArray(value) || value.length !== 2) return { values: {}, form: `expected [A3, cache], got ${describe(value)}` };
+      const [A3, cache] = value as [unknown, Record<string, unknown> | undefined];
+      const values: Record<string, WireValue> = { A3: toWire(A3) };
+      if (cache && typeof cache === "object") for (const name of DROPOUT_CACHE_NAMES) values[`cache.${name}`] = toWire(cache[name]);
+      else return { values, form: `the cache (second element) is ${describe(cache)}, not an object` };
+      return { values };
+    },
+    rng,
+  );
+  tf.dispose([X, ...Object.values(parameters)]);
+  return result;
+}
+
+async function backward(message: BackwardCall): Promise<CallResult> {
+  const X = toTensor(message.X);
+  const Y = toTensor(message.Y);
+  const cache = Object.fromEntries(Object.entries(message.cache).map(([k, v]) => [k, toTensor(v)]));
+  const result = await call(
+    message.id,
+    "backwardPropagationWithDropout",
+    { X, Y, ...cache },
+    (fn) => fn(X, Y, { ...cache }, message.keepProb),
+    (value) => {
+      if (!value || typeof value !== "object" || Array.isArray(value)) return { values: {}, form: `expected an object of gradients, got ${describe(value)}` };
+      const grads = value as Record<string, unknown>;
+      return { values: Object.fromEntries(GRADIENT_NAMES.map((name) => [name, toWire(grads[name])])) };
+    },
+  );
+  tf.dispose([X, Y, ...Object.values(cache)]);
+  return result;
+}
+
+async function load(message: LoadRequest): Promise<void> {
+  await initBackend();
+  const executor = createCellExecutor(process.cwd());
+  const cells = [];
+  for (const cell of message.cells) {
+    const run = await executor.run(cell.source);
+    cells.push({ gradeId: cell.gradeId, ok: run.ok, output: cutOutput(run.stdout + run.stderr) });
+  }
+  const defined: Record<string, boolean> = {};
+  for (const name of message.functions) {
+    // One small cell per function: a missing one fails to type-check without hiding the others.
+    const run = await executor.run(`(globalThis as any)[${JSON.stringify(REGISTRY)}] ??= {};\n(globalThis as any)[${JSON.stringify(REGISTRY)}][${JSON.stringify(name)}] = ${name};\n`);
+    defined[name] = run.ok && typeof registry()[name] === "function";
+  }
+  send({ kind: "loaded", cells, defined });
+}
+
+let queue = Promise.resolve();
+process.on("message", (message: ParentMessage) => {
+  // One message at a time, in order.
+  queue = queue.then(async () => {
+    try {
+      if (message.kind === "load") await load(message);
+      else if (message.kind === "forward") send(await forward(message));
+      else if (message.kind === "backward") send(await backward(message));
+    } catch (error) {
+      send({ kind: "fatal", message: (error as Error)?.stack ?? String(error) });
+    }
+  });
+});
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,96 @@
+/**
+ * The messages between the grader (parent) and the sandbox child that runs a student's code.
+ * Everything crosses as plain JSON: tensors as { shape, values }. The child only ever receives inputs
+ * and sends back outputs; expected values never leave the parent.
+ */
+
+export interface WireTensor {
+  shape: number[];
+  values: number[];
+  dtype?: string;
+}
+
+/** Parent -> child: run these cells (the instructor's set-up cell, then the student's graded cells). */
+export interface LoadRequest {
+  kind: "load";
+  cells: { gradeId: string; source: string }[];
+  /** Names the graded cells must define, e.g. forwardPropagationWithDropout. */
+  functions: string[];
+}
+
+export interface ForwardCall {
+  kind: "forward";
+  id: number;
+  X: WireTensor;
+  parameters: Record<string, WireTensor>;
+  keepProb: number;
+  seed: number;
+}
+
+export interface BackwardCall {
+  kind: "backward";
+  id: number;
+  X: WireTensor;
+  Y: WireTensor;
+  cache: Record<string, WireTensor>;
+  keepProb: number;
+}
+
+export type ParentMessage = LoadRequest | ForwardCall | BackwardCall;
+
+export interface CellOutcome {
+  gradeId: string;
+  ok: boolean;
+  /** stdout + stderr, cut to a few kilobytes. */
+  output: string;
+}
+
+export interface Loaded {
+  kind: "loaded";
+  cells: CellOutcome[];
+  /** Which of the requested functions the cells defined (as functions). */
+  defined: Record<string, boolean>;
+}
+
+/** How the student's code used the generator it was given. */
+export interface RngUse {
+  /** Each call, in order: the method and its arguments. */
+  calls: { method: string; args: unknown[] }[];
+  /** Uniform numbers consumed in all. */
+  draws: number;
+}
+
+/** A value the student returned, made JSON-safe: a tensor, or a description of what it was instead. */
+export type WireValue = { tensor: WireTensor } | { other: string };
+
+export interface CallResult {
+  kind: "result";
+  id: number;
+  ok: boolean;
+  /** The thrown error's name and message when ok is false. */
+  error?: { name: string; message: string };
+  /** forward: [A3, cache] flattened to { A3, cache.Z1, ... }; backward: the gradients by name. */
+  values: Record<string, WireValue>;
+  /** Whether the return value had the expected form ([A3, cache] / an object of gradients). */
+  form?: string;
+  rng?: RngUse;
+  /** Inputs whose values the call changed. */
+  mutated: string[];
+  /** Student output printed during the call (cut). */
+  output: string;
+  durationMs: number;
+}
+
+export interface ChildFailure {
+  kind: "fatal";
+  message: string;
+}
+
+export type ChildMessage = Loaded | CallResult | ChildFailure;
+
+/** At most this much of a student's printed output travels back (the rest is cut, and said so). */
+export const OUTPUT_LIMIT = 4000;
+
+export function cutOutput(text: string, limit = OUTPUT_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}\n... (${text.length - limit} more characters cut)`;
+}

@@ -1,0 +1,168 @@
+/**
+ * One sandboxed run of a student's code: a child Node process (sandbox/child.ts, compiled to
+ * grader/dist/) under Node's permission model, with limits the parent enforces:
+ * - reads only node_modules, the helper library and the compiled child: never grader/references or the
+ *   instructor notebook; no file writes, no child processes, no worker threads;
+ * - a time limit per request and one for the whole session (the child is killed when either runs out,
+ *   whether it is stuck in a synchronous loop or waiting forever);
+ * - a memory cap: V8's heap limit, and a watchdog on the process's resident memory (typed arrays and
+ *   wasm memory live outside V8's heap);
+ * - printed output is cut (the child cuts what it sends; the parent caps what it buffers).
+ * After a stop, every later request answers at once with the reason, so grading goes on.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import type { BackwardCall, CallResult, ChildMessage, ForwardCall, Loaded, LoadRequest } from "./protocol";
+
+const PROJECT_ROOT = resolve(__dirname, "../..");
+/** The compiled child; `npm run build` makes it (the tests' global set-up too). */
+export const CHILD_SCRIPT = resolve(PROJECT_ROOT, "grader/dist/sandbox/child.js");
+
+export interface SandboxLimits {
+  /** Loading the cells (compiling them included: the TypeScript compiler's first run is slow). */
+  loadTimeoutMs: number;
+  /** One call of a graded function. */
+  callTimeoutMs: number;
+  /** The whole session. */
+  totalTimeoutMs: number;
+  /** Resident memory of the child, in megabytes. */
+  memoryMb: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 60_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
+
+export type StopReason = { kind: "timeout"; what: string; limitMs: number } | { kind: "memory"; limitMb: number } | { kind: "crash"; detail: string };
+
+export class SandboxStopped extends Error {
+  constructor(readonly reason: StopReason) {
+    super(describeStop(reason));
+    this.name = "SandboxStopped";
+  }
+}
+
+export function describeStop(reason: StopReason): string {
+  switch (reason.kind) {
+    case "timeout":
+      return `${reason.what} did not finish within ${reason.limitMs / 1000} s (an endless loop, or a computation far bigger than needed?), so it was stopped`;
+    case "memory":
+      return `your code used more than ${reason.limitMb} MB of memory, so it was stopped`;
+    case "crash":
+      return `the process running your code ended unexpectedly: ${reason.detail}`;
+  }
+}
+
+/** The folders the child may read. Real paths: the permission model checks resolved paths. */
+function readablePaths(): string[] {
+  const paths = [resolve(PROJECT_ROOT, "node_modules"), resolve(PROJECT_ROOT, "src"), resolve(PROJECT_ROOT, "grader/dist")];
+  return [...new Set(paths.filter(existsSync).map((p) => realpathSync(p)))];
+}
+
+export class SandboxSession {
+  private child: ChildProcess | undefined;
+  private stopped: StopReason | undefined;
+  private pending: { resolve: (m: ChildMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  private readonly sessionTimer: NodeJS.Timeout;
+  private readonly memoryTimer: NodeJS.Timeout;
+  private stderr = "";
+  private nextId = 1;
+
+  constructor(private readonly limits: SandboxLimits = DEFAULT_LIMITS) {
+    if (!existsSync(CHILD_SCRIPT)) throw new Error(`${CHILD_SCRIPT} is missing: run \`npm run build\` first`);
+    const flags = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings"];
+    this.child = fork(CHILD_SCRIPT, [], { execArgv: flags, cwd: resolve(PROJECT_ROOT, "grader/dist"), stdio: ["ignore", "pipe", "pipe", "ipc"], env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    this.child.stdout!.on("data", () => undefined); // student output outside a cell: dropped
+    this.child.stderr!.on("data", (chunk: Buffer) => {
+      if (this.stderr.length < 16_000) this.stderr += chunk.toString("utf8");
+    });
+    this.child.on("message", (message: ChildMessage) => {
+      const waiting = this.pending;
+      if (!waiting) return;
+      this.pending = undefined;
+      clearTimeout(waiting.timer);
+      waiting.resolve(message);
+    });
+    this.child.on("exit", (code, signal) => {
+      if (!this.stopped) this.stop({ kind: "crash", detail: signal ? `signal ${signal}` : `exit status ${code}${this.stderrTail()}` });
+    });
+    this.sessionTimer = setTimeout(() => this.stop({ kind: "timeout", what: "grading your notebook as a whole", limitMs: limits.totalTimeoutMs }), limits.totalTimeoutMs);
+    this.memoryTimer = setInterval(() => {
+      const rss = residentMb(this.child?.pid);
+      if (rss !== undefined && rss > limits.memoryMb) this.stop({ kind: "memory", limitMb: limits.memoryMb });
+    }, 100);
+  }
+
+  private stderrTail(): string {
+    const text = this.stderr.trim();
+    return text ? `; it printed: ${text.slice(-600)}` : "";
+  }
+
+  /** Kills the child (if still running) and fails the request in flight with the reason. */
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    clearTimeout(this.sessionTimer);
+    clearInterval(this.memoryTimer);
+    this.child?.kill("SIGKILL");
+    this.child = undefined;
+    const waiting = this.pending;
+    this.pending = undefined;
+    if (waiting) {
+      clearTimeout(waiting.timer);
+      waiting.reject(new SandboxStopped(reason));
+    }
+  }
+
+  get stopReason(): StopReason | undefined {
+    return this.stopped;
+  }
+
+  private request(message: object, timeoutMs: number, what: string): Promise<ChildMessage> {
+    if (this.stopped) return Promise.reject(new SandboxStopped(this.stopped));
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => this.stop({ kind: "timeout", what, limitMs: timeoutMs }), timeoutMs);
+      this.pending = { resolve: resolvePromise, reject, timer };
+      this.child!.send(message as never, (error) => {
+        if (error && !this.stopped) this.stop({ kind: "crash", detail: `could not send to it: ${error.message}` });
+      });
+    }).then((reply) => {
+      const message = reply as ChildMessage;
+      if (message.kind === "fatal") throw new Error(`the grader's sandbox failed: ${message.message}`);
+      return message;
+    });
+  }
+
+  async load(request: Omit<LoadRequest, "kind">): Promise<Loaded> {
+    return (await this.request({ kind: "load", ...request }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
+  }
+
+  async forward(call: Omit<ForwardCall, "kind" | "id">): Promise<CallResult> {
+    return (await this.request({ kind: "forward", id: this.nextId++, ...call }, this.limits.callTimeoutMs, "a call of forwardPropagationWithDropout")) as CallResult;
+  }
+
+  async backward(call: Omit<BackwardCall, "kind" | "id">): Promise<CallResult> {
+    return (await this.request({ kind: "backward", id: this.nextId++, ...call }, this.limits.callTimeoutMs, "a call of backwardPropagationWithDropout")) as CallResult;
+  }
+
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = { kind: "crash", detail: "closed" };
+    clearTimeout(this.sessionTimer);
+    clearInterval(this.memoryTimer);
+    this.child?.kill("SIGKILL");
+    this.child = undefined;
+  }
+}
+
+/** Resident memory of a process in MB, from /proc (Linux); undefined where that is not available. */
+function residentMb(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
