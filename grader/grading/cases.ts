@@ -5,6 +5,7 @@
  */
 import { courseBackwardCase, courseInputs, initializeParameters, RandomState, tf } from "dropout-kit";
 import type { WireTensor } from "../sandbox/protocol";
+import { scoped } from "./wire";
 
 export interface ForwardCaseSpec {
   id: string;
@@ -45,7 +46,7 @@ export function toWire(t: tf.Tensor): WireTensor {
 }
 
 export function forwardInputs(spec: ForwardCaseSpec): ForwardInputs {
-  return tf.tidy(() => {
+  return scoped(() => {
     if (spec.course) {
       const { X, parameters } = courseInputs();
       return { X: toWire(X), parameters: mapValues(parameters, toWire), keepProb: spec.keepProb, seed: spec.maskSeed };
@@ -86,7 +87,7 @@ export interface BackwardInputs {
  * reference cache (see references.ts), since a backward pass needs a consistent cache.
  */
 export function courseBackwardInputs(): BackwardInputs {
-  return tf.tidy(() => {
+  return scoped(() => {
     const c = courseBackwardCase();
     return { X: toWire(c.X), Y: toWire(c.Y), cache: mapValues(c.cache as unknown as Record<string, tf.Tensor>, toWire), keepProb: c.keepProb };
   });

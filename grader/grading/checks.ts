@@ -11,7 +11,7 @@ import { diagnoseBackwardStep, diagnoseForwardValues, diagnoseRngUse } from "./m
 import type { References } from "./references";
 import { CHECKS } from "./spec";
 import type { CheckSpec } from "./spec";
-import { compare, fromTensor, tensorOf, toTensor } from "./wire";
+import { compare, fromTensor, scoped, tensorOf, toTensor } from "./wire";
 
 export interface CheckResult {
   id: string;
@@ -127,7 +127,7 @@ function forwardScaling(runs: ForwardRun[]): Verdict {
       for (const [Z, D, A] of [["cache.Z1", "cache.D1", "cache.A1"], ["cache.Z2", "cache.D2", "cache.A2"]]) {
         const [z, d, a] = [tensorOf(v[Z]), tensorOf(v[D]), tensorOf(v[A])];
         if (!z || !d || !a || z.shape.join() !== d.shape.join()) return fail(`On ${run.spec.description}: the cache needs ${Z.slice(6)}, ${D.slice(6)} and ${A.slice(6)} as tensors of the same shape.`);
-        const expected = tf.tidy(() => fromTensor(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
+        const expected = scoped(() => fromTensor(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
         const c = compare(A.slice(6), a, expected, true);
         if (!c.ok) {
           const diagnosis = diagnoseForwardValues(run.result, run.inputs);
@@ -142,7 +142,7 @@ function forwardScaling(runs: ForwardRun[]): Verdict {
 function keepAll(run: ForwardRun): Verdict {
   const error = callError(run, run.spec.description);
   if (error) return fail(error);
-  const expected = tf.tidy(() => {
+  const expected = scoped(() => {
     const parameters = Object.fromEntries(Object.entries(run.inputs.parameters).map(([k, w]) => [k, toTensor(w)]));
     return fromTensor(forwardPropagation(toTensor(run.inputs.X), parameters as never)[0]);
   });
@@ -157,12 +157,12 @@ function layers(runs: ForwardRun[]): Verdict {
       const error = callError(run, run.spec.description);
       if (error) return fail(error);
       const v = run.result.values;
-      const z1 = tf.tidy(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
+      const z1 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
       const c1 = compare("Z1", v["cache.Z1"], z1, true);
       if (!c1.ok) return fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c1.why}.`);
       const z3 = tensorOf(v["cache.Z3"]);
       if (!z3) return fail(`On ${run.spec.description}: the cache has no tensor Z3.`);
-      const a3 = tf.tidy(() => fromTensor(tf.sigmoid(toTensor(z3))));
+      const a3 = scoped(() => fromTensor(tf.sigmoid(toTensor(z3))));
       const c3 = compare("A3", v.A3, a3, true);
       if (!c3.ok) return fail(`On ${run.spec.description}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c3.why}.`);
       const rands = (run.result.rng?.calls ?? []).filter((c) => c.method === "rand").length;
@@ -205,7 +205,7 @@ function backwardStep(run: BackwardRun): string | undefined {
   const [dZ3, dZ2, dA2, dA1] = [tensorOf(v.dZ3), tensorOf(v.dZ2), tensorOf(v.dA2), tensorOf(v.dA1)];
   if (!dZ3 || !dZ2 || !dA2 || !dA1) return "Return all eleven gradients (dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1) as tensors.";
   const c = run.inputs.cache;
-  return tf.tidy(() => {
+  return scoped(() => {
     const step2 = diagnoseBackwardStep("dA2", dA2, tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3)), toTensor(c.D2), run.inputs.keepProb);
     if (step2) return step2;
     return diagnoseBackwardStep("dA1", dA1, tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2)), toTensor(c.D1), run.inputs.keepProb);
@@ -225,7 +225,7 @@ function backwardMasks(runs: BackwardRun[]): Verdict {
 
 /** The gradients of the cost with respect to the weights, by tfjs's autodiff, the masks held fixed. */
 export function autodiffGradients(inputs: BackwardInputs): Record<string, WireTensor> {
-  return tf.tidy(() => {
+  return scoped(() => {
     const c = inputs.cache;
     const [X, Y, D1, D2] = [toTensor(inputs.X), toTensor(inputs.Y), toTensor(c.D1), toTensor(c.D2)];
     const m = X.shape[1];

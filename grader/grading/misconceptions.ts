@@ -6,7 +6,7 @@
 import { RandomState, tf } from "dropout-kit";
 import type { CallResult, WireTensor } from "../sandbox/protocol";
 import type { ForwardInputs } from "./cases";
-import { compare, tensorOf, toTensor } from "./wire";
+import { compare, scoped, tensorOf, toTensor } from "./wire";
 
 export interface ForwardVariant {
   /** What the student reads when their output matches this variant. */
@@ -42,7 +42,7 @@ export const FORWARD_VARIANTS: ForwardVariant[] = [
 
 /** The forward pass with one variant's mistake, on the same inputs and masks as the student's. */
 function forwardWith(variant: ForwardVariant, inputs: ForwardInputs): { A3: WireTensor; A1: WireTensor } {
-  return tf.tidy(() => {
+  return scoped(() => {
     const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
     const X = toTensor(inputs.X);
     const rng = new RandomState(inputs.seed);

@@ -47,3 +47,13 @@ export function position(k: number, shape: number[]): string {
 export function round(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(8))) : String(v);
 }
+
+/** Like tf.tidy, for code that returns plain values (wire tensors, strings): every tensor made inside is freed. */
+export function scoped<T>(body: () => T): T {
+  tf.engine().startScope();
+  try {
+    return body();
+  } finally {
+    tf.engine().endScope();
+  }
+}
