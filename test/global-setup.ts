@@ -1,8 +1,14 @@
-/** Builds src/ into src/dist once per test run, so notebooks executed by the tests never use a stale build. */
+/**
+ * Builds once per test run, so nothing the tests execute is stale: src/ into src/dist (what notebooks
+ * import) and the grader's sandbox child into grader/dist (what runs student code).
+ */
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 
 export default function setup(): void {
   const root = resolve(__dirname, "..");
-  execFileSync(process.execPath, [resolve(root, "node_modules/typescript/bin/tsc"), "-p", "src/tsconfig.json"], { cwd: root, stdio: "inherit" });
+  const tsc = resolve(root, "node_modules/typescript/bin/tsc");
+  for (const project of ["src/tsconfig.json", "grader/sandbox/tsconfig.json"]) {
+    execFileSync(process.execPath, [tsc, "-p", project], { cwd: root, stdio: "inherit" });
+  }
 }

@@ -45,11 +45,26 @@ function stoppedResult(error: unknown): CallResult {
   return { kind: "result", id: -1, ok: false, error: { name: "Stopped", message }, values: {}, mutated: [], output: "", durationMs: 0 };
 }
 
+/** Node's permission model refused something (a file read or write, a child process). */
+export function isAccessDenied(message: string): boolean {
+  return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
+}
+
 export function failAll(reason: string): CheckResult[] {
   return CHECKS.map((c) => ({ id: c.id, name: c.name, score: 0, maxScore: c.points, passed: false, output: reason }));
 }
 
-export async function gradeSubmission(path: string, references: References, limits: SandboxLimits = DEFAULT_LIMITS): Promise<SubmissionResult> {
+export interface GradeOptions {
+  limits?: SandboxLimits;
+  /** Only the course's published cases and the checks that need nothing else: `npm run check`. */
+  publicOnly?: boolean;
+}
+
+/** The checks a student's self-check runs: those decided on the course's published cases alone. */
+export const PUBLIC_CHECKS = ["forward.course", "forward.masks", "forward.scaling", "forward.layers", "forward.inputs", "backward.course", "backward.masks", "backward.inputs"];
+
+export async function gradeSubmission(path: string, references: References, options: GradeOptions | SandboxLimits = {}): Promise<SubmissionResult> {
+  const { limits = DEFAULT_LIMITS, publicOnly = false } = "callTimeoutMs" in options ? { limits: options } : options;
   const started = Date.now();
   const read = readSubmission(path);
   const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes };
@@ -59,17 +74,22 @@ export async function gradeSubmission(path: string, references: References, limi
 
   const unavailable: Unavailable = { ...read.missing };
   const functions = (Object.keys(GRADED_CELLS) as GradedFunctionName[]).filter((fn) => read.gradedSources[fn] !== undefined);
-  const session = new SandboxSession(limits);
-  const forward: ForwardRun[] = [];
-  const backward: BackwardRun[] = [];
-  let statistics: ForwardRun | undefined;
-  try {
+  const notes = [...read.notes];
+  const sessions: SandboxSession[] = [];
+
+  /**
+   * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load
+   * (time, memory) marks those functions unavailable, with the reason.
+   */
+  const open = async (fns: GradedFunctionName[]): Promise<SandboxSession> => {
+    const session = new SandboxSession(limits);
+    sessions.push(session);
     try {
       const loaded = await session.load({
-        cells: [{ gradeId: SETUP_CELL, source: instructorSetup() }, ...functions.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))],
-        functions,
+        cells: [{ gradeId: SETUP_CELL, source: instructorSetup() }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))],
+        functions: fns,
       });
-      for (const fn of functions) {
+      for (const fn of fns) {
         if (loaded.defined[fn]) continue;
         const cell = loaded.cells.find((c) => c.gradeId === GRADED_CELLS[fn]);
         unavailable[fn] = cell && !cell.ok
@@ -78,38 +98,64 @@ export async function gradeSubmission(path: string, references: References, limi
       }
     } catch (error) {
       const reason = error instanceof SandboxStopped ? `Your graded cells could not be run: ${error.message}.` : `Your graded cells could not be run: ${(error as Error).message}`;
-      for (const fn of functions) unavailable[fn] ??= reason;
+      for (const fn of fns) unavailable[fn] = reason;
     }
+    return session;
+  };
 
-    const call = async (fn: GradedFunctionName, run: () => Promise<CallResult>): Promise<CallResult> => {
-      if (unavailable[fn]) return stoppedResult(new Error("not run"));
-      try {
-        return await run();
-      } catch (error) {
-        return stoppedResult(error);
-      }
-    };
-    for (const spec of [...FORWARD_CASES, STATISTICS_CASE]) {
-      const inputs = forwardInputs(spec);
-      const result = await call("forwardPropagationWithDropout", () => session.forward(inputs));
-      if (spec === STATISTICS_CASE) statistics = { spec, inputs, result };
-      else forward.push({ spec, inputs, result });
+  const call = async (fn: GradedFunctionName, run: () => Promise<CallResult>): Promise<CallResult> => {
+    if (unavailable[fn]) return stoppedResult(new Error("not run"));
+    try {
+      return await run();
+    } catch (error) {
+      return stoppedResult(error);
     }
-    for (const [k, spec] of BACKWARD_CASES.entries()) {
-      const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-      const result = await call("backwardPropagationWithDropout", () => session.backward(inputs));
-      // The first two cases a second time: the same inputs must give the same gradients.
-      const again = k < 2 ? await call("backwardPropagationWithDropout", () => session.backward(inputs)) : undefined;
-      backward.push({ id: spec.id, description: spec.description, inputs, result, again });
+  };
+
+  const forward: ForwardRun[] = [];
+  const backward: BackwardRun[] = [];
+  let statistics: ForwardRun | undefined;
+  try {
+    // One sandbox for both functions; when it is stopped (a cell that never ends, a memory bomb), each
+    // function gets a sandbox of its own, so one broken function does not cost the other its marks.
+    let shared: SandboxSession | undefined = await open(functions);
+    if (shared.stopReason) {
+      shared = undefined;
+      for (const fn of functions) delete unavailable[fn];
+    }
+    const sessionFor = async (fn: GradedFunctionName) => (shared && !shared.stopReason ? shared : await open([fn]));
+
+    if (functions.includes("forwardPropagationWithDropout")) {
+      const session = await sessionFor("forwardPropagationWithDropout");
+      for (const spec of publicOnly ? FORWARD_CASES.filter((c) => c.course) : [...FORWARD_CASES, STATISTICS_CASE]) {
+        const inputs = forwardInputs(spec);
+        const result = await call("forwardPropagationWithDropout", () => session.forward(inputs));
+        if (spec === STATISTICS_CASE) statistics = { spec, inputs, result };
+        else forward.push({ spec, inputs, result });
+      }
+    }
+    if (functions.includes("backwardPropagationWithDropout")) {
+      const session = await sessionFor("backwardPropagationWithDropout");
+      for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter((c) => c.course) : BACKWARD_CASES).entries()) {
+        const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
+        const result = await call("backwardPropagationWithDropout", () => session.backward(inputs));
+        // The first two cases a second time: the same inputs must give the same gradients.
+        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session.backward(inputs)) : undefined;
+        backward.push({ id: spec.id, description: spec.description, inputs, result, again });
+      }
     }
   } finally {
-    session.close();
+    for (const session of sessions) {
+      const stop = session.stopReason;
+      if (stop && !(stop.kind === "crash" && stop.detail === "closed")) notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
+      session.close();
+    }
   }
-  const stop = session.stopReason;
-  const notes = [...read.notes];
-  if (stop && stop.kind !== "crash") notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
-  else if (stop && stop.kind === "crash" && stop.detail !== "closed") notes.push(`Grading was cut short: ${describeStop(stop)}.`);
-  const tests = runChecks({ forward, statistics, backward }, references, unavailable);
+  const blocked = [...forward, ...(statistics ? [statistics] : []), ...backward].map((r) => r.result.error?.message).find((m) => m && isAccessDenied(m));
+  if (blocked) notes.push(`Your code tried to reach files or processes, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
+  const uniqueNotes = [...new Set(notes)];
+  const tests = runChecks({ forward, statistics, backward }, references, unavailable).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
   const score = tests.reduce((sum, t) => sum + t.score, 0);
-  return { ...base, notes, status: "graded", score, tests, durationMs: Date.now() - started };
+  const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
+  return { ...base, maxScore, notes: uniqueNotes, status: "graded", score, tests, durationMs: Date.now() - started };
 }

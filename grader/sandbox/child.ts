@@ -117,7 +117,12 @@ function capturing<T>(body: () => Promise<T>): Promise<{ value?: T; error?: unkn
 }
 
 function errorOf(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: cutOutput(error.message, 2000) };
+  if (error instanceof Error) {
+    // The permission model's refusals say what was refused: keep that (ERR_ACCESS_DENIED, FileSystemWrite, the path).
+    const denied = error as Error & { code?: string; permission?: string; resource?: string };
+    const detail = denied.code === "ERR_ACCESS_DENIED" ? ` (ERR_ACCESS_DENIED: ${denied.permission ?? "?"}${denied.resource ? ` ${denied.resource}` : ""})` : "";
+    return { name: error.name, message: cutOutput(error.message + detail, 2000) };
+  }
   return { name: "thrown value", message: cutOutput(String(error), 2000) };
 }
 

@@ -31,7 +31,7 @@ export interface SandboxLimits {
   memoryMb: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 60_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
+export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 30_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
 
 export type StopReason = { kind: "timeout"; what: string; limitMs: number } | { kind: "memory"; limitMb: number } | { kind: "crash"; detail: string };
 

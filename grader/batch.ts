@@ -1,0 +1,97 @@
+/**
+ * Grading many submissions: in parallel (one sandboxed child each, `jobs` at a time), resumable (a
+ * submission whose results.json records the same content hash is not graded again unless `regrade`),
+ * and robust (a submission that breaks the grader itself gets a result saying so; the batch goes on).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { failAll, gradeSubmission } from "./grading/grade";
+import type { SubmissionResult } from "./grading/grade";
+import type { References } from "./grading/references";
+import { hashFile } from "./grading/submission";
+import { MAX_SCORE } from "./grading/spec";
+import { feedbackMarkdown, gradebookCsv, gradescopeResults, writeAtomically } from "./reports";
+import type { SandboxLimits } from "./sandbox/session";
+
+/** .ipynb files named on the command line, and those directly inside named folders, sorted, without duplicates. */
+export function expandPaths(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    const full = resolve(p);
+    if (!existsSync(full)) throw new Error(`${p}: no such file or folder`);
+    if (statSync(full).isDirectory()) {
+      files.push(...readdirSync(full).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(full, f)));
+    } else files.push(full);
+  }
+  const unique = [...new Set(files)];
+  const names = new Map<string, string>();
+  for (const f of unique) {
+    const name = basename(f);
+    if (names.has(name)) throw new Error(`two submissions share the name ${name} (${names.get(name)} and ${f}): reports are filed by name, so rename one`);
+    names.set(name, f);
+  }
+  return unique;
+}
+
+export interface BatchOptions {
+  outDir: string;
+  jobs: number;
+  regrade: boolean;
+  references: References;
+  limits?: SandboxLimits;
+  onProgress?: (done: number, total: number, result: SubmissionResult, reused: boolean) => void;
+}
+
+function reportDir(outDir: string, file: string): string {
+  return join(outDir, basename(file).replace(/\.ipynb$/, ""));
+}
+
+/** A previous result for the same content, if the reports exist. */
+function previous(outDir: string, file: string): SubmissionResult | undefined {
+  const saved = join(reportDir(outDir, file), "result.json");
+  if (!existsSync(saved)) return undefined;
+  try {
+    const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
+    return result.contentHash === hashFile(file) ? { ...result, path: file } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function gradeBatch(files: string[], options: BatchOptions): Promise<SubmissionResult[]> {
+  const results: SubmissionResult[] = new Array(files.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const k = next++;
+      const file = files[k];
+      let result = options.regrade ? undefined : previous(options.outDir, file);
+      const reused = !!result;
+      if (!result) {
+        try {
+          result = await gradeSubmission(file, options.references, options.limits);
+        } catch (error) {
+          // A bug of the grader's own, on this submission only: say so, and go on.
+          const reason = `The grader failed on this submission (a grader bug; please report it): ${(error as Error)?.stack ?? String(error)}`;
+          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [reason], tests: failAll(reason), durationMs: 0 };
+        }
+        writeReports(options.outDir, result);
+      }
+      results[k] = result;
+      options.onProgress?.(++done, files.length, result, reused);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
+  writeAtomically(join(options.outDir, "grades.csv"), gradebookCsv(results));
+  return results;
+}
+
+function writeReports(outDir: string, result: SubmissionResult): void {
+  const dir = reportDir(outDir, result.path);
+  writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
+  writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result));
+  // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
+  const { durationMs: _ignored, path: _path, ...stable } = result;
+  writeAtomically(join(dir, "result.json"), `${JSON.stringify(stable, null, 2)}\n`);
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm run grade -- [paths...] [--out DIR] [--jobs N] [--regrade]`
+ *
+ * Grades .ipynb files and folders of them; with no paths, the bundled example submissions
+ * (grader/examples/submissions/). Reports go to DIR (default ./grading-results): per submission
+ * results.json (Gradescope's format) and feedback.md, for the batch grades.csv (nbgrader's columns).
+ * Exit status 0 when every submission got a result, whatever its score; 1 when the grader itself failed.
+ */
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { initBackend } from "dropout-kit";
+import { expandPaths, gradeBatch } from "./batch";
+import { GALLERY_DIR } from "./examples/gallery";
+import { readReferences } from "./grading/references";
+import { summaryTable } from "./reports";
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: "string", default: "grading-results" },
+      jobs: { type: "string", default: String(availableParallelism()) },
+      regrade: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log("usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade]");
+    return 0;
+  }
+  const jobs = Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer, got ${values.jobs}`);
+  const files = expandPaths(positionals.length > 0 ? positionals : [GALLERY_DIR]);
+  if (files.length === 0) throw new Error(`no .ipynb files in ${positionals.join(", ") || GALLERY_DIR}`);
+  await initBackend();
+  const references = readReferences();
+  const outDir = resolve(values.out!);
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  const results = await gradeBatch(files, {
+    outDir,
+    jobs,
+    regrade: values.regrade!,
+    references,
+    onProgress: (done, total, result, reused) => {
+      const line = `${done}/${total} ${result.submission}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
+      if (tty) {
+        const width = 30;
+        const filled = Math.round((width * done) / total);
+        process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${line.slice(0, 80).padEnd(80)}${done === total ? "\n" : ""}`);
+      } else process.stderr.write(`${line}\n`);
+    },
+  });
+  console.log(`\n${summaryTable(results)}\n`);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`grade: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,116 @@
+/**
+ * The example submissions the grader ships with (`npm run grade` with no paths grades them): the
+ * solution, the untouched release, typical wrong answers, correct variants written differently, and broken
+ * or hostile files. Each is generated from the instructor notebook by editing the solution as a student
+ * would (text substitutions in the graded cells), so the gallery follows the source. `npm run gallery`
+ * writes them to grader/examples/submissions/; a test keeps the committed files in step.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { releaseNotebook } from "../assign/release";
+import type { Notebook } from "../notebook/notebook";
+import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
+import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
+
+export const GALLERY_DIR = resolve(__dirname, "submissions");
+
+type Edit = [gradeId: string, from: string, to: string];
+
+export interface Example {
+  /** File name without .ipynb. */
+  name: string;
+  description: string;
+  /** A notebook as a student would hand it in (solution edited), or raw file text for broken files. */
+  build: () => string;
+}
+
+const FORWARD = "forward_propagation_with_dropout";
+const BACKWARD = "backward_propagation_with_dropout";
+
+/** The instructor notebook with its solution regions turned into filled-in student regions, edited. */
+function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void): Notebook {
+  const nb = readNotebook(INSTRUCTOR_NOTEBOOK);
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    let source = cellSource(cell);
+    for (const [gradeId, from, to] of edits) {
+      if (gradeIdOf(cell) !== gradeId) continue;
+      if (!source.includes(from)) throw new Error(`gallery: "${from}" not found in cell ${gradeId}`);
+      source = source.split(from).join(to);
+    }
+    source = source.replace(/^(\s*)\/\/\s*BEGIN SOLUTION\s*$/gm, "$1// YOUR CODE STARTS HERE").replace(/^(\s*)\/\/\s*END SOLUTION\s*$/gm, "$1// YOUR CODE ENDS HERE");
+    cell.source = toSourceLines(source);
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  transform?.(nb);
+  return nb;
+}
+
+const submission = (edits: Edit[] = [], transform?: (nb: Notebook) => void) => () => serializeNotebook(studentNotebook(edits, transform));
+
+function cellById(nb: Notebook, gradeId: string) {
+  return nb.cells.find((c) => gradeIdOf(c) === gradeId)!;
+}
+
+/** Replaces the whole body of a graded cell's first solution region. */
+const region = (gradeId: string, from: string, to: string): Edit => [gradeId, from, to];
+
+const D1_MASK = 'D1 = tf.cast(tf.less(D1, keepProb), "float32") as Matrix;';
+
+export const EXAMPLES: Example[] = [
+  { name: "solution", description: "the reference solution", build: submission() },
+  { name: "untouched-release", description: "the student notebook as released", build: () => serializeNotebook(releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb")) },
+
+  // Typical mistakes.
+  { name: "forward-multiplies-by-keepprob", description: "multiplies by keepProb instead of dividing", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);"], [FORWARD, "A2 = tf.div(A2, keepProb);", "A2 = tf.mul(A2, keepProb);"]]) },
+  { name: "forward-threshold-inverted", description: "keeps units with probability 1 - keepProb", build: submission([[FORWARD, D1_MASK, 'D1 = tf.cast(tf.greaterEqual(D1, keepProb), "float32") as Matrix;'], [FORWARD, 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;', 'D2 = tf.cast(tf.greaterEqual(D2, keepProb), "float32") as Matrix;']]) },
+  { name: "forward-divides-by-one-minus-keepprob", description: "scales by 1/(1 - keepProb)", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 1 - keepProb);"], [FORWARD, "A2 = tf.div(A2, keepProb);", "A2 = tf.div(A2, 1 - keepProb);"]]) },
+  { name: "forward-no-scaling", description: "forgets the division by keepProb", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", ""], [FORWARD, "A2 = tf.div(A2, keepProb);", ""]]) },
+  { name: "forward-shared-mask", description: "one mask for all examples", build: submission([[FORWARD, "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.tile(rng.rand(A1.shape[0], 1), [1, A1.shape[1]]) as Matrix;"], [FORWARD, "D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = tf.tile(rng.rand(A2.shape[0], 1), [1, A2.shape[1]]) as Matrix;"]]) },
+  { name: "forward-reseeds", description: "reseeds the generator inside the function, as the original notebook did", build: submission([[FORWARD, "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "rng.seed(1);\n  D1 = rng.rand(A1.shape[0], A1.shape[1]);"]]) },
+  { name: "forward-drops-output", description: "applies dropout to the output layer too", build: submission([[FORWARD, "const A3 = tf.sigmoid(Z3);  // no dropout on the output layer", "const A3 = tf.div(tf.mul(tf.sigmoid(Z3), tf.cast(tf.less(rng.rand(1, Z3.shape[1]), keepProb), \"float32\")), keepProb) as Matrix;"]]) },
+  { name: "backward-no-mask", description: "does not re-apply the masks in backward", build: submission([[BACKWARD, "dA2 = tf.mul(dA2, D2);", ""], [BACKWARD, "dA1 = tf.mul(dA1, D1);", ""]]) },
+  { name: "backward-no-scaling", description: "forgets the division by keepProb in backward", build: submission([[BACKWARD, "dA2 = tf.div(dA2, keepProb);", ""], [BACKWARD, "dA1 = tf.div(dA1, keepProb);", ""]]) },
+  { name: "backward-fresh-mask", description: "draws a fresh mask in backward", build: submission([[BACKWARD, "dA2 = tf.mul(dA2, D2);", "dA2 = tf.mul(dA2, tf.cast(tf.less(tf.randomUniform(dA2.shape), keepProb), \"float32\"));"], [BACKWARD, "dA1 = tf.mul(dA1, D1);", "dA1 = tf.mul(dA1, tf.cast(tf.less(tf.randomUniform(dA1.shape), keepProb), \"float32\"));"]]) },
+
+  // Correct answers written differently: full marks.
+  { name: "correct-where", description: "tf.where instead of multiplying by the mask", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "A1 = tf.where(tf.equal(D1, 1), A1, tf.zerosLike(A1));"], [BACKWARD, "dA1 = tf.mul(dA1, D1);", "dA1 = tf.where(tf.equal(D1, 1), dA1, tf.zerosLike(dA1));"]]) },
+  { name: "correct-reciprocal", description: "multiplies by 1/keepProb", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, 1 / keepProb);"], [BACKWARD, "dA2 = tf.div(dA2, keepProb);", "dA2 = tf.mul(dA2, 1 / keepProb);"]]) },
+  { name: "correct-boolean-mask", description: "keeps the masks as booleans", build: submission([[FORWARD, D1_MASK, "D1 = tf.less(D1, keepProb) as Matrix;"], [FORWARD, "A1 = tf.mul(A1, D1);", "A1 = tf.mul(A1, tf.cast(D1, \"float32\"));"], [BACKWARD, "dA1 = tf.mul(dA1, D1);", "dA1 = tf.mul(dA1, tf.cast(D1, \"float32\"));"]]) },
+  { name: "correct-loops", description: "element loops over arraySync()", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);\n  A1 = tf.div(A1, keepProb);", "const a1 = A1.arraySync();\n  const d1 = D1.arraySync();\n  A1 = tf.tensor2d(a1.map((row, i) => row.map((v, j) => (d1[i][j] === 1 ? v / keepProb : 0))));"]]) },
+  { name: "correct-before-relu", description: "applies the mask before the ReLU", build: submission([[FORWARD, "let A1 = tf.relu(Z1);", "let A1 = Z1;"], [FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.relu(tf.div(A1, keepProb)) as Matrix;"]]) },
+
+  // Broken notebooks.
+  { name: "syntax-error", description: "a syntax error in the forward cell", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "A1 = tf.mul(A1, D1;"]]) },
+  { name: "type-error", description: "a type error in the backward cell", build: submission([[BACKWARD, "dA1 = tf.div(dA1, keepProb);", "dA1 = tf.div(dA1, keepProb).flatten();"]]) },
+  { name: "throws", description: "a function that throws", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "throw new Error(\"oops, I broke it\");"]]) },
+  { name: "infinite-loop", description: "an endless synchronous loop in forward", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "let spins = 0;\n  while (keepProb > 0) spins++;"]]) },
+  { name: "never-returns", description: "a cell that waits forever (async)", build: submission([[BACKWARD, "function backwardPropagationWithDropout(", "await new Promise(() => {});\nfunction backwardPropagationWithDropout("]]) },
+  { name: "memory-bomb", description: "allocates without end", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "const hoard: Float64Array[] = [];\n  for (;;) hoard.push(new Float64Array(1 << 24).fill(1));"]]) },
+  { name: "huge-output", description: "prints megabytes", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", "A1 = tf.mul(A1, D1);\n  for (let i = 0; i < 20000; i++) console.log(\"debug \".repeat(50));"]]) },
+  { name: "missing-cell", description: "the backward cell deleted", build: submission([], (nb) => { nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== BACKWARD); }) },
+  { name: "renamed-cell", description: "the forward cell's grade_id changed", build: submission([], (nb) => { cellById(nb, FORWARD).metadata.nbgrader!.grade_id = "my_forward"; }) },
+  { name: "duplicated-cell", description: "the forward cell copied twice", build: submission([], (nb) => { const i = nb.cells.findIndex((c) => gradeIdOf(c) === FORWARD); nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i]))); }) },
+  { name: "python-kernel", description: "saved with a Python kernelspec", build: submission([], (nb) => { nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" }; }) },
+  { name: "invalid-json", description: "a notebook cut short", build: () => submission()().slice(0, 5000) },
+  { name: "not-a-notebook", description: "JSON, but not a notebook", build: () => `${JSON.stringify({ hello: "world" })}\n` },
+  { name: "nbformat-3", description: "an old notebook format", build: () => `${JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [], cells: [], metadata: {} })}\n` },
+
+  // Hostile code: blocked by the sandbox, and reported.
+  { name: "reads-references", description: "tries to read the grader's reference outputs", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  // The grader's sandbox runs in grader/dist: the references are one folder up.\n  require("fs").readFileSync(require("path").resolve("../references/dropout.json"), "utf8");`]]) },
+  { name: "writes-file", description: "tries to write a file", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("fs").writeFileSync("/tmp/dropout-grader-was-here.txt", "x");`]]) },
+  { name: "spawns-process", description: "tries to start a process", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("child_process").execSync("touch /tmp/dropout-grader-spawned");`]]) },
+];
+
+export function galleryFiles(): { name: string; text: string }[] {
+  return EXAMPLES.map((e) => ({ name: `${e.name}.ipynb`, text: e.build() }));
+}
+
+export function committedGallery(): string[] {
+  return readdirSync(GALLERY_DIR).filter((f) => f.endsWith(".ipynb")).sort();
+}
+
+export function readGalleryFile(name: string): string {
+  return readFileSync(join(GALLERY_DIR, name), "utf8");
+}
