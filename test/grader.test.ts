@@ -49,6 +49,8 @@ const EXPECTED: Record<string, { score: number; says?: (string | RegExp)[] }> = 
   "missing-cell": { score: 5, says: ["The graded cell 'backward_propagation_with_dropout', which defines backwardPropagationWithDropout, is missing"] },
   "renamed-cell": { score: 10, says: ["was found in another cell and graded from there"] },
   "duplicated-cell": { score: 10, says: ["appears 2 times"] },
+  "tampered-test-cell": { score: 10, says: ["The read-only cell 'forward_propagation_with_dropout_test' was edited (its nbgrader checksum no longer matches)"] },
+  "forward-drops-input": { score: 7, says: ["shaped like X: dropout applied to the input features", "no dropout on the input features"] },
   "python-kernel": { score: 10, says: ["The notebook's kernel is 'python3'"] },
   "invalid-json": { score: 0, says: ["is not valid JSON"] },
   "not-a-notebook": { score: 0, says: ["not a Jupyter notebook"] },

@@ -2,9 +2,11 @@
  * ClearSolutions, nbgrader-style: turns the instructor notebook into the student notebook.
  * - `// BEGIN SOLUTION` ... `// END SOLUTION` becomes the YOUR CODE region with a stub that throws;
  * - `// BEGIN HIDDEN TESTS` ... `// END HIDDEN TESTS` is removed;
- * - outputs and execution counts are cleared.
+ * - outputs and execution counts are cleared;
+ * - nbgrader checksums are computed (ComputeChecksums), so the grader can tell an edited read-only cell.
  * The stub's message names the function and the step, taken from the comment line just above the marker.
  */
+import { withChecksums } from "../notebook/checksum";
 import { cellSource, gradeIdOf, Notebook, toSourceLines } from "../notebook/notebook";
 
 const BEGIN_SOLUTION = /^(\s*)\/\/\s*BEGIN SOLUTION\s*$/;
@@ -54,5 +56,5 @@ export function releaseNotebook(source: Notebook, name = "notebook"): Notebook {
     const where = `${name}, cell ${index} (${gradeIdOf(cell) ?? "no grade_id"})`;
     return { ...cell, source: toSourceLines(releaseCellSource(cellSource(cell), where)), outputs: [], execution_count: null };
   });
-  return release;
+  return withChecksums(release);
 }

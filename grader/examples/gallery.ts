@@ -43,6 +43,12 @@ function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void)
     cell.outputs = [];
     cell.execution_count = null;
   }
+  // The checksums a student's copy carries: those of the released cells.
+  const released = new Map(releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb").cells.map((c) => [gradeIdOf(c), c.metadata.nbgrader]));
+  for (const cell of nb.cells) {
+    const meta = released.get(gradeIdOf(cell));
+    if (meta?.checksum && cell.metadata.nbgrader) cell.metadata.nbgrader = { ...cell.metadata.nbgrader, checksum: meta.checksum, cell_type: meta.cell_type };
+  }
   transform?.(nb);
   return nb;
 }
@@ -92,6 +98,8 @@ export const EXAMPLES: Example[] = [
   { name: "missing-cell", description: "the backward cell deleted", build: submission([], (nb) => { nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== BACKWARD); }) },
   { name: "renamed-cell", description: "the forward cell's grade_id changed", build: submission([], (nb) => { cellById(nb, FORWARD).metadata.nbgrader!.grade_id = "my_forward"; }) },
   { name: "duplicated-cell", description: "the forward cell copied twice", build: submission([], (nb) => { const i = nb.cells.findIndex((c) => gradeIdOf(c) === FORWARD); nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i]))); }) },
+  { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, "forward_propagation_with_dropout_test").source = ['console.log("All tests passed.");\n']; }) },
+  { name: "forward-drops-input", description: "applies dropout to the input features", build: submission([[FORWARD, "const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;", "const D0 = tf.cast(tf.less(rng.rand(X.shape[0], X.shape[1]), keepProb), \"float32\");\n  const Z1 = tf.add(tf.matMul(W1, tf.div(tf.mul(X, D0), keepProb)), b1) as Matrix;"]]) },
   { name: "python-kernel", description: "saved with a Python kernelspec", build: submission([], (nb) => { nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" }; }) },
   { name: "invalid-json", description: "a notebook cut short", build: () => submission()().slice(0, 5000) },
   { name: "not-a-notebook", description: "JSON, but not a notebook", build: () => `${JSON.stringify({ hello: "world" })}\n` },

@@ -89,6 +89,11 @@ export async function gradeSubmission(path: string, references: References, opti
         cells: [{ gradeId: SETUP_CELL, source: instructorSetup() }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))],
         functions: fns,
       });
+      if (loaded.needsSeparateSandboxes && fns.length > 1) {
+        // An earlier cell failed at run time: grade each function in a sandbox of its own.
+        session.close();
+        return session;
+      }
       for (const fn of fns) {
         if (loaded.defined[fn]) continue;
         const cell = loaded.cells.find((c) => c.gradeId === GRADED_CELLS[fn]);
@@ -120,6 +125,7 @@ export async function gradeSubmission(path: string, references: References, opti
     // function gets a sandbox of its own, so one broken function does not cost the other its marks.
     let shared: SandboxSession | undefined = await open(functions);
     if (shared.stopReason) {
+      if (shared.stopReason.kind === "crash" && shared.stopReason.detail === "closed") sessions.splice(sessions.indexOf(shared), 1);
       shared = undefined;
       for (const fn of functions) delete unavailable[fn];
     }

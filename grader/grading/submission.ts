@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
+import { computeChecksum, isLocked } from "../notebook/checksum";
 import type { Cell, Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf } from "../notebook/notebook";
 import { GRADED_CELLS } from "./spec";
@@ -64,6 +65,15 @@ export function readSubmission(path: string): ReadSubmission {
   else if (kernel !== "tslab") notes.push(`The notebook's kernel is '${kernel}', not 'tslab' (TypeScript); it was graded as TypeScript anyway.`);
 
   const cells = nb.cells as Cell[];
+  // Tampering: a read-only cell (tests, given code) whose checksum no longer matches. The grader runs its
+  // own tests and the instructor's set-up, so this changes no score; it is reported.
+  for (const cell of cells) {
+    const meta = cell?.metadata?.nbgrader;
+    if (!meta?.checksum || !isLocked(cell)) continue;
+    if (computeChecksum(cell) !== meta.checksum) {
+      notes.push(`The read-only cell '${meta.grade_id}' was edited (its nbgrader checksum no longer matches). That changes nothing here: the grader runs its own tests. It is reported to your instructor.`);
+    }
+  }
   const gradedSources: ReadSubmission["gradedSources"] = {};
   const missing: ReadSubmission["missing"] = {};
   for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) {

@@ -35,16 +35,32 @@ export interface CellExecutor {
   close(): void;
 }
 
-export function createCellExecutor(rootDir: string = process.cwd()): CellExecutor {
+/** What tslab's executor needs from a converter (tslab/dist/converter's Converter, in part). */
+export interface CellConverter {
+  convert(prevDecl: string, src: string): unknown;
+  addModule(name: string, content: string, meta?: unknown): unknown[];
+  close(): void;
+}
+
+/**
+ * `converters`: by default tslab's own TypeScript converters, made here. The grader's sandbox passes
+ * converters that replay conversions made in advance by the same tslab converter in the grader's
+ * process (sandbox/compiler.ts), so the sandbox never loads the TypeScript compiler.
+ */
+export function createCellExecutor(rootDir: string = process.cwd(), converters?: { node: CellConverter; browser: CellConverter }): CellExecutor {
   const require = createRequire(`${rootDir}/`);
-  const { createConverter } = require("tslab/dist/converter.js");
   const { createExecutor } = require("tslab/dist/executor.js");
   const jupyter = require("tslab/dist/jupyter.js");
-  const converters = { node: createConverter(), browser: createConverter({ isBrowser: true }), close() {} };
+  if (!converters) {
+    const { createConverter } = require("tslab/dist/converter.js");
+    converters = { node: createConverter(), browser: createConverter({ isBrowser: true }) };
+  }
+  const convs = converters!;
+  const converters_ = { node: convs.node, browser: convs.browser, close() {} };
   // The executor prints errors and last-expression values to this console; it writes through the
   // (patched) process streams, exactly as the kernel's global console does.
   const cellConsole = new Console({ stdout: process.stdout, stderr: process.stderr });
-  const executor: TslabExecutor = createExecutor(rootDir, converters, cellConsole);
+  const executor: TslabExecutor = createExecutor(rootDir, converters_, cellConsole);
   let index = 0;
 
   async function run(code: string): Promise<CellRun> {
@@ -77,8 +93,8 @@ export function createCellExecutor(rootDir: string = process.cwd()): CellExecuto
     run,
     close() {
       executor.close();
-      converters.node.close();
-      converters.browser.close();
+      convs.node.close();
+      convs.browser.close();
     },
   };
 }

@@ -10,6 +10,7 @@ export interface NbgraderMetadata {
   points?: number;
   schema_version: 3;
   checksum?: string;
+  cell_type?: string;
 }
 
 export interface Cell {

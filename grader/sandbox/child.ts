@@ -11,10 +11,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, initBackend, RandomState } from "dropout-kit";
 import { createCellExecutor } from "../notebook/execute";
+import { MISSING_CONVERSION, replayingConverter } from "./compiler";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, LoadRequest, ParentMessage, RngUse, WireTensor, WireValue } from "./protocol";
-import { cutOutput } from "./protocol";
+import { cutOutput, registrationSource, REGISTRY } from "./protocol";
 
-const REGISTRY = "__dropoutGradedFunctions";
 type GradedFunction = (...args: unknown[]) => unknown;
 const registry = (): Record<string, GradedFunction> => ((globalThis as Record<string, unknown>)[REGISTRY] ??= {}) as Record<string, GradedFunction>;
 
@@ -208,19 +208,23 @@ async function backward(message: BackwardCall): Promise<CallResult> {
 
 async function load(message: LoadRequest): Promise<void> {
   await initBackend();
-  const executor = createCellExecutor(process.cwd());
+  const converter = replayingConverter(message.conversions);
+  const executor = createCellExecutor(process.cwd(), { node: converter, browser: converter });
   const cells = [];
+  let needsSeparateSandboxes = false;
   for (const cell of message.cells) {
     const run = await executor.run(cell.source);
+    if (run.stderr.includes(MISSING_CONVERSION)) needsSeparateSandboxes = true;
     cells.push({ gradeId: cell.gradeId, ok: run.ok, output: cutOutput(run.stdout + run.stderr) });
   }
   const defined: Record<string, boolean> = {};
   for (const name of message.functions) {
     // One small cell per function: a missing one fails to type-check without hiding the others.
-    const run = await executor.run(`(globalThis as any)[${JSON.stringify(REGISTRY)}] ??= {};\n(globalThis as any)[${JSON.stringify(REGISTRY)}][${JSON.stringify(name)}] = ${name};\n`);
+    const run = await executor.run(registrationSource(name));
+    if (run.stderr.includes(MISSING_CONVERSION)) needsSeparateSandboxes = true;
     defined[name] = run.ok && typeof registry()[name] === "function";
   }
-  send({ kind: "loaded", cells, defined });
+  send({ kind: "loaded", cells, defined, needsSeparateSandboxes });
 }
 
 let queue = Promise.resolve();

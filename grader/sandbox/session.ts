@@ -12,9 +12,10 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { resolve } from "node:path";
+import { compileCells } from "./compiler";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, Loaded, LoadRequest } from "./protocol";
+import { registrationSource } from "./protocol";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
 /** The compiled child; `npm run build` makes it (the tests' global set-up too). */
@@ -133,8 +134,10 @@ export class SandboxSession {
     });
   }
 
-  async load(request: Omit<LoadRequest, "kind">): Promise<Loaded> {
-    return (await this.request({ kind: "load", ...request }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
+  /** Runs the cells, compiled first in this process by tslab's converter (compiler.ts). */
+  async load(request: Omit<LoadRequest, "kind" | "conversions">): Promise<Loaded> {
+    const conversions = compileCells([...request.cells.map((c) => c.source), ...request.functions.map(registrationSource)]);
+    return (await this.request({ kind: "load", ...request, conversions }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
   }
 
   async forward(call: Omit<ForwardCall, "kind" | "id">): Promise<CallResult> {

@@ -1,0 +1,104 @@
+/**
+ * Grading throughput: the autograder on a folder of N mixed submissions (correct ones, typical mistakes,
+ * correct variants; no deliberately hanging ones), against executing the same notebooks through Jupyter's
+ * nbconvert with the tslab kernel, the route nbgrader-like tools take (they execute the whole notebook).
+ *
+ *   npm run bench:grading                       N = 24 submissions, jobs = available cores, nbconvert on 4
+ *   npm run bench:grading -- --n 48 --jobs 2 --nbconvert 6 --reps 3
+ *
+ * Prints figures, asserts nothing. Both routes run in the same invocation, on this machine.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { initBackend } from "dropout-kit";
+import { gradeBatch } from "../grader/batch";
+import { GALLERY_DIR } from "../grader/examples/gallery";
+import { readReferences } from "../grader/grading/references";
+
+/** Submissions a class hands in: right, wrong in the usual ways, right written differently. */
+const MIX = [
+  "solution", "correct-where", "correct-reciprocal", "correct-boolean-mask", "correct-loops", "correct-before-relu",
+  "forward-multiplies-by-keepprob", "forward-threshold-inverted", "forward-no-scaling", "forward-shared-mask",
+  "backward-no-mask", "backward-no-scaling", "untouched-release", "syntax-error", "throws", "missing-cell",
+];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      n: { type: "string", default: "24" },
+      jobs: { type: "string", default: String(availableParallelism()) },
+      nbconvert: { type: "string", default: "4" },
+      reps: { type: "string", default: "1" },
+    },
+  });
+  const n = Number(values.n);
+  const jobs = Number(values.jobs);
+  const nbconvertCount = Number(values.nbconvert);
+  const reps = Number(values.reps);
+  await initBackend();
+  const references = readReferences();
+  // Inside the project: the nbconvert route runs each notebook in its own folder, and the notebooks'
+  // `import ... from "dropout-kit"` resolves from there, as it does from notebooks/.
+  const dir = mkdtempSync(join(__dirname, ".tmp-grading-"));
+  const files: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const name = MIX[k % MIX.length];
+    const target = join(dir, `${String(k).padStart(3, "0")}-${name}.ipynb`);
+    copyFileSync(join(GALLERY_DIR, `${name}.ipynb`), target);
+    files.push(target);
+  }
+  console.log(`Grading benchmark: ${n} submissions (${MIX.length} kinds, repeated), ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
+
+  const ours: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const out = join(dir, `out-${rep}`);
+    const started = performance.now();
+    await gradeBatch(files, { outDir: out, jobs, regrade: true, references });
+    const seconds = (performance.now() - started) / 1000;
+    ours.push(seconds);
+    console.log(`  rep ${rep + 1}: autograder, ${jobs} at a time: ${seconds.toFixed(1)} s for ${n} = ${(60 * n / seconds).toFixed(1)} per minute`);
+  }
+
+  const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
+  let nbconvertPerNotebook: number[] = [];
+  if (jupyter.status !== 0) {
+    console.log("  nbconvert route SKIPPED: `jupyter nbconvert` is not available (npm run setup:jupyter installs it)");
+  } else {
+    for (const file of files.slice(0, nbconvertCount)) {
+      const started = performance.now();
+      const run = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=600", "--output-dir", join(dir, "nbconvert"), file], { encoding: "utf8" });
+      const seconds = (performance.now() - started) / 1000;
+      nbconvertPerNotebook.push(seconds);
+      console.log(`  nbconvert + tslab kernel, whole notebook: ${file.split("/").pop()}: ${seconds.toFixed(1)} s${run.status === 0 ? "" : ` (exit ${run.status})`}`);
+    }
+  }
+
+  const oursMedian = median(ours);
+  const oursPerMinute = (60 * n) / oursMedian;
+  console.log(`\nautograder: median ${oursMedian.toFixed(1)} s for ${n} submissions = ${oursPerMinute.toFixed(1)} submissions per minute (${(oursMedian / n).toFixed(2)} s each, ${jobs} in parallel)`);
+  if (nbconvertPerNotebook.length > 0) {
+    const perNotebook = median(nbconvertPerNotebook);
+    // nbconvert runs one notebook per process; with `jobs` of them side by side at best.
+    const nbPerMinute = (60 / perNotebook) * jobs;
+    console.log(`nbconvert route: median ${perNotebook.toFixed(1)} s per notebook, at best ${nbPerMinute.toFixed(1)} per minute with ${jobs} in parallel`);
+    console.log(`ratio: ${(oursPerMinute / nbPerMinute).toFixed(1)}x the nbconvert route`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0), // the grader's TypeScript converter keeps the event loop alive
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
