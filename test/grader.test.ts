@@ -163,3 +163,67 @@ describe("the grade command", () => {
     expect(forward).not.toContain("BEGIN SOLUTION");
   });
 });
+
+/** A type-level computation the TypeScript compiler needs several seconds for, each time (distinct types: no cache). */
+function typeCheckBomb(copies: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < copies; i++) {
+    const letters = "abcdefghij".split("").map((c) => `"${c}${i}"`).join(" | ");
+    lines.push(
+      `type L${i} = ${letters};`,
+      `type Rec${i}<T, N extends unknown[]> = N["length"] extends 40 ? T : Rec${i}<{ [K in L${i}]: T }, [...N, 0]>;`,
+      `type Keys${i}<T> = T extends object ? { [K in keyof T]: [K, ...Keys${i}<T[K]>] }[keyof T] : [];`,
+      `const bomb${i}: Keys${i}<Rec${i}<number, []>> = null as any;`,
+    );
+  }
+  return lines.join("\n");
+}
+
+describe("inputs the gallery cannot hold", () => {
+  const limits: SandboxLimits = { ...LIMITS, loadTimeoutMs: 10_000 };
+  let results: Map<string, SubmissionResult>;
+  let folder: string;
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), "grader-test-robust-"));
+    const solution = readFileSync(join(GALLERY_DIR, "solution.ipynb"), "utf8");
+    copyFileSync(join(GALLERY_DIR, "solution.ipynb"), join(folder, "solution.ipynb"));
+    // 100 MB: a notebook with an enormous markdown cell (valid JSON, but far beyond any honest submission).
+    const nb = JSON.parse(solution);
+    nb.cells.push({ cell_type: "markdown", metadata: {}, source: "x".repeat(100 * 1024 * 1024) });
+    writeFileSync(join(folder, "huge-file.ipynb"), JSON.stringify(nb));
+    const noKernel = JSON.parse(solution);
+    delete noKernel.metadata.kernelspec;
+    writeFileSync(join(folder, "no-kernelspec.ipynb"), JSON.stringify(noKernel, null, 1));
+    // Types that keep the compiler busy far beyond the load limit, in the backward cell only.
+    const bomb = JSON.parse(solution);
+    const cell = bomb.cells.find((c: { metadata: { nbgrader?: { grade_id: string } } }) => c.metadata.nbgrader?.grade_id === GRADED_CELLS.backwardPropagationWithDropout);
+    cell.source = `${typeCheckBomb(8)}\n${cellSource(cell)}`;
+    writeFileSync(join(folder, "type-check-bomb.ipynb"), JSON.stringify(bomb, null, 1));
+    const files = ["huge-file", "no-kernelspec", "solution", "type-check-bomb"].map((n) => join(folder, `${n}.ipynb`));
+    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, references: readReferences(), limits });
+    results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
+  }, 300_000);
+
+  it("a 100 MB file gets a result (0, with what to do) without being read into the grader, and the batch goes on", () => {
+    const r = results.get("huge-file")!;
+    expect(r.status).toBe("ungradable");
+    expect(r.score).toBe(0);
+    expect(allFeedback(r)).toContain("The file is 100 MB; this assignment's notebook is well under 3 MB. Clear the outputs");
+    expect(results.get("solution")!.score).toBe(10);
+  });
+
+  it("a notebook without a kernelspec is graded as TypeScript, and says so", () => {
+    const r = results.get("no-kernelspec")!;
+    expect(r.score).toBe(10);
+    expect(r.notes).toContain("The notebook names no kernel; it was graded as TypeScript (tslab) anyway.");
+  });
+
+  it("types that keep the compiler busy are stopped by the load limit; the other function keeps its marks", () => {
+    const r = results.get("type-check-bomb")!;
+    expect(r.status).toBe("graded");
+    expect(r.score, allFeedback(r)).toBe(5);
+    expect(allFeedback(r)).toContain("type-checking your notebook's graded cells did not finish within 10 s (types the TypeScript compiler cannot finish checking: simplify your type annotations)");
+    const forward = r.tests.filter((t) => t.id.startsWith("forward."));
+    expect(forward.every((t) => t.passed)).toBe(true);
+  });
+});

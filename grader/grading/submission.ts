@@ -4,7 +4,7 @@
  * shown with the result (the submission is still graded).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { computeChecksum, isLocked } from "../notebook/checksum";
 import type { Cell, Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf } from "../notebook/notebook";
@@ -25,8 +25,17 @@ export interface ReadSubmission {
   missing: Partial<Record<GradedFunctionName, string>>;
 }
 
+/** SHA-256 of a file, read in chunks (a submission may be far too big to hold in memory). */
 export function hashFile(path: string): string {
-  return createHash("sha256").update(readFileSync(path)).digest("hex");
+  const hash = createHash("sha256");
+  const chunk = Buffer.alloc(1 << 20);
+  const fd = openSync(path, "r");
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 export function readSubmission(path: string): ReadSubmission {
@@ -40,7 +49,7 @@ export function readSubmission(path: string): ReadSubmission {
   if (size > MAX_NOTEBOOK_BYTES) {
     return {
       ...empty,
-      contentHash: `size-${size}`,
+      contentHash: hashFile(path),
       fatal: `The file is ${(size / 1024 / 1024).toFixed(0)} MB; this assignment's notebook is well under 3 MB. Clear the outputs (Cell > All Output > Clear), save, and submit again.`,
     };
   }

@@ -27,11 +27,14 @@ export interface CellRun {
 
 interface TslabExecutor {
   execute(src: string): Promise<boolean>;
+  locals: Record<string, unknown>;
   close(): void;
 }
 
 export interface CellExecutor {
   run(code: string): Promise<CellRun>;
+  /** The cells' top-level declarations, by name (tslab keeps them here between cells). */
+  readonly locals: Readonly<Record<string, unknown>>;
   close(): void;
 }
 
@@ -91,6 +94,7 @@ export function createCellExecutor(rootDir: string = process.cwd(), converters?:
 
   return {
     run,
+    locals: executor.locals,
     close() {
       executor.close();
       convs.node.close();

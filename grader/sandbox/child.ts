@@ -13,10 +13,11 @@ import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, initBackend, RandomState } from "d
 import { createCellExecutor } from "../notebook/execute";
 import { MISSING_CONVERSION, replayingConverter } from "./compiler";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, LoadRequest, ParentMessage, RngUse, WireTensor, WireValue } from "./protocol";
-import { cutOutput, registrationSource, REGISTRY } from "./protocol";
+import { cutOutput } from "./protocol";
 
 type GradedFunction = (...args: unknown[]) => unknown;
-const registry = (): Record<string, GradedFunction> => ((globalThis as Record<string, unknown>)[REGISTRY] ??= {}) as Record<string, GradedFunction>;
+/** The graded functions the cells defined (read from tslab's top-level declarations after loading). */
+const graded: Record<string, GradedFunction> = {};
 
 function send(message: ChildMessage): void {
   process.send!(message);
@@ -147,7 +148,7 @@ async function call(
   unpack: (result: unknown) => { values: Record<string, WireValue>; form?: string },
   rng?: RecordingRandomState,
 ): Promise<CallResult> {
-  const fn = registry()[fnName];
+  const fn = graded[fnName];
   const started = performance.now();
   const before = snapshot(inputs);
   tf.engine().startScope();
@@ -219,10 +220,9 @@ async function load(message: LoadRequest): Promise<void> {
   }
   const defined: Record<string, boolean> = {};
   for (const name of message.functions) {
-    // One small cell per function: a missing one fails to type-check without hiding the others.
-    const run = await executor.run(registrationSource(name));
-    if (run.stderr.includes(MISSING_CONVERSION)) needsSeparateSandboxes = true;
-    defined[name] = run.ok && typeof registry()[name] === "function";
+    const fn = executor.locals[name];
+    if (typeof fn === "function") graded[name] = fn as GradedFunction;
+    defined[name] = typeof fn === "function";
   }
   send({ kind: "loaded", cells, defined, needsSeparateSandboxes });
 }

@@ -10,7 +10,7 @@
  * the child finds no conversion for the next cell's real `prevDecl` and says so (`MISSING_CONVERSION`);
  * the grader then runs each graded cell in a sandbox of its own, where the assumption holds.
  */
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { CellConverter } from "../notebook/execute";
 
 export const SANDBOX_ROOT = resolve(__dirname, "../dist");
@@ -32,17 +32,24 @@ interface TslabConverter {
 
 let converter: TslabConverter | undefined;
 
-/** tslab's converter, made once per grader process, rooted where the sandbox runs (so imports resolve alike). */
+/**
+ * tslab's converter, made once per thread, rooted where the sandbox runs (so imports resolve alike). It
+ * takes its root from TypeScript's `sys.getCurrentDirectory()` at creation; that is pointed at the
+ * sandbox's folder for the moment (a worker thread cannot change the working directory).
+ */
 function tslabConverter(): TslabConverter {
   if (!converter) {
-    const previous = process.cwd();
-    // The converter takes its root from the working directory at creation, and keeps it.
-    process.chdir(SANDBOX_ROOT);
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const tslabDir = dirname(require.resolve("tslab/package.json"));
+    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as { sys: { getCurrentDirectory(): string } };
+    const { createConverter } = require("tslab/dist/converter.js") as { createConverter: () => TslabConverter };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const original = ts.sys.getCurrentDirectory;
+    ts.sys.getCurrentDirectory = () => SANDBOX_ROOT;
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      converter = (require("tslab/dist/converter.js") as { createConverter: () => TslabConverter }).createConverter();
+      converter = createConverter();
     } finally {
-      process.chdir(previous);
+      ts.sys.getCurrentDirectory = original;
     }
   }
   return converter;
@@ -51,6 +58,19 @@ function tslabConverter(): TslabConverter {
 /** tslab's "%module"/browser cells: not part of this assignment, refused with a clear message. */
 function isSpecialCell(src: string): boolean {
   return /^\s*\/\/\s*%(module|mode)\b/m.test(src);
+}
+
+/**
+ * Conversions already made, by (previous declarations, source): a conversion depends on nothing else.
+ * Every submission starts with the same set-up cell (0.3-0.6 s to type-check each time), and copies of
+ * a cell are common in a class.
+ */
+const cache = new Map<string, Conversion["result"]>();
+const CACHE_ENTRIES = 256;
+
+function remember(key: string, result: Conversion["result"]): void {
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, result);
 }
 
 /** Converts the cells in order, each against the declarations of the ones before (assuming all run). */
@@ -62,11 +82,25 @@ export function compileCells(sources: string[]): Conversion[] {
       conversions.push({ prevDecl: decl, src, result: { diagnostics: [diagnostic("tslab's %module and %mode cells are not supported by the grader: put your code in the graded cell itself")] } });
       continue;
     }
-    const result = tslabConverter().convert(decl, src);
+    const result = cache.get(`${decl}\u0000${src}`) ?? convert(decl, src);
     conversions.push({ prevDecl: decl, src, result });
     if (result.diagnostics.length === 0) decl = result.declOutput ?? "";
   }
   return conversions;
+}
+
+/** One conversion by tslab's converter, remembered when it succeeds. */
+function convert(decl: string, src: string): Conversion["result"] {
+  try {
+    const result = tslabConverter().convert(decl, src);
+    remember(`${decl}\u0000${src}`, result);
+    return result;
+  } catch (error) {
+    // tslab's converter is left unusable by a throw (its rebuild timer stays pending): start afresh.
+    converter?.close();
+    converter = undefined;
+    return { diagnostics: [diagnostic(`the TypeScript compiler failed on this cell: ${(error as Error).message}`)] };
+  }
 }
 
 export function diagnostic(messageText: string): unknown {

@@ -16,15 +16,8 @@ export interface LoadRequest {
   cells: { gradeId: string; source: string }[];
   /** Names the graded cells must define, e.g. forwardPropagationWithDropout. */
   functions: string[];
-  /** tslab's conversions of the cells and of the registration cells, made by the parent (compiler.ts). */
+  /** tslab's conversions of the cells, made by the parent (compiler.ts). */
   conversions: import("./compiler").Conversion[];
-}
-
-export const REGISTRY = "__dropoutGradedFunctions";
-
-/** The small cell that hands a graded function to the grader's harness (one per function). */
-export function registrationSource(name: string): string {
-  return `(globalThis as any)[${JSON.stringify(REGISTRY)}] ??= {};\n(globalThis as any)[${JSON.stringify(REGISTRY)}][${JSON.stringify(name)}] = ${name};\n`;
 }
 
 export interface ForwardCall {

@@ -13,9 +13,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { compileCells } from "./compiler";
+import { CompileFailed, compileInWorker } from "./compile-pool";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, Loaded, LoadRequest } from "./protocol";
-import { registrationSource } from "./protocol";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
 /** The compiled child; `npm run build` makes it (the tests' global set-up too). */
@@ -34,7 +33,11 @@ export interface SandboxLimits {
 
 export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 30_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
 
-export type StopReason = { kind: "timeout"; what: string; limitMs: number } | { kind: "memory"; limitMb: number } | { kind: "crash"; detail: string };
+export type StopReason =
+  | { kind: "timeout"; what: string; limitMs: number; hint?: string }
+  | { kind: "memory"; limitMb: number }
+  | { kind: "crash"; detail: string }
+  | { kind: "compiler"; detail: string };
 
 export class SandboxStopped extends Error {
   constructor(readonly reason: StopReason) {
@@ -46,11 +49,13 @@ export class SandboxStopped extends Error {
 export function describeStop(reason: StopReason): string {
   switch (reason.kind) {
     case "timeout":
-      return `${reason.what} did not finish within ${reason.limitMs / 1000} s (an endless loop, or a computation far bigger than needed?), so it was stopped`;
+      return `${reason.what} did not finish within ${reason.limitMs / 1000} s (${reason.hint ?? "an endless loop, or a computation far bigger than needed?"}), so it was stopped`;
     case "memory":
       return `your code used more than ${reason.limitMb} MB of memory, so it was stopped`;
     case "crash":
       return `the process running your code ended unexpectedly: ${reason.detail}`;
+    case "compiler":
+      return `the TypeScript compiler could not check your cells (${reason.detail}); simplify the types in your code`;
   }
 }
 
@@ -134,9 +139,24 @@ export class SandboxSession {
     });
   }
 
-  /** Runs the cells, compiled first in this process by tslab's converter (compiler.ts). */
+  /**
+   * Runs the cells, compiled first by tslab's converter in a worker thread of the grader (compile-pool.ts).
+   * The first cell is the instructor's set-up: trusted, it also warms up a new compiler.
+   */
   async load(request: Omit<LoadRequest, "kind" | "conversions">): Promise<Loaded> {
-    const conversions = compileCells([...request.cells.map((c) => c.source), ...request.functions.map(registrationSource)]);
+    if (this.stopped) throw new SandboxStopped(this.stopped);
+    const sources = request.cells.map((c) => c.source);
+    let conversions;
+    try {
+      conversions = await compileInWorker(sources, this.limits.loadTimeoutMs, request.cells[0]?.source ?? "");
+    } catch (error) {
+      if (!(error instanceof CompileFailed)) throw error;
+      const reason: StopReason = error.timedOut
+        ? { kind: "timeout", what: "type-checking your notebook's graded cells", limitMs: this.limits.loadTimeoutMs, hint: "types the TypeScript compiler cannot finish checking: simplify your type annotations" }
+        : { kind: "compiler", detail: error.message };
+      this.stop(reason);
+      throw new SandboxStopped(reason);
+    }
     return (await this.request({ kind: "load", ...request, conversions }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
   }
 

@@ -1,0 +1,84 @@
+/**
+ * Compiling in worker threads (compile-worker.ts, compiled to grader/dist/): one idle worker is reused per
+ * request, a new one started when all are busy, so concurrent sessions compile in parallel. A request that
+ * runs out of time, or a worker that fails, takes its worker down; the next request starts a fresh one.
+ */
+import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { Conversion } from "./compiler";
+import type { CompileReply } from "./compile-worker";
+
+const WORKER_SCRIPT = resolve(__dirname, "../../grader/dist/sandbox/compile-worker.js");
+
+/** The compiler's heap; a cell whose types explode fails with this limit instead of taking the grader down. */
+const WORKER_HEAP_MB = 1024;
+
+export class CompileFailed extends Error {
+  constructor(readonly timedOut: boolean, message: string) {
+    super(message);
+    this.name = "CompileFailed";
+  }
+}
+
+/** A worker and its warm-up: the compiler's first type-check (of the libraries' declarations) takes seconds. */
+interface CompileWorker {
+  worker: Worker;
+  ready: Promise<void>;
+}
+
+const idle: CompileWorker[] = [];
+
+/** Generous: warming up runs trusted code only, but may wait for a busy machine. */
+const WARM_UP_TIMEOUT_MS = 120_000;
+
+function startWorker(warmUp: string): CompileWorker {
+  if (!existsSync(WORKER_SCRIPT)) throw new Error(`${WORKER_SCRIPT} is missing: run \`npm run build\` first`);
+  const worker = new Worker(WORKER_SCRIPT, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
+  worker.stdout.resume(); // the compiler's own warnings: not the grader's output
+  worker.stderr.resume();
+  const ready = exchange(worker, [warmUp], WARM_UP_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
+  return { worker, ready };
+}
+
+/** One request to a worker; the worker is terminated when it fails or runs out of time. */
+function exchange(worker: Worker, sources: string[], timeoutMs: number, what: string): Promise<Conversion[]> {
+  worker.ref();
+  return new Promise<Conversion[]>((resolvePromise, reject) => {
+    const finish = (outcome: () => void, healthy: boolean) => {
+      clearTimeout(timer);
+      worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
+      if (healthy) worker.unref(); // an idle worker never keeps the grader alive
+      else void worker.terminate();
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => reject(new CompileFailed(true, `${what} took longer than ${timeoutMs / 1000} s`)), false), timeoutMs);
+    worker.on("message", (reply: CompileReply) =>
+      reply.ok ? finish(() => resolvePromise(reply.conversions), true) : finish(() => reject(new CompileFailed(false, reply.error)), false),
+    );
+    worker.on("error", (error) => finish(() => reject(new CompileFailed(false, error.message)), false));
+    worker.on("exit", (code) => finish(() => reject(new CompileFailed(false, `the compiler stopped (exit status ${code})`)), false));
+    worker.postMessage({ sources });
+  });
+}
+
+/**
+ * Compiles the cells in a worker; rejects with CompileFailed when it takes longer than `timeoutMs` or
+ * fails. `warmUp` (trusted code: the instructor's set-up cell) warms a new worker up before the limit starts.
+ */
+export async function compileInWorker(sources: string[], timeoutMs: number, warmUp: string): Promise<Conversion[]> {
+  const compiler = idle.pop() ?? startWorker(warmUp);
+  try {
+    await compiler.ready;
+  } catch (error) {
+    throw error instanceof CompileFailed ? new CompileFailed(false, error.message) : error;
+  }
+  const conversions = await exchange(compiler.worker, sources, timeoutMs, "type-checking");
+  idle.push(compiler);
+  return conversions;
+}
+
+/** Stops the idle workers (they do not keep the process alive; this is for tidy shutdowns and tests). */
+export async function closeCompileWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((c) => c.worker.terminate()));
+}

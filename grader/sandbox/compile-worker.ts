@@ -1,0 +1,23 @@
+/**
+ * A worker thread that compiles students' cells with tslab's converter (compiler.ts), so that a cell
+ * which makes the TypeScript compiler work without end (types can be made to explode) is stopped by a
+ * time limit instead of freezing the grader, and submissions are compiled on all cores.
+ */
+import { parentPort } from "node:worker_threads";
+import { compileCells } from "./compiler";
+
+export interface CompileRequest {
+  sources: string[];
+}
+
+export type CompileReply = { ok: true; conversions: ReturnType<typeof compileCells> } | { ok: false; error: string };
+
+parentPort!.on("message", (request: CompileRequest) => {
+  let reply: CompileReply;
+  try {
+    reply = { ok: true, conversions: compileCells(request.sources) };
+  } catch (error) {
+    reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply);
+});
