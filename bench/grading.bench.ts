@@ -48,7 +48,7 @@ async function main() {
       n: { type: "string", default: "48" },
       jobs: { type: "string", default: String(availableParallelism()) },
       nbconvert: { type: "string", default: "4" },
-      reps: { type: "string", default: "1" },
+      reps: { type: "string", default: "3" },
     },
   });
   const n = Number(values.n);

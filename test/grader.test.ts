@@ -65,14 +65,14 @@ function allFeedback(r: SubmissionResult): string {
 }
 
 describe("generated files are in step with their source", () => {
-  it("the example gallery is what grader/examples/gallery.ts generates (run `npm run gallery`)", () => {
+  it("the example gallery is what grader/examples/gallery.ts generates (run `npm run assign`)", () => {
     const generated = galleryFiles();
     expect(committedGallery()).toEqual(generated.map((f) => f.name).sort());
     for (const { name, text } of generated) expect(readGalleryFile(name), name).toBe(text);
     expect(Object.keys(EXPECTED).sort()).toEqual(generated.map((f) => f.name.replace(/\.ipynb$/, "")).sort());
   });
 
-  it("the reference outputs are what the solution computes (run `npm run references`)", async () => {
+  it("the reference outputs are what the solution computes (run `npm run assign`)", async () => {
     const solution = await loadReferenceSolution();
     expect(readFileSync(REFERENCES_FILE, "utf8")).toBe(serializeReferences(generateReferences(solution)));
   });

@@ -1,13 +1,19 @@
 /**
- * ClearSolutions, nbgrader-style: turns the instructor notebook into the student notebook.
- * - `// BEGIN SOLUTION` ... `// END SOLUTION` becomes the YOUR CODE region with a stub that throws;
- * - `// BEGIN HIDDEN TESTS` ... `// END HIDDEN TESTS` is removed;
- * - outputs and execution counts are cleared;
- * - nbgrader checksums are computed (ComputeChecksums), so the grader can tell an edited read-only cell.
- * The stub's message names the function and the step, taken from the comment line just above the marker.
+ * The instructor notebook becomes the student notebook through small named steps, nbgrader-style:
+ * - ClearSolutions: `// BEGIN SOLUTION` ... `// END SOLUTION` becomes the YOUR CODE region with a stub that
+ *   throws (its message names the function and the step, from the comment line just above the marker);
+ *   `// BEGIN HIDDEN TESTS` ... `// END HIDDEN TESTS` is removed;
+ * - InlineSettings: the instructor's `import { notebook as settings } from "./settings"` and the
+ *   `const { ... } = settings;` after it become constants with the values written out;
+ * - SetPoints: each test cell's nbgrader points are the sum of its function's checks (settings.ts);
+ * - ClearOutputs: outputs and execution counts are cleared;
+ * - ComputeChecksums: nbgrader checksums, so the grader can tell an edited read-only cell.
  */
 import { withChecksums } from "../notebook/checksum";
 import { cellSource, gradeIdOf, Notebook, toSourceLines } from "../notebook/notebook";
+import type { GradedFunctionName } from "../grading/spec";
+import { GRADED_CELLS, pointsOf } from "../grading/spec";
+import { notebook as notebookSettings } from "../source/settings";
 
 const BEGIN_SOLUTION = /^(\s*)\/\/\s*BEGIN SOLUTION\s*$/;
 const END_SOLUTION = /^\s*\/\/\s*END SOLUTION\s*$/;
@@ -49,12 +55,51 @@ function findClosing(lines: string[], from: number, end: RegExp, begin: RegExp, 
   throw new MarkerError(`${what} is never closed`);
 }
 
+const SETTINGS_IMPORT = /^\s*import\s*\{\s*notebook(?:\s+as\s+(\w+))?\s*\}\s*from\s*["']\.\/settings["'];.*$/;
+
+/** InlineSettings: the settings import and its destructuring become constants with the values. */
+export function inlineSettings(source: string, where: string, values: Record<string, unknown> = notebookSettings): string {
+  const lines = source.split("\n");
+  const at = lines.findIndex((line) => SETTINGS_IMPORT.test(line));
+  if (at < 0) return source;
+  const alias = SETTINGS_IMPORT.exec(lines[at])![1] ?? "notebook";
+  const destructure = new RegExp(`^\\s*const\\s*\\{([^}]*)\\}\\s*=\\s*${alias}\\s*;\\s*(//.*)?$`);
+  const names = lines.map((line) => destructure.exec(line)).find(Boolean)?.[1];
+  if (!names) throw new MarkerError(`${where}: the settings are imported but not unpacked; follow the import with \`const { NAME, ... } = ${alias};\``);
+  const constants = names.split(",").map((n) => n.trim()).filter(Boolean).map((name) => {
+    if (!(name in values)) throw new MarkerError(`${where}: "${name}" is not among the notebook settings (${Object.keys(values).join(", ")}) in grader/source/settings.ts`);
+    return `const ${name} = ${tsLiteral(values[name])};`;
+  });
+  const written = ["// The assignment's settings (chosen by your instructor):", ...constants];
+  return lines.flatMap((line, i) => (i === at ? [] : destructure.test(line) ? written : [line])).join("\n");
+}
+
+/** A value as TypeScript source, written the way a person would: `{ seed: 1, noise: 0.05 }`. */
+export function tsLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(", ")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${tsLiteral(v)}`);
+    return entries.length ? `{ ${entries.join(", ")} }` : "{}";
+  }
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string" || value === null) return JSON.stringify(value);
+  throw new Error(`a notebook setting must be plain data, got ${typeof value}`);
+}
+
+/** The test cell of each graded function: `<graded cell's grade_id>_test`. */
+const TEST_CELL_POINTS: Record<string, number> = Object.fromEntries(
+  (Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]).map(([fn, gradeId]) => [`${gradeId}_test`, pointsOf(fn)]),
+);
+
 export function releaseNotebook(source: Notebook, name = "notebook"): Notebook {
   const release: Notebook = JSON.parse(JSON.stringify(source));
   release.cells = release.cells.map((cell, index) => {
     if (cell.cell_type !== "code") return cell;
     const where = `${name}, cell ${index} (${gradeIdOf(cell) ?? "no grade_id"})`;
-    return { ...cell, source: toSourceLines(releaseCellSource(cellSource(cell), where)), outputs: [], execution_count: null };
+    const code = inlineSettings(releaseCellSource(cellSource(cell), where), where);
+    const nbgrader = cell.metadata.nbgrader;
+    const points = nbgrader?.grade ? TEST_CELL_POINTS[nbgrader.grade_id] : undefined;
+    const metadata = points === undefined ? cell.metadata : { ...cell.metadata, nbgrader: { ...nbgrader!, points } };
+    return { ...cell, metadata, source: toSourceLines(code), outputs: [], execution_count: null };
   });
   return withChecksums(release);
 }

@@ -2,7 +2,7 @@
  * The example submissions the grader ships with (`npm run grade` with no paths grades them): the
  * solution, the untouched release, typical wrong answers, correct variants written differently, and broken
  * or hostile files. Each is generated from the instructor notebook by editing the solution as a student
- * would (text substitutions in the graded cells), so the gallery follows the source. `npm run gallery`
+ * would (text substitutions in the graded cells), so the gallery follows the source. `npm run assign`
  * writes them to grader/examples/submissions/; a test keeps the committed files in step.
  */
 import { readdirSync, readFileSync } from "node:fs";

@@ -1,38 +1,21 @@
 /**
  * The grader's test cases: inputs only, each rebuilt deterministically from its seeds. Expected outputs
- * live elsewhere (grader/references/, generated from the solution by `npm run references`) and never
- * reach the sandbox. Settings for the cases are here, in one place.
+ * live elsewhere (grader/references/, generated from the solution by `npm run assign`) and never
+ * reach the sandbox. The cases themselves are settings (grader/source/settings.ts).
  */
 import { courseBackwardCase, courseInputs, initializeParameters, RandomState, tf } from "dropout-kit";
 import type { WireTensor } from "../sandbox/protocol";
 import { scoped } from "./wire";
+import { cases } from "../source/settings";
+import type { BackwardCaseSettings, ForwardCaseSettings } from "../source/settings";
 
-export interface ForwardCaseSpec {
-  id: string;
-  description: string;
-  /** Layer sizes [n0, n1, n2, 1]; ignored for the course case. */
-  dims: number[];
-  examples: number;
-  keepProb: number;
-  /** Seed of the generator handed to the student's function (the masks come from it). */
-  maskSeed: number;
-  /** Seed of the inputs (initial weights, then X). */
-  inputSeed: number;
-  course?: boolean;
-}
+export type ForwardCaseSpec = ForwardCaseSettings;
+export type BackwardCaseSpec = BackwardCaseSettings;
 
-export const FORWARD_CASES: ForwardCaseSpec[] = [
-  { id: "course", description: "the course's published case (seed 1, keepProb 0.7)", dims: [3, 2, 3, 1], examples: 5, keepProb: 0.7, maskSeed: 1, inputSeed: 1, course: true },
-  { id: "net-0.86", description: "the course's net [2, 20, 3, 1], 12 examples, keepProb 0.86, seed 7", dims: [2, 20, 3, 1], examples: 12, keepProb: 0.86, maskSeed: 7, inputSeed: 3 },
-  { id: "wide-0.5", description: "a net [4, 6, 5, 1], 7 examples, keepProb 0.5, seed 11", dims: [4, 6, 5, 1], examples: 7, keepProb: 0.5, maskSeed: 11, inputSeed: 5 },
-  { id: "net-0.95", description: "a net [3, 8, 4, 1], 9 examples, keepProb 0.95, seed 21", dims: [3, 8, 4, 1], examples: 9, keepProb: 0.95, maskSeed: 21, inputSeed: 13 },
-  { id: "keep-all", description: "keepProb 1 (no unit dropped), the course's net, 9 examples", dims: [2, 20, 3, 1], examples: 9, keepProb: 1, maskSeed: 2, inputSeed: 3 },
-];
-
+export const FORWARD_CASES: ForwardCaseSpec[] = cases.forward;
 /** A large case for the statistics of the masks (kept fraction): checked by properties, no stored reference. */
-export const STATISTICS_CASE: ForwardCaseSpec = {
-  id: "statistics", description: "the course's net, 2000 examples, keepProb 0.7", dims: [2, 20, 3, 1], examples: 2000, keepProb: 0.7, maskSeed: 5, inputSeed: 17,
-};
+export const STATISTICS_CASE: ForwardCaseSpec = cases.statistics;
+export const BACKWARD_CASES: BackwardCaseSpec[] = cases.backward;
 
 export interface ForwardInputs {
   X: WireTensor;
@@ -58,22 +41,6 @@ export function forwardInputs(spec: ForwardCaseSpec): ForwardInputs {
     return { X: toWire(X), parameters: mapValues(parameters, toWire), keepProb: spec.keepProb, seed: spec.maskSeed };
   });
 }
-
-export interface BackwardCaseSpec {
-  id: string;
-  description: string;
-  /** The forward case whose reference cache (from the solution) is the input; Y from labelSeed. */
-  fromForward?: string;
-  labelSeed?: number;
-  course?: boolean;
-}
-
-export const BACKWARD_CASES: BackwardCaseSpec[] = [
-  { id: "course", description: "the course's published case (keepProb 0.8)", course: true },
-  { id: "net-0.86", description: "the course's net, 12 examples, keepProb 0.86", fromForward: "net-0.86", labelSeed: 31 },
-  { id: "wide-0.5", description: "a net [4, 6, 5, 1], 7 examples, keepProb 0.5", fromForward: "wide-0.5", labelSeed: 32 },
-  { id: "net-0.95", description: "a net [3, 8, 4, 1], 9 examples, keepProb 0.95", fromForward: "net-0.95", labelSeed: 33 },
-];
 
 export interface BackwardInputs {
   X: WireTensor;

@@ -4,6 +4,7 @@
  * them in a sandboxed child -> call the graded functions on every case -> check in this process, against
  * the references -> a result with a score and a message per check.
  */
+import { inlineSettings } from "../assign/release";
 import { basename } from "node:path";
 import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
@@ -34,9 +35,9 @@ export interface SubmissionResult {
 }
 
 let setupSource: string | undefined;
-/** The instructor notebook's set-up cell: imports and backend, the same for every student. */
+/** The set-up cell as released (imports, settings, backend), the same for every student. */
 function instructorSetup(): string {
-  setupSource ??= cellSource(readNotebook(INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === SETUP_CELL)!);
+  setupSource ??= inlineSettings(cellSource(readNotebook(INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === SETUP_CELL)!), "the instructor notebook's set-up cell");
   return setupSource;
 }
 

@@ -1,0 +1,83 @@
+/**
+ * The student bundle: only what a student needs to open and work through the notebooks (the release
+ * notebooks, the helper library's sources, the pinned dependencies, the kernel set-up script, a short
+ * README). No instructor notebook, no solution, no hidden case, no reference output: nothing from grader/.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import type { ArchiveEntry } from "./archive";
+import { zipArchive } from "./archive";
+
+export const PROJECT_ROOT = resolve(__dirname, "../..");
+export const BUNDLE_NAME = "dropout-student-bundle";
+
+/** Files under `dir` (relative to the project), recursively, skipping build output and dependencies. */
+export function projectFiles(dir: string, keep: (path: string) => boolean = () => true): string[] {
+  const out: string[] = [];
+  const walk = (absolute: string) => {
+    for (const name of readdirSync(absolute).sort()) {
+      if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
+      const path = join(absolute, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (keep(relative(PROJECT_ROOT, path))) out.push(relative(PROJECT_ROOT, path));
+    }
+  };
+  walk(join(PROJECT_ROOT, dir));
+  return out;
+}
+
+/** The project's package.json with the student's scripts only (dependencies unchanged: the lockfile matches). */
+export function studentPackageJson(): string {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+  pkg.description = "The dropout assignment: notebooks for the tslab kernel and the helper library they import.";
+  pkg.scripts = {
+    build: "tsc -p src/tsconfig.json",
+    prepare: "npm run build",
+    "setup:jupyter": "bash scripts/setup-jupyter.sh",
+  };
+  delete pkg.bin;
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+export const STUDENT_README = `# The dropout assignment
+
+Notebooks in TypeScript on the **tslab** kernel, with a helper library on TensorFlow.js (\`src/\`, imported
+by the notebooks as \`dropout-kit\`).
+
+## Set-up (Debian/Ubuntu with Node.js 20+ and npm)
+
+\`\`\`bash
+npm ci                  # installs the pinned dependencies and builds the helper library
+npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers the "TypeScript" kernel
+\`\`\`
+
+## Work
+
+\`\`\`bash
+jupyter notebook notebooks/dropout.ipynb
+\`\`\`
+
+Pick the **TypeScript** kernel if asked. Write your code between \`// YOUR CODE STARTS HERE\` and
+\`// YOUR CODE ENDS HERE\`, run the test cell below each exercise, and hand in the saved \`.ipynb\`.
+Leave the other cells as they are: the grader runs its own tests, and edited read-only cells are reported.
+`;
+
+export function bundleEntries(): ArchiveEntry[] {
+  const read = (path: string) => readFileSync(join(PROJECT_ROOT, path));
+  const files = [
+    ...projectFiles("notebooks", (p) => p.endsWith(".ipynb")),
+    ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
+    "package-lock.json",
+    "tsconfig.json",
+    "scripts/setup-jupyter.sh",
+  ];
+  return [
+    ...files.map((path) => ({ path: `${BUNDLE_NAME}/${path}`, content: read(path), executable: path.endsWith(".sh") })),
+    { path: `${BUNDLE_NAME}/package.json`, content: studentPackageJson() },
+    { path: `${BUNDLE_NAME}/README.md`, content: STUDENT_README },
+  ];
+}
+
+export function studentBundle(): Uint8Array {
+  return zipArchive(bundleEntries());
+}

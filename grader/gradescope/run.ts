@@ -1,0 +1,59 @@
+/**
+ * Gradescope's `run_autograder`: grades the notebook in /autograder/submission and writes
+ * /autograder/results/results.json (Gradescope's format). `AUTOGRADER_ROOT` moves /autograder (tests).
+ * Every outcome writes a results.json a student can read: no notebook, several, or a grader failure.
+ */
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, relative } from "node:path";
+import { initBackend } from "dropout-kit";
+import { gradeBatch } from "../batch";
+import { readReferences } from "../grading/references";
+import { MAX_SCORE } from "../grading/spec";
+import { gradescopeResults, writeAtomically } from "../reports";
+
+const root = process.env.AUTOGRADER_ROOT ?? "/autograder";
+const submissionDir = join(root, "submission");
+const resultsFile = join(root, "results", "results.json");
+
+function notebooksIn(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      if (name.startsWith(".") || name === "__MACOSX") continue; // .ipynb_checkpoints, archive debris
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith(".ipynb")) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+function failure(message: string): object {
+  return { score: 0, max_score: MAX_SCORE, output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
+}
+
+async function main(): Promise<void> {
+  const notebooks = notebooksIn(submissionDir);
+  const chosen = notebooks.length === 1 ? notebooks[0] : notebooks.find((p) => basename(p) === "dropout.ipynb");
+  if (!chosen) {
+    const message = notebooks.length === 0
+      ? "No .ipynb file was found in your submission. Upload your saved notebook (dropout.ipynb)."
+      : `Your submission holds several notebooks (${notebooks.map((p) => relative(submissionDir, p)).join(", ")}) and none is named dropout.ipynb. Upload only your dropout.ipynb.`;
+    writeAtomically(resultsFile, `${JSON.stringify(failure(message), null, 2)}\n`);
+    return;
+  }
+  await initBackend();
+  const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true, references: readReferences() });
+  writeAtomically(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    writeAtomically(resultsFile, `${JSON.stringify(failure(`The autograder itself failed; please tell your instructor. (${(error as Error)?.message ?? String(error)})`), null, 2)}\n`);
+    console.error(error);
+    process.exit(1);
+  },
+);

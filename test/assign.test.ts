@@ -1,0 +1,154 @@
+/**
+ * The instructor tooling: `npm run assign` regenerates and validates everything from the source; its
+ * steps on their own (release, settings, validations); the student bundle and the Gradescope package are
+ * deterministic, hold what they should and nothing secret, and work when unpacked.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
+import { describe, expect, it } from "vitest";
+import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentBundle } from "../grader/assign/bundle";
+import { gradescopePackage } from "../grader/assign/gradescope";
+import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
+import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
+import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GRADED_CELLS, pointsOf } from "../grader/grading/spec";
+import { cellSource, gradeIdOf, readNotebook } from "../grader/notebook/notebook";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+import { notebook as notebookSettings } from "../grader/source/settings";
+
+const TSX = require.resolve("tsx/cli");
+
+function unpack(zip: Uint8Array, into: string): void {
+  for (const [path, bytes] of Object.entries(unzipSync(zip))) {
+    const target = join(into, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
+}
+
+describe("npm run assign", () => {
+  it("--check: the committed notebooks, references and gallery are what the source generates, and all validations pass", () => {
+    const run = spawnSync(process.execPath, [TSX, join(PROJECT_ROOT, "grader/assign/cli.ts"), "--check"], { encoding: "utf8", cwd: PROJECT_ROOT, timeout: 300_000 });
+    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain("up to date: notebooks/dropout.ipynb");
+    expect(run.stdout).toContain("up to date: grader/references/dropout.json");
+    expect(run.stdout).toContain("assign: everything generated is up to date and valid.");
+  }, 300_000);
+});
+
+describe("the release steps", () => {
+  const source = readNotebook(INSTRUCTOR_NOTEBOOK);
+  const release = releaseNotebook(source, "dropout.ipynb");
+
+  it("ClearSolutions: each solution becomes a stub that throws, naming the function and the step", () => {
+    const forward = cellSource(release.cells.find((c) => gradeIdOf(c) === GRADED_CELLS.forwardPropagationWithDropout)!);
+    expect(forward).toContain('// YOUR CODE STARTS HERE\n  throw new NotImplementedError("forwardPropagationWithDropout: Steps 1-4 for the first hidden layer (D1, then A1)");\n  // YOUR CODE ENDS HERE');
+    expect(forward).not.toMatch(/BEGIN SOLUTION|END SOLUTION|rng\.rand\(/);
+  });
+
+  it("removes hidden tests, and names the notebook, cell and line of an unmatched marker", () => {
+    expect(releaseCellSource("a();\n// BEGIN HIDDEN TESTS\nsecret();\n// END HIDDEN TESTS\nb();", "nb, cell 3")).toBe("a();\nb();");
+    expect(() => releaseCellSource("x();\n// BEGIN SOLUTION\ny();", "dropout.ipynb, cell 10 (forward)")).toThrow(new MarkerError("dropout.ipynb, cell 10 (forward), line 2: BEGIN SOLUTION is never closed"));
+    expect(() => releaseCellSource("y();\n// END SOLUTION", "nb, cell 4")).toThrow('nb, cell 4, line 2: "// END SOLUTION" has no matching BEGIN marker above it');
+  });
+
+  it("InlineSettings: the instructor's settings import becomes constants with the values of settings.ts", () => {
+    const setup = cellSource(release.cells.find((c) => gradeIdOf(c) === "setup")!);
+    expect(setup).not.toContain("./settings");
+    expect(setup).toContain(`const DATASET = ${tsLiteral(notebookSettings.DATASET)};`);
+    expect(setup).toContain(`const KEEP_PROB = ${notebookSettings.KEEP_PROB};`);
+    expect(tsLiteral({ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" })).toBe('{ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" }');
+    const changed = inlineSettings('import { notebook as s } from "./settings";\nconst { KEEP_PROB } = s;\nrun(KEEP_PROB);', "nb", { KEEP_PROB: 0.5 });
+    expect(changed).toBe("// The assignment's settings (chosen by your instructor):\nconst KEEP_PROB = 0.5;\nrun(KEEP_PROB);");
+    expect(() => inlineSettings('import { notebook } from "./settings";\nconst { NOPE } = notebook;', "nb, cell 1", { KEEP_PROB: 0.5 })).toThrow('nb, cell 1: "NOPE" is not among the notebook settings (KEEP_PROB) in grader/source/settings.ts');
+  });
+
+  it("SetPoints, ClearOutputs, ComputeChecksums: points from the settings, no outputs, a checksum on every locked cell", () => {
+    for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [keyof typeof GRADED_CELLS, string][]) {
+      expect(release.cells.find((c) => gradeIdOf(c) === `${gradeId}_test`)!.metadata.nbgrader!.points).toBe(pointsOf(fn));
+    }
+    for (const cell of release.cells) {
+      if (cell.cell_type === "code") expect(cell.outputs).toEqual([]);
+      if (cell.metadata.nbgrader?.locked || cell.metadata.nbgrader?.grade) expect(cell.metadata.nbgrader.checksum).toMatch(/^[0-9a-f]{32}$/);
+    }
+  });
+});
+
+describe("validations", () => {
+  it("a duplicated or missing grade_id is named with its notebook and cell", () => {
+    const nb = readNotebook(INSTRUCTOR_NOTEBOOK);
+    const copy = JSON.parse(JSON.stringify(nb.cells[10]));
+    nb.cells.push(copy);
+    expect(checkGradeIds(nb, "grader/source/dropout.ipynb")).toEqual([`grader/source/dropout.ipynb, cell ${nb.cells.length - 1}: grade_id 'forward_propagation_with_dropout' is already used by cell 10; grade_ids must be unique`]);
+    nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== "backward_propagation_with_dropout_test");
+    expect(checkGradeIds(nb, "x.ipynb")).toContain("x.ipynb: no test cell with grade_id 'backward_propagation_with_dropout_test' for backwardPropagationWithDropout");
+  });
+
+  it("a solution line found in something students get is reported with where it was found", () => {
+    const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
+    expect(secrets).toContain("A1 = tf.div(A1, keepProb);");
+    expect(secrets.some((l) => l.startsWith("//"))).toBe(false);
+    expect(leaks(secrets, [{ path: "notebooks/x.ipynb", text: "hint: A1 = tf.div(A1, keepProb);" }])).toEqual(["notebooks/x.ipynb contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
+    expect(leaks(secrets, [{ path: "src/random.ts", text: readFileSync(join(PROJECT_ROOT, "src/random.ts"), "utf8") }])).toEqual([]);
+  });
+});
+
+describe("the student bundle", () => {
+  it("is byte-identical from one build to the next", () => {
+    expect(Buffer.from(studentBundle()).equals(Buffer.from(studentBundle()))).toBe(true);
+    expect(Buffer.from(gradescopePackage()).equals(Buffer.from(gradescopePackage()))).toBe(true);
+  });
+
+  it("holds the notebooks, the helper library and the set-up, and nothing of the grader's", () => {
+    const paths = bundleEntries().map((e) => e.path.replace(`${BUNDLE_NAME}/`, ""));
+    expect(paths).toEqual(expect.arrayContaining(["README.md", "package.json", "package-lock.json", "notebooks/dropout.ipynb", "src/index.ts", "src/publicTests.ts", "scripts/setup-jupyter.sh"]));
+    expect(paths.filter((p) => /^grader\/|settings\.ts|references|\.test\.ts$/.test(p))).toEqual([]);
+    const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
+    const texts = Object.entries(unzipSync(studentBundle())).map(([path, bytes]) => ({ path, text: path.endsWith(".ipynb") ? JSON.parse(strFromU8(bytes)).cells.map(cellSource).join("\n") : strFromU8(bytes) }));
+    expect(leaks(secrets, texts)).toEqual([]);
+  });
+
+  it("installs with npm ci and gives a working helper library", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+    unpack(studentBundle(), dir);
+    const root = join(dir, BUNDLE_NAME);
+    const install = spawnSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: root, encoding: "utf8", timeout: 240_000 });
+    expect(install.status, install.stderr).toBe(0);
+    expect(install.stderr).not.toMatch(/allowScripts|install script/i);
+    const use = spawnSync(process.execPath, ["-e", 'const k = require("dropout-kit"); k.initBackend().then(() => { const d = k.load2DDataset(); console.log(d.trainX.shape.join("x"), d.testX.shape.join("x")); process.exit(0); })'], { cwd: join(root, "notebooks"), encoding: "utf8" });
+    expect(use.stdout.trim(), use.stderr).toBe(`2x${notebookSettings.DATASET.trainSize} 2x${notebookSettings.DATASET.testSize}`);
+  }, 300_000);
+});
+
+describe("the Gradescope package", () => {
+  it("unpacked as Gradescope does, set up with its setup.sh, grades a submission into results/results.json", () => {
+    const root = mkdtempSync(join(tmpdir(), "autograder-"));
+    const source = join(root, "source");
+    unpack(gradescopePackage(), source);
+    for (const script of ["setup.sh", "run_autograder"]) chmodSync(join(source, script), 0o755);
+    expect(existsSync(join(source, "grader/references/dropout.json"))).toBe(true);
+    expect(existsSync(join(source, "grader/examples"))).toBe(false);
+    const env = { ...process.env, AUTOGRADER_ROOT: root, npm_config_prefer_offline: "true" };
+    const setup = spawnSync("bash", [join(source, "setup.sh")], { env, encoding: "utf8", timeout: 300_000 });
+    expect(setup.status, setup.stderr).toBe(0);
+    // Gradescope copies run_autograder to /autograder and runs it there, per submission.
+    copyFileSync(join(source, "run_autograder"), join(root, "run_autograder"));
+    const grade = (notebook: string) => {
+      mkdirSync(join(root, "submission"), { recursive: true });
+      copyFileSync(join(GALLERY_DIR, notebook), join(root, "submission", "dropout.ipynb"));
+      const run = spawnSync("bash", [join(root, "run_autograder")], { env, encoding: "utf8", timeout: 180_000 });
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(readFileSync(join(root, "results", "results.json"), "utf8"));
+    };
+    const solution = grade("solution.ipynb");
+    expect(solution.score).toBe(10);
+    expect(solution.max_score).toBe(10);
+    expect(solution.tests.every((t: { status: string }) => t.status === "passed")).toBe(true);
+    const wrong = grade("forward-no-scaling.ipynb");
+    expect(wrong.score).toBe(7.5);
+    expect(JSON.stringify(wrong.tests)).toContain("not divided by keepProb (step 4)");
+  }, 600_000);
+});
