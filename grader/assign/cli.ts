@@ -1,7 +1,7 @@
 /**
  * `npm run assign`: regenerates everything derived from the instructor source (grader/source/: the
  * notebook with its solutions, and settings.ts), then validates it:
- *   1. the student notebooks in notebooks/ (release.ts);
+ *   1. the student notebooks in notebooks/ (release.ts; outputs.ts for cells that ship with outputs);
  *   2. the grader's reference outputs, by running the solution on every case (grader/references/);
  *   3. the example gallery the grader's tests use (grader/examples/submissions/);
  *   4. dist/dropout-student-bundle.zip (bundle.ts) and dist/gradescope-autograder.zip (gradescope.ts);
@@ -23,6 +23,7 @@ import type { Notebook } from "../notebook/notebook";
 import { loadReferenceSolution } from "../reference-solution";
 import { BUNDLE_NAME, PROJECT_ROOT, studentBundle } from "./bundle";
 import { GRADESCOPE_NAME, gradescopePackage } from "./gradescope";
+import { withFreshOutputs } from "./outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
 
@@ -37,8 +38,13 @@ function sourceNotebooks(): { name: string; notebook: Notebook }[] {
     .map((name) => ({ name, notebook: readNotebook(join(SOURCE_DIR, name)) }));
 }
 
-export function releasedNotebooks(): { name: string; text: string }[] {
-  return sourceNotebooks().map(({ name, notebook }) => ({ name, text: serializeNotebook(releaseNotebook(notebook, name)) }));
+/** The student notebooks as `npm run assign` writes them (executing the cells that keep their outputs). */
+export async function releasedNotebooks(): Promise<{ name: string; text: string }[]> {
+  const released = [];
+  for (const { name, notebook } of sourceNotebooks()) {
+    released.push({ name, text: serializeNotebook(await withFreshOutputs(releaseNotebook(notebook, name), RELEASE_DIR, name)) });
+  }
+  return released;
 }
 
 /** A generated file: written (atomically) when it changed, or in --check mode reported as stale. */
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
   }
 
   console.log("assign: the student notebooks");
-  const released = releasedNotebooks(); // throws MarkerError, naming notebook, cell and line
+  const released = await releasedNotebooks(); // throws MarkerError, naming notebook, cell and line
   for (const { name, text } of released) outputs.put(join(RELEASE_DIR, name), text);
 
   console.log("assign: the reference outputs (running the solution on every case)");
