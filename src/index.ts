@@ -30,3 +30,9 @@ export {
   plotlyBundleSource,
 } from "./plots";
 export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptions } from "./plots";
+export {
+  averageOverMasks, unitTrace, scaledNorm, scalingConventions, dropoutMultiplier, trainWithDropoutLayer, scaleWeightsForTest, probabilities,
+  probabilitiesWithDropout, accuracyOf, monteCarloDropout, noiseStatistics, thinnedNetworksPerIteration, lineFigure, histogramFigure, mask,
+  norm, mean, variance,
+} from "./experiments";
+export type { AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series } from "./experiments";

@@ -21,7 +21,9 @@ export function checkGradeIds(notebook: Notebook, name: string): string[] {
     if (seen.has(meta.grade_id)) problems.push(`${name}, cell ${index}: grade_id '${meta.grade_id}' is already used by cell ${seen.get(meta.grade_id)}; grade_ids must be unique`);
     else seen.set(meta.grade_id, index);
   });
-  for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) {
+  // An ungraded notebook (the experiments) needs no graded cells.
+  const graded = notebook.cells.some((c) => c.metadata.nbgrader?.solution || c.metadata.nbgrader?.grade);
+  for (const [fn, gradeId] of graded ? (Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) : []) {
     if (!seen.has(gradeId)) problems.push(`${name}: no cell with grade_id '${gradeId}' (where students write ${fn})`);
     const test = notebook.cells.find((c) => gradeIdOf(c) === `${gradeId}_test`);
     if (!test) problems.push(`${name}: no test cell with grade_id '${gradeId}_test' for ${fn}`);

@@ -1,0 +1,304 @@
+/**
+ * The experiments behind notebooks/experiments.ipynb: each answers a question learners asked about
+ * inverted dropout with numbers a student computes and a plot a student sees. Every function returns
+ * plain numbers (tests assert the claims on them); `lineFigure` turns series into a plot.
+ *
+ * The dropout here is written as a general layer (`dropoutLayer`) with the choices the questions are
+ * about (scale by 1/keepProb or not, one mask per example or per batch), not as the graded functions.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Figure } from "./plots";
+import type { Matrix, Parameters } from "./types";
+import { initializeParameters, LAYER_DIMS } from "./initialize";
+import { computeCost } from "./cost";
+import type { RandomState } from "./random";
+
+// ---------------------------------------------------------------------------------------------------
+// Plain-number helpers.
+
+export const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
+export const mean = (v: ArrayLike<number>): number => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
+export const variance = (v: ArrayLike<number>): number => {
+  const m = mean(v);
+  return Array.from(v).reduce((s, x) => s + (x - m) * (x - m), 0) / v.length;
+};
+
+/** One draw of a 0/1 mask: each entry 1 with probability keepProb (rng.uniform() < keepProb, as in the course). */
+export function mask(count: number, keepProb: number, rng: RandomState): Float64Array {
+  return rng.uniformArray(count).map((u) => (u < keepProb ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 1. "Output at test time = expected output at training time."
+
+export interface AveragingResult {
+  samples: number[];
+  /** ||mean of the dropout outputs - A|| / ||A||, after each number of samples. */
+  invertedError: number[];
+  plainError: number[];
+  /** mean of the unscaled outputs / A, over all entries, after the last sample: about keepProb. */
+  plainRatio: number;
+}
+
+/** Averages a dropout layer's output over many masks, with and without the division by keepProb. */
+export function averageOverMasks(A: ArrayLike<number>, keepProb: number, sampleCounts: number[], rng: RandomState): AveragingResult {
+  const a = Float64Array.from(A);
+  const inverted = new Float64Array(a.length);
+  const plain = new Float64Array(a.length);
+  const result: AveragingResult = { samples: [], invertedError: [], plainError: [], plainRatio: NaN };
+  const checkpoints = [...sampleCounts].sort((x, y) => x - y);
+  const normA = norm(a);
+  for (let s = 1, k = 0; k < checkpoints.length; s++) {
+    const m = mask(a.length, keepProb, rng);
+    for (let i = 0; i < a.length; i++) {
+      plain[i] += a[i] * m[i];
+      inverted[i] += (a[i] * m[i]) / keepProb;
+    }
+    if (s === checkpoints[k]) {
+      result.samples.push(s);
+      result.invertedError.push(norm(inverted.map((x, i) => x / s - a[i])) / normA);
+      result.plainError.push(norm(plain.map((x, i) => x / s - a[i])) / normA);
+      k++;
+      if (k === checkpoints.length) result.plainRatio = plain.reduce((t, x) => t + x / s, 0) / a.reduce((t, x) => t + x, 0);
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. "Doesn't dividing by keepProb cancel dropout?"
+
+/** One unit with activation `a` over iterations: 0 when dropped, a / keepProb when kept. */
+export function unitTrace(a: number, keepProb: number, iterations: number, rng: RandomState): number[] {
+  return Array.from(mask(iterations, keepProb, rng), (m) => (m * a) / keepProb);
+}
+
+/** ||m·A|| against |m|·||A||: scaling a vector scales its length by the same factor. */
+export function scaledNorm(A: ArrayLike<number>, m: number): { norm: number; scaledNorm: number; factorTimesNorm: number } {
+  const n = norm(A);
+  return { norm: n, scaledNorm: norm(Array.from(A, (x) => m * x)), factorTimesNorm: Math.abs(m) * n };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. 1/keepProb against 1/(1 - keepProb), and tfjs's rate.
+
+/** Mean of the layer's output over many draws, divided by the mean of its input, for each convention. */
+export function scalingConventions(A: ArrayLike<number>, keepProb: number, draws: number, rng: RandomState, seed = 1): Record<string, number> {
+  const a = Float64Array.from(A);
+  const total = a.reduce((s, x) => s + x, 0) * draws;
+  let byKeepProb = 0;
+  let byDropProb = 0;
+  for (let d = 0; d < draws; d++) {
+    const m = mask(a.length, keepProb, rng);
+    for (let i = 0; i < a.length; i++) {
+      byKeepProb += (a[i] * m[i]) / keepProb;
+      byDropProb += (a[i] * m[i]) / (1 - keepProb);
+    }
+  }
+  // tf.dropout's second argument is the rate of DROPPING: rate = 1 - keepProb keeps the expectation.
+  const input = tf.tensor2d(Float32Array.from(a), [1, a.length]);
+  const tiled = tf.tile(input, [draws, 1]);
+  const dropped = tf.dropout(tiled, 1 - keepProb, undefined, seed);
+  const tfSum = dropped.sum().dataSync()[0];
+  tf.dispose([input, tiled, dropped]);
+  return { "divide by keepProb": byKeepProb / total, "divide by 1 - keepProb": byDropProb / total, "tf.dropout(x, 1 - keepProb)": tfSum / total };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 6, 7, 8: a dropout layer with the choices the questions are about.
+
+export type MaskShape = "per-example" | "per-batch";
+export type Noise = "bernoulli" | "gaussian";
+
+export interface DropoutLayerOptions {
+  /** Divide the kept units by keepProb (inverted dropout, the default) or not (the original paper's training). */
+  inverted?: boolean;
+  /** One mask per example (a column each), or one per batch shared by all examples (tfjs's noiseShape [n, 1]). */
+  maskShape?: MaskShape;
+  /** Bernoulli 0/1 masks, or Gaussian multiplicative noise with the same mean and variance. */
+  noise?: Noise;
+}
+
+/** The multiplier applied to A (shape [n, m]): mask / keepProb, mask, or 1 + sqrt((1 - p) / p)·N(0, 1). */
+export function dropoutMultiplier(shape: [number, number], keepProb: number, rng: RandomState, options: DropoutLayerOptions = {}): Matrix {
+  const { inverted = true, maskShape = "per-example", noise = "bernoulli" } = options;
+  const [n, m] = shape;
+  const cols = maskShape === "per-batch" ? 1 : m;
+  let values: Float64Array;
+  if (noise === "gaussian") {
+    const sigma = Math.sqrt((1 - keepProb) / keepProb);
+    values = rng.gaussianArray(n * cols).map((z) => 1 + sigma * z);
+  } else {
+    values = mask(n * cols, keepProb, rng).map((x) => (inverted ? x / keepProb : x));
+  }
+  const small = tf.tensor2d(Float32Array.from(values), [n, cols]);
+  if (cols === m) return small;
+  const wide = tf.tile(small, [1, m]) as Matrix;
+  small.dispose();
+  return wide;
+}
+
+export interface VariantTraining {
+  /** keepProb, or a schedule giving it at each iteration (annealed dropout). */
+  keepProb: number | ((iteration: number) => number);
+  numIterations?: number;
+  learningRate?: number;
+  layer?: DropoutLayerOptions;
+  rng: RandomState;
+  costEvery?: number;
+}
+
+export interface VariantResult {
+  parameters: Parameters;
+  costs: { iteration: number; cost: number }[];
+}
+
+/**
+ * Trains the course's [2, 20, 3, 1] net with a chosen dropout layer on both hidden layers; the initial
+ * weights come from `rng` first, then the masks. The same loop as the course's model(), written out so
+ * every choice can change.
+ */
+export function trainWithDropoutLayer(X: Matrix, Y: Matrix, options: VariantTraining): VariantResult {
+  const { numIterations = 10000, learningRate = 0.3, layer = {}, rng, costEvery = 1000 } = options;
+  const keepProbAt = typeof options.keepProb === "function" ? options.keepProb : () => options.keepProb as number;
+  let parameters = initializeParameters(LAYER_DIMS, rng);
+  const costs: VariantResult["costs"] = [];
+  const m = X.shape[1];
+  for (let i = 0; i < numIterations; i++) {
+    const keepProb = keepProbAt(i);
+    const next = tf.tidy(() => {
+      const { W1, b1, W2, b2, W3, b3 } = parameters;
+      const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1)) as Matrix;
+      const M1 = dropoutMultiplier(A1.shape as [number, number], keepProb, rng, layer);
+      const A1d = tf.mul(A1, M1) as Matrix;
+      const A2 = tf.relu(tf.add(tf.matMul(W2, A1d), b2)) as Matrix;
+      const M2 = dropoutMultiplier(A2.shape as [number, number], keepProb, rng, layer);
+      const A2d = tf.mul(A2, M2) as Matrix;
+      const A3 = tf.sigmoid(tf.add(tf.matMul(W3, A2d), b3)) as Matrix;
+      const cost = i % costEvery === 0 ? computeCost(A3, Y) : undefined;
+      // Backward: the same multipliers as the forward pass, on the same units.
+      const dZ3 = tf.sub(A3, Y);
+      const dW3 = tf.div(tf.matMul(dZ3, A2d, false, true), m);
+      const db3 = tf.mean(dZ3, 1, true);
+      const dZ2 = tf.mul(tf.mul(tf.matMul(W3, dZ3, true), M2), tf.step(A2));
+      const dW2 = tf.div(tf.matMul(dZ2, A1d, false, true), m);
+      const db2 = tf.mean(dZ2, 1, true);
+      const dZ1 = tf.mul(tf.mul(tf.matMul(W2, dZ2, true), M1), tf.step(A1));
+      const dW1 = tf.div(tf.matMul(dZ1, X, false, true), m);
+      const db1 = tf.mean(dZ1, 1, true);
+      const step = (P: tf.Tensor, dP: tf.Tensor) => tf.sub(P, tf.mul(dP, learningRate)) as Matrix;
+      const updated: Parameters = { W1: step(W1, dW1), b1: step(b1, db1), W2: step(W2, dW2), b2: step(b2, db2), W3: step(W3, dW3), b3: step(b3, db3) };
+      return { updated, cost };
+    });
+    tf.dispose(Object.values(parameters));
+    parameters = next.updated;
+    if (next.cost !== undefined) costs.push({ iteration: i, cost: next.cost });
+  }
+  return { parameters, costs };
+}
+
+/** The paper's test-time rule for a net trained without the division: weights fed by dropped units times keepProb. */
+export function scaleWeightsForTest(parameters: Parameters, keepProb: number): Parameters {
+  return { ...parameters, W2: tf.mul(parameters.W2, keepProb) as Matrix, W3: tf.mul(parameters.W3, keepProb) as Matrix };
+}
+
+/** Probabilities of the plain forward pass (no dropout), [1, m]. */
+export function probabilities(parameters: Parameters, X: Matrix): Float32Array {
+  return tf.tidy(() => {
+    const { W1, b1, W2, b2, W3, b3 } = parameters;
+    const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1));
+    const A2 = tf.relu(tf.add(tf.matMul(W2, A1), b2));
+    return tf.sigmoid(tf.add(tf.matMul(W3, A2), b3)).dataSync() as Float32Array;
+  });
+}
+
+/** Probabilities of one forward pass with dropout left ON (what a forgotten "training mode" does). */
+export function probabilitiesWithDropout(parameters: Parameters, X: Matrix, keepProb: number, rng: RandomState): Float32Array {
+  return tf.tidy(() => {
+    const { W1, b1, W2, b2, W3, b3 } = parameters;
+    const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1)) as Matrix;
+    const A1d = tf.mul(A1, dropoutMultiplier(A1.shape as [number, number], keepProb, rng));
+    const A2 = tf.relu(tf.add(tf.matMul(W2, A1d), b2)) as Matrix;
+    const A2d = tf.mul(A2, dropoutMultiplier(A2.shape as [number, number], keepProb, rng));
+    return tf.sigmoid(tf.add(tf.matMul(W3, A2d), b3)).dataSync() as Float32Array;
+  });
+}
+
+/** Accuracy of probabilities against 0/1 labels (threshold 0.5), in [0, 1]. */
+export function accuracyOf(probs: ArrayLike<number>, Y: Matrix): number {
+  const y = Y.dataSync();
+  let right = 0;
+  for (let i = 0; i < y.length; i++) right += (probs[i] > 0.5 ? 1 : 0) === y[i] ? 1 : 0;
+  return right / y.length;
+}
+
+/** Monte-Carlo dropout: the mean and the standard deviation of each example's probability over `passes`. */
+export function monteCarloDropout(parameters: Parameters, X: Matrix, keepProb: number, passes: number, rng: RandomState): { mean: Float64Array; std: Float64Array; passAccuracies?: number[] } {
+  const m = X.shape[1];
+  const sum = new Float64Array(m);
+  const sumSq = new Float64Array(m);
+  for (let p = 0; p < passes; p++) {
+    const probs = probabilitiesWithDropout(parameters, X, keepProb, rng);
+    for (let i = 0; i < m; i++) {
+      sum[i] += probs[i];
+      sumSq[i] += probs[i] * probs[i];
+    }
+  }
+  const meanP = sum.map((s) => s / passes);
+  return { mean: meanP, std: sumSq.map((s, i) => Math.sqrt(Math.max(0, s / passes - meanP[i] * meanP[i]))) };
+}
+
+/** The zero-mean-noise view: output - A = A·(multiplier - 1). Mean and variance of that noise for one unit. */
+export function noiseStatistics(a: number, keepProb: number, draws: number, rng: RandomState, noise: Noise): { mean: number; variance: number; theoryVariance: number; samples: number[] } {
+  const multiplier = dropoutMultiplier([1, draws], keepProb, rng, { noise });
+  const samples = Array.from(multiplier.dataSync(), (x) => a * (x - 1));
+  multiplier.dispose();
+  return { mean: mean(samples), variance: variance(samples), theoryVariance: (a * a * (1 - keepProb)) / keepProb, samples };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Plots.
+
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+  mode?: "lines" | "markers" | "lines+markers";
+  dash?: "solid" | "dash" | "dot";
+}
+
+/** A line chart of named series (log axes where asked). */
+export function lineFigure(title: string, xTitle: string, yTitle: string, series: Series[], options: { logX?: boolean; logY?: boolean } = {}): Figure {
+  return {
+    data: series.map((s) => ({ type: "scatter", mode: s.mode ?? "lines", name: s.name, x: s.x, y: s.y, line: { dash: s.dash ?? "solid" } })),
+    layout: {
+      title: { text: title, x: 0.02, xanchor: "left" },
+      xaxis: { title: { text: xTitle }, type: options.logX ? "log" : "linear" },
+      yaxis: { title: { text: yTitle }, type: options.logY ? "log" : "linear" },
+      margin: { t: 50, r: 20, b: 50, l: 60 },
+      legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}
+
+/** Overlaid histograms of named samples. */
+export function histogramFigure(title: string, xTitle: string, samples: { name: string; values: number[] }[]): Figure {
+  return {
+    data: samples.map((s) => ({ type: "histogram", name: s.name, x: s.values, opacity: 0.6, nbinsx: 40 })),
+    layout: { title: { text: title, x: 0.02, xanchor: "left" }, barmode: "overlay", xaxis: { title: { text: xTitle } }, yaxis: { title: { text: "count" } }, margin: { t: 50, r: 20, b: 50, l: 60 } },
+  };
+}
+
+/** How many different thinned networks one iteration trains on m examples: distinct (D1, D2) column pairs. */
+export function thinnedNetworksPerIteration(hidden: [number, number], m: number, keepProb: number, rng: RandomState, maskShape: MaskShape): number {
+  const cols = maskShape === "per-batch" ? 1 : m;
+  const D1 = mask(hidden[0] * cols, keepProb, rng);
+  const D2 = mask(hidden[1] * cols, keepProb, rng);
+  const networks = new Set<string>();
+  for (let j = 0; j < m; j++) {
+    const c = maskShape === "per-batch" ? 0 : j;
+    const key = (rows: number, D: Float64Array) => Array.from({ length: rows }, (_, r) => D[r * cols + c]).join("");
+    networks.add(`${key(hidden[0], D1)}|${key(hidden[1], D2)}`);
+  }
+  return networks.size;
+}
