@@ -82,6 +82,10 @@ describe("trained networks (3, 5, 6, 7)", () => {
     expect(agree).toBeGreaterThan(0.95);
     expect(Math.abs(accuracyOf(inv, data.testY) - accuracyOf(scaled, data.testY))).toBeLessThan(0.03);
     expect(accuracyOf(inv, data.testY)).toBeGreaterThan(0.9);
+    // Forgetting the test-time scaling moves the probabilities much further than the other recipe does.
+    const unscaled = probabilities(paper.parameters, data.testX);
+    const gap = (p: Float32Array) => mean(Array.from(p, (x, i) => Math.abs(x - inv[i])));
+    expect(gap(unscaled), `unscaled ${gap(unscaled)}, scaled ${gap(scaled)}`).toBeGreaterThan(2 * gap(scaled));
   });
 
   it("5. both mask shapes train; the per-batch mask's cost jumps more between iterations", () => {
