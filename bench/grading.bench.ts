@@ -94,8 +94,15 @@ async function main() {
       const started = performance.now();
       const run = spawnSync("jupyter", ["nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.kernel_name=tslab", "--ExecutePreprocessor.timeout=600", "--output-dir", join(dir, "nbconvert"), file], { encoding: "utf8" });
       const seconds = (performance.now() - started) / 1000;
-      nbconvertPerNotebook.push(seconds);
-      console.log(`  nbconvert + tslab kernel, whole notebook: ${file.split("/").pop()}: ${seconds.toFixed(1)} s${run.status === 0 ? "" : ` (exit ${run.status})`}`);
+      // --allow-errors keeps going past a failing cell; a notebook that fails early would flatter nbconvert.
+      let errors = -1;
+      try {
+        const out = JSON.parse(readFileSync(join(dir, "nbconvert", file.split("/").pop()!), "utf8")) as { cells: { outputs?: { output_type: string }[] }[] };
+        errors = out.cells.filter((c) => (c.outputs ?? []).some((o) => o.output_type === "error")).length;
+      } catch {}
+      const problem = run.status !== 0 ? ` (exit ${run.status})` : errors !== 0 ? ` (NOT COUNTED: ${errors < 0 ? "no output notebook" : `${errors} cells raised errors`})` : "";
+      if (!problem) nbconvertPerNotebook.push(seconds);
+      console.log(`  nbconvert + tslab kernel, whole notebook: ${file.split("/").pop()}: ${seconds.toFixed(1)} s${problem}`);
     }
   }
 

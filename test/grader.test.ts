@@ -106,6 +106,10 @@ describe("grading the example gallery", () => {
     });
   }
 
+  it("a student's copy that only fills in the exercises gets no note (its read-only cells match their checksums)", () => {
+    for (const name of ["solution", "correct-where", "forward-no-scaling", "untouched-release"]) expect(results.get(name)!.notes, name).toEqual([]);
+  });
+
   it("hostile code changed nothing outside the sandbox", () => {
     expect(existsSync("/tmp/dropout-grader-was-here.txt")).toBe(false);
     expect(existsSync("/tmp/dropout-grader-spawned")).toBe(false);

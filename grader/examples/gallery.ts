@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { releaseNotebook } from "../assign/release";
+import { inlineSettings, releaseNotebook } from "../assign/release";
 import type { Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
@@ -39,15 +39,18 @@ function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void)
       source = source.split(from).join(to);
     }
     source = source.replace(/^(\s*)\/\/\s*BEGIN SOLUTION\s*$/gm, "$1// YOUR CODE STARTS HERE").replace(/^(\s*)\/\/\s*END SOLUTION\s*$/gm, "$1// YOUR CODE ENDS HERE");
+    // Everything else as the student's copy has it: no hidden tests, the settings written out.
+    source = source.replace(/^\s*\/\/\s*BEGIN HIDDEN TESTS\s*$[\s\S]*?^\s*\/\/\s*END HIDDEN TESTS\s*$\n?/gm, "");
+    source = inlineSettings(source, `gallery, cell ${gradeIdOf(cell)}`);
     cell.source = toSourceLines(source);
     cell.outputs = [];
     cell.execution_count = null;
   }
-  // The checksums a student's copy carries: those of the released cells.
+  // The metadata a student's copy carries: the released cells' (points from the settings, checksums).
   const released = new Map(releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb").cells.map((c) => [gradeIdOf(c), c.metadata.nbgrader]));
   for (const cell of nb.cells) {
     const meta = released.get(gradeIdOf(cell));
-    if (meta?.checksum && cell.metadata.nbgrader) cell.metadata.nbgrader = { ...cell.metadata.nbgrader, checksum: meta.checksum, cell_type: meta.cell_type };
+    if (meta && cell.metadata.nbgrader) cell.metadata.nbgrader = { ...meta };
   }
   transform?.(nb);
   return nb;
