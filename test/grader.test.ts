@@ -58,6 +58,7 @@ const EXPECTED: Record<string, { score: number; says?: (string | RegExp)[] }> = 
   "reads-references": { score: 5, says: ["ERR_ACCESS_DENIED: FileSystemRead", "reported to your instructor"] },
   "writes-file": { score: 5, says: ["ERR_ACCESS_DENIED: FileSystemWrite"] },
   "spawns-process": { score: 5, says: ["ERR_ACCESS_DENIED: ChildProcess"] },
+  "opens-network": { score: 5, says: ["ERR_ACCESS_DENIED: Network connect to 127.0.0.1:9", "reach a file, a process or the network", "reported to your instructor"] },
 };
 
 function allFeedback(r: SubmissionResult): string {

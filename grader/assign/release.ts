@@ -22,7 +22,15 @@ const END_HIDDEN = /^\s*\/\/\s*END HIDDEN TESTS\s*$/;
 
 export class MarkerError extends Error {}
 
-export function releaseCellSource(source: string, where: string): string {
+export interface ReleaseOptions {
+  /**
+   * Keep each solution between the YOUR CODE markers instead of a stub: the student's copy as a student who
+   * solved the exercise hands it in (the example gallery starts from it).
+   */
+  keepSolutions?: boolean;
+}
+
+export function releaseCellSource(source: string, where: string, { keepSolutions = false }: ReleaseOptions = {}): string {
   const lines = source.split("\n");
   const out: string[] = [];
   const functionName = /function\s+(\w+)/.exec(source)?.[1];
@@ -34,7 +42,8 @@ export function releaseCellSource(source: string, where: string): string {
       const indent = begin[1];
       const hint = /^\s*\/\/\s*(.*?)\.?\s*$/.exec(lines[i - 1] ?? "")?.[1];
       const what = [functionName, hint].filter(Boolean).join(": ") || where;
-      out.push(`${indent}// YOUR CODE STARTS HERE`, `${indent}throw new NotImplementedError(${JSON.stringify(what)});`, `${indent}// YOUR CODE ENDS HERE`);
+      const body = keepSolutions ? lines.slice(i + 1, end) : [`${indent}throw new NotImplementedError(${JSON.stringify(what)});`];
+      out.push(`${indent}// YOUR CODE STARTS HERE`, ...body, `${indent}// YOUR CODE ENDS HERE`);
       i = end;
     } else if (BEGIN_HIDDEN.test(line)) {
       i = findClosing(lines, i, END_HIDDEN, BEGIN_HIDDEN, `${where}, line ${i + 1}: BEGIN HIDDEN TESTS`);

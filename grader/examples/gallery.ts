@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { inlineSettings, releaseNotebook } from "../assign/release";
+import { inlineSettings, releaseCellSource, releaseNotebook } from "../assign/release";
 import type { Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
@@ -38,10 +38,9 @@ function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void)
       if (!source.includes(from)) throw new Error(`gallery: "${from}" not found in cell ${gradeId}`);
       source = source.split(from).join(to);
     }
-    source = source.replace(/^(\s*)\/\/\s*BEGIN SOLUTION\s*$/gm, "$1// YOUR CODE STARTS HERE").replace(/^(\s*)\/\/\s*END SOLUTION\s*$/gm, "$1// YOUR CODE ENDS HERE");
     // Everything else as the student's copy has it: no hidden tests, the settings written out.
-    source = source.replace(/^\s*\/\/\s*BEGIN HIDDEN TESTS\s*$[\s\S]*?^\s*\/\/\s*END HIDDEN TESTS\s*$\n?/gm, "");
-    source = inlineSettings(source, `gallery, cell ${gradeIdOf(cell)}`);
+    const where = `gallery, cell ${gradeIdOf(cell) ?? "no grade_id"}`;
+    source = inlineSettings(releaseCellSource(source, where, { keepSolutions: true }), where);
     cell.source = toSourceLines(source);
     cell.outputs = [];
     cell.execution_count = null;
@@ -112,6 +111,7 @@ export const EXAMPLES: Example[] = [
   { name: "reads-references", description: "tries to read the grader's reference outputs", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  // The grader's sandbox runs in grader/dist: the references are one folder up.\n  require("fs").readFileSync(require("path").resolve("../references/dropout.json"), "utf8");`]]) },
   { name: "writes-file", description: "tries to write a file", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("fs").writeFileSync("/tmp/dropout-grader-was-here.txt", "x");`]]) },
   { name: "spawns-process", description: "tries to start a process", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("child_process").execSync("touch /tmp/dropout-grader-spawned");`]]) },
+  { name: "opens-network", description: "tries to send data over the network", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("http").get("http://127.0.0.1:9/?shape=" + X.shape.join("x"));`]]) },
 ];
 
 export function galleryFiles(): { name: string; text: string }[] {

@@ -53,7 +53,7 @@ function callError(run: { result: CallResult }, caseDescription: string): string
   const e = r.error!;
   if (e.name === "Stopped") return `On ${caseDescription}: ${e.message}.`;
   if (/ERR_ACCESS_DENIED|Access to this API has been restricted/.test(e.message)) {
-    return `On ${caseDescription}, your function tried to reach a file or start a process, and was stopped: graded functions compute from their inputs only. (${e.message})`;
+    return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${e.message})`;
   }
   if (e.name === "NotImplementedError" || /not implemented/i.test(e.message)) return `Not implemented yet: ${e.message.replace(/^not implemented:\s*/i, "")}`;
   return `On ${caseDescription}, your function threw ${e.name}: ${e.message}`;

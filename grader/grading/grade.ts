@@ -46,7 +46,7 @@ function stoppedResult(error: unknown): CallResult {
   return { kind: "result", id: -1, ok: false, error: { name: "Stopped", message }, values: {}, mutated: [], output: "", durationMs: 0 };
 }
 
-/** Node's permission model refused something (a file read or write, a child process). */
+/** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
 export function isAccessDenied(message: string): boolean {
   return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
 }
@@ -159,7 +159,7 @@ export async function gradeSubmission(path: string, references: References, opti
     }
   }
   const blocked = [...forward, ...(statistics ? [statistics] : []), ...backward].map((r) => r.result.error?.message).find((m) => m && isAccessDenied(m));
-  if (blocked) notes.push(`Your code tried to reach files or processes, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
+  if (blocked) notes.push(`Your code tried to reach files, processes or the network, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
   const uniqueNotes = [...new Set(notes)];
   const tests = runChecks({ forward, statistics, backward }, references, unavailable).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
   const score = tests.reduce((sum, t) => sum + t.score, 0);

@@ -2,7 +2,8 @@
  * The sandbox child: runs one student's graded cells with tslab's own engine, then answers calls of the
  * graded functions on inputs the parent sends. Started by sandbox/session.ts under Node's permission model
  * (reads limited to node_modules, the helper library and this compiled folder; no writes, no child
- * processes, no workers) with a memory cap; the parent enforces the time limits by killing it.
+ * processes, no workers), without network (network-guard.ts, and a network namespace where the machine
+ * allows one) and with a memory cap; the parent enforces the time limits by killing it.
  *
  * It never receives expected values: it returns what the student's functions computed, and the parent
  * judges. Compiled to grader/dist/ by `npm run build` (tsx's loader needs a worker thread, which the
@@ -12,6 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, initBackend, RandomState } from "dropout-kit";
 import { createCellExecutor } from "../notebook/execute";
 import { MISSING_CONVERSION, replayingConverter } from "./compiler";
+import { blockNetwork } from "./network-guard";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, LoadRequest, ParentMessage, RngUse, WireTensor, WireValue } from "./protocol";
 import { cutOutput } from "./protocol";
 
@@ -209,6 +211,7 @@ async function backward(message: BackwardCall): Promise<CallResult> {
 
 async function load(message: LoadRequest): Promise<void> {
   await initBackend();
+  blockNetwork(); // before the first student cell; the backend is loaded by then
   const converter = replayingConverter(message.conversions);
   const executor = createCellExecutor(process.cwd(), { node: converter, browser: converter });
   const cells = [];

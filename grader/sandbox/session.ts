@@ -3,6 +3,8 @@
  * grader/dist/) under Node's permission model, with limits the parent enforces:
  * - reads only node_modules, the helper library and the compiled child: never grader/references or the
  *   instructor notebook; no file writes, no child processes, no worker threads;
+ * - no network: the child refuses sockets and DNS itself (network-guard.ts), and where the machine allows
+ *   it, it runs in a network namespace of its own with no interface (sandboxLauncher below);
  * - a time limit per request and one for the whole session (the child is killed when either runs out,
  *   whether it is stuck in a synchronous loop or waiting forever);
  * - a memory cap: V8's heap limit, and a watchdog on the process's resident memory (typed arrays and
@@ -10,7 +12,7 @@
  * - printed output is cut (the child cuts what it sends; the parent caps what it buffers).
  * After a stop, every later request answers at once with the reason, so grading goes on.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { CompileFailed, compileInWorker } from "./compile-pool";
@@ -65,6 +67,35 @@ function readablePaths(): string[] {
   return [...new Set(paths.filter(existsSync).map((p) => realpathSync(p)))];
 }
 
+/**
+ * How the child is started: through `unshare` into a new, empty network namespace when this machine allows
+ * one (as root `unshare -n`; otherwise a user namespace, `unshare -rn`, where the kernel permits it), else
+ * plain Node (the child's own network guard still applies). `unshare` execs Node in place: same pid, and
+ * the IPC channel is inherited. Probed once per grader process.
+ */
+export interface SandboxLauncher {
+  /** Program and leading arguments placed before Node's own command line. */
+  prefix: string[];
+  /** Whether the kernel isolates the network (a namespace), or only the child's guard does. */
+  networkNamespace: boolean;
+}
+
+let launcher: SandboxLauncher | undefined;
+
+export function sandboxLauncher(): SandboxLauncher {
+  if (launcher) return launcher;
+  launcher = { prefix: [], networkNamespace: false };
+  if (process.platform !== "linux" || process.env.DROPOUT_GRADER_NO_NETNS === "1") return launcher;
+  for (const flags of [["-n"], ["-rn"]]) {
+    const probe = spawnSync("unshare", [...flags, "--", process.execPath, "-e", "process.exit(Object.keys(require('os').networkInterfaces()).length)"], { stdio: "ignore", timeout: 10_000 });
+    if (probe.status === 0) {
+      launcher = { prefix: ["unshare", ...flags, "--"], networkNamespace: true };
+      break;
+    }
+  }
+  return launcher;
+}
+
 export class SandboxSession {
   private child: ChildProcess | undefined;
   private stopped: StopReason | undefined;
@@ -77,7 +108,9 @@ export class SandboxSession {
   constructor(private readonly limits: SandboxLimits = DEFAULT_LIMITS) {
     if (!existsSync(CHILD_SCRIPT)) throw new Error(`${CHILD_SCRIPT} is missing: run \`npm run build\` first`);
     const flags = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings"];
-    this.child = fork(CHILD_SCRIPT, [], { execArgv: flags, cwd: resolve(PROJECT_ROOT, "grader/dist"), stdio: ["ignore", "pipe", "pipe", "ipc"], env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
+    const { prefix } = sandboxLauncher();
+    const start = prefix.length ? { execPath: prefix[0], execArgv: [...prefix.slice(1), process.execPath, ...flags] } : { execArgv: flags };
+    this.child = fork(CHILD_SCRIPT, [], { ...start, cwd: resolve(PROJECT_ROOT, "grader/dist"), stdio: ["ignore", "pipe", "pipe", "ipc"], env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
     this.child.stdout!.on("data", () => undefined); // student output outside a cell: dropped
     this.child.stderr!.on("data", (chunk: Buffer) => {
       if (this.stderr.length < 16_000) this.stderr += chunk.toString("utf8");
