@@ -107,7 +107,14 @@ describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jup
       if (i > 120) throw new Error(`Jupyter did not start on port ${port}:\n${log}`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--virtual-time-budget=30000", "--window-size=1280,9000"];
+    // A fresh profile, and none of Chromium's own traffic (update checks, sync, Google lookups): on a machine
+    // with a closed network those connections fail, or hang, and the page's virtual time waits for them.
+    const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
+    const flags = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+      `--user-data-dir=${profile}`, "--virtual-time-budget=30000", "--window-size=1280,9000",
+    ];
     const dump = spawnSync(browser!, [...flags, "--dump-dom", url], { encoding: "utf8", timeout: 180_000, maxBuffer: 200 * 1024 * 1024 });
     dom = dump.stdout;
     if (!dom) throw new Error(`Chromium printed no page (status ${dump.status}):\n${dump.stderr.slice(-2000)}`);
