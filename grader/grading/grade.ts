@@ -4,8 +4,8 @@
  * them in a sandboxed child -> call the graded functions on every case -> check in this process, against
  * the references -> a result with a score and a message per check.
  */
-import { inlineSettings } from "../assign/release";
 import { basename } from "node:path";
+import { inlineSettings } from "../assign/release";
 import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
 import { describeStop, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
