@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -83,6 +83,7 @@ if (missing && !CI) console.warn(`skipping the browser test of experiments.ipynb
 
 describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jupyter's classic Notebook, headless Chromium)", () => {
   let server: ChildProcess | undefined;
+  let profile: string | undefined;
   let dom = "";
   const artifacts = resolve(__dirname, "../test-artifacts/browser");
 
@@ -109,7 +110,7 @@ describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jup
     }
     // A fresh profile, and none of Chromium's own traffic (update checks, sync, Google lookups): on a machine
     // with a closed network those connections fail, or hang, and the page's virtual time waits for them.
-    const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
+    profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
     const flags = [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
       "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
@@ -124,6 +125,7 @@ describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jup
 
   afterAll(() => {
     server?.kill("SIGTERM");
+    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("draws every plot: each plot's div holds plotly's SVG", () => {

@@ -46,13 +46,18 @@ type Verdict = { passed: true; note?: string } | { passed: false; why: string };
 const ok = (note?: string): Verdict => ({ passed: true, note });
 const fail = (why: string): Verdict => ({ passed: false, why });
 
+/** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
+export function isAccessDenied(message: string): boolean {
+  return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
+}
+
 /** A call that threw: its error, said plainly (the stub's "not implemented" included). */
 function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
   const r = run.result;
   if (r.ok) return r.form ? `On ${caseDescription}: ${r.form}.` : undefined;
   const e = r.error!;
   if (e.name === "Stopped") return `On ${caseDescription}: ${e.message}.`;
-  if (/ERR_ACCESS_DENIED|Access to this API has been restricted/.test(e.message)) {
+  if (isAccessDenied(e.message)) {
     return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${e.message})`;
   }
   if (e.name === "NotImplementedError" || /not implemented/i.test(e.message)) return `Not implemented yet: ${e.message.replace(/^not implemented:\s*/i, "")}`;

@@ -12,7 +12,7 @@ import { describeStop, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "..
 import type { SandboxLimits } from "../sandbox/session";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
-import { runChecks } from "./checks";
+import { isAccessDenied, runChecks } from "./checks";
 import type { BackwardRun, CheckResult, ForwardRun, Unavailable } from "./checks";
 import type { References } from "./references";
 import { readSubmission } from "./submission";
@@ -44,11 +44,6 @@ function instructorSetup(): string {
 function stoppedResult(error: unknown): CallResult {
   const message = error instanceof SandboxStopped ? error.message : `the grader could not run this call: ${(error as Error)?.message ?? String(error)}`;
   return { kind: "result", id: -1, ok: false, error: { name: "Stopped", message }, values: {}, mutated: [], output: "", durationMs: 0 };
-}
-
-/** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
-export function isAccessDenied(message: string): boolean {
-  return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
 }
 
 export function failAll(reason: string): CheckResult[] {

@@ -18,7 +18,6 @@ export class NetworkAccessDenied extends Error {
   readonly permission = "Network";
   constructor(readonly resource: string) {
     super("Access to this API has been restricted: the grader's sandbox has no network");
-    this.name = "Error";
   }
 }
 
