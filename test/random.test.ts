@@ -52,11 +52,22 @@ describe("RandomState reproduces numpy's legacy np.random", () => {
   });
 
   it("never rounds a draw up to 1 in float32, so `rand < 1` keeps every unit", () => {
-    // A draw just below 1 would round to exactly 1.0 in float32 without the clamp.
+    // Seed 0's draw number 26,570,692 is 0.99999997880..., above 1 - 2**-25: float32 rounds it to exactly 1.
+    // rand() must give the largest float32 below 1 there (remove the clamp in src/random.ts: this fails).
+    const INDEX = 26_570_692;
+    const skip = (rng: RandomState) => {
+      for (let left = INDEX; left > 0; left -= Math.min(left, 1 << 20)) rng.uniformArray(Math.min(left, 1 << 20));
+    };
+    const witness = new RandomState(0);
+    skip(witness);
+    const draw = witness.uniformArray(1)[0];
+    expect(draw).toBeGreaterThan(1 - 2 ** -25);
+    expect(Math.fround(draw)).toBe(1);
     const rng = new RandomState(0);
-    (rng as unknown as { uniform: () => number }).uniform = () => 1 - 2 ** -30;
-    const values = rng.rand(1, 4).dataSync();
-    expect(Array.from(values).every((v) => v < 1)).toBe(true);
+    skip(rng);
+    const value = rng.rand(1, 1).dataSync()[0];
+    expect(value).toBeLessThan(1);
+    expect(value).toBe(1 - 2 ** -24);
   });
 
   it("rejects bad seeds and shapes with clear errors", () => {

@@ -10,6 +10,7 @@ import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
 import { describeStop, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
+import { SubmissionCompiler } from "../sandbox/compile-cells";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
 import { isAccessDenied, runChecks } from "./checks";
@@ -72,19 +73,35 @@ export async function gradeSubmission(path: string, references: References, opti
   const functions = (Object.keys(GRADED_CELLS) as GradedFunctionName[]).filter((fn) => read.gradedSources[fn] !== undefined);
   const notes = [...read.notes];
   const sessions: SandboxSession[] = [];
+  // One wall clock for the whole submission: type-checking and every sandbox it needs.
+  const deadline = started + limits.totalTimeoutMs;
+  const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, instructorSetup());
 
   /**
    * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load
-   * (time, memory) marks those functions unavailable, with the reason.
+   * (time, memory) marks those functions unavailable, with the reason; so does a cell whose types the
+   * compiler could not finish (said once, in the notes).
    */
-  const open = async (fns: GradedFunctionName[]): Promise<SandboxSession> => {
-    const session = new SandboxSession(limits);
+  const open = async (fns: GradedFunctionName[]): Promise<SandboxSession | undefined> => {
+    let planned;
+    try {
+      planned = await compiler.chain([{ gradeId: SETUP_CELL, source: instructorSetup(), trusted: true }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))]);
+    } catch (error) {
+      for (const fn of fns) unavailable[fn] = `Your graded cells could not be compiled: ${(error as Error).message}`;
+      return undefined;
+    }
+    for (const fn of fns) {
+      const stopped = compiler.stopped.get(GRADED_CELLS[fn]);
+      if (stopped === undefined) continue;
+      if (!notes.includes(stopped)) notes.push(stopped);
+      unavailable[fn] = `Not checked: the TypeScript compiler could not finish checking your cell '${GRADED_CELLS[fn]}' (see the note about your notebook above).`;
+    }
+    fns = fns.filter((fn) => !compiler.stopped.has(GRADED_CELLS[fn]));
+    if (fns.length === 0) return undefined;
+    const session = new SandboxSession(limits, deadline);
     sessions.push(session);
     try {
-      const loaded = await session.load({
-        cells: [{ gradeId: SETUP_CELL, source: instructorSetup() }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))],
-        functions: fns,
-      });
+      const loaded = await session.load({ ...planned, functions: fns });
       if (loaded.needsSeparateSandboxes && fns.length > 1) {
         // An earlier cell failed at run time: grade each function in a sandbox of its own.
         session.close();
@@ -119,19 +136,19 @@ export async function gradeSubmission(path: string, references: References, opti
   try {
     // One sandbox for both functions; when it is stopped (a cell that never ends, a memory bomb), each
     // function gets a sandbox of its own, so one broken function does not cost the other its marks.
-    let shared: SandboxSession | undefined = await open(functions);
-    if (shared.stopReason) {
+    let shared = await open(functions);
+    if (shared?.stopReason) {
       if (shared.stopReason.kind === "crash" && shared.stopReason.detail === "closed") sessions.splice(sessions.indexOf(shared), 1);
       shared = undefined;
-      for (const fn of functions) delete unavailable[fn];
+      for (const fn of functions) if (!compiler.stopped.has(GRADED_CELLS[fn])) delete unavailable[fn];
     }
-    const sessionFor = async (fn: GradedFunctionName) => (shared && !shared.stopReason ? shared : await open([fn]));
+    const sessionFor = async (fn: GradedFunctionName) => (unavailable[fn] ? undefined : shared && !shared.stopReason ? shared : await open([fn]));
 
     if (functions.includes("forwardPropagationWithDropout")) {
       const session = await sessionFor("forwardPropagationWithDropout");
       for (const spec of publicOnly ? FORWARD_CASES.filter((c) => c.course) : [...FORWARD_CASES, STATISTICS_CASE]) {
         const inputs = forwardInputs(spec);
-        const result = await call("forwardPropagationWithDropout", () => session.forward(inputs));
+        const result = await call("forwardPropagationWithDropout", () => session!.forward(inputs));
         if (spec === STATISTICS_CASE) statistics = { spec, inputs, result };
         else forward.push({ spec, inputs, result });
       }
@@ -140,9 +157,9 @@ export async function gradeSubmission(path: string, references: References, opti
       const session = await sessionFor("backwardPropagationWithDropout");
       for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter((c) => c.course) : BACKWARD_CASES).entries()) {
         const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-        const result = await call("backwardPropagationWithDropout", () => session.backward(inputs));
+        const result = await call("backwardPropagationWithDropout", () => session!.backward(inputs));
         // The first two cases a second time: the same inputs must give the same gradients.
-        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session.backward(inputs)) : undefined;
+        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.backward(inputs)) : undefined;
         backward.push({ id: spec.id, description: spec.description, inputs, result, again });
       }
     }

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Conversion } from "./compiler";
-import type { CompileReply } from "./compile-worker";
+import type { CompileReply, CompileRequest } from "./compile-worker";
 
 const WORKER_SCRIPT = resolve(__dirname, "../../grader/dist/sandbox/compile-worker.js");
 
@@ -37,14 +37,14 @@ function startWorker(warmUp: string): CompileWorker {
   const worker = new Worker(WORKER_SCRIPT, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
   worker.stdout.resume(); // the compiler's own warnings: not the grader's output
   worker.stderr.resume();
-  const ready = exchange(worker, [warmUp], WARM_UP_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
+  const ready = exchange(worker, { prevDecl: "", src: warmUp }, WARM_UP_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
   return { worker, ready };
 }
 
 /** One request to a worker; the worker is terminated when it fails or runs out of time. */
-function exchange(worker: Worker, sources: string[], timeoutMs: number, what: string): Promise<Conversion[]> {
+function exchange(worker: Worker, request: CompileRequest, timeoutMs: number, what: string): Promise<Conversion["result"]> {
   worker.ref();
-  return new Promise<Conversion[]>((resolvePromise, reject) => {
+  return new Promise<Conversion["result"]>((resolvePromise, reject) => {
     const finish = (outcome: () => void, healthy: boolean) => {
       clearTimeout(timer);
       worker.removeAllListeners("message").removeAllListeners("error").removeAllListeners("exit");
@@ -52,33 +52,31 @@ function exchange(worker: Worker, sources: string[], timeoutMs: number, what: st
       else void worker.terminate();
       outcome();
     };
-    const timer = setTimeout(() => finish(() => reject(new CompileFailed(true, `${what} took longer than ${timeoutMs / 1000} s`)), false), timeoutMs);
+    const timer = setTimeout(() => finish(() => reject(new CompileFailed(true, `${what} took longer than ${timeoutMs / 1000} s`)), false), Math.max(0, timeoutMs));
+    if (timeoutMs <= 0) return finish(() => reject(new CompileFailed(true, `no time was left for ${what}`)), true);
     worker.on("message", (reply: CompileReply) =>
-      reply.ok ? finish(() => resolvePromise(reply.conversions), true) : finish(() => reject(new CompileFailed(false, reply.error)), false),
+      reply.ok ? finish(() => resolvePromise(reply.result), true) : finish(() => reject(new CompileFailed(false, reply.error)), false),
     );
     worker.on("error", (error) => finish(() => reject(new CompileFailed(false, error.message)), false));
     worker.on("exit", (code) => finish(() => reject(new CompileFailed(false, `the compiler stopped (exit status ${code})`)), false));
-    worker.postMessage({ sources });
+    worker.postMessage(request);
   });
 }
 
 /**
- * Compiles the cells in a worker; rejects with CompileFailed when it takes longer than `timeoutMs` or
- * fails. `warmUp` (trusted code: the instructor's set-up cell) warms a new worker up before the limit starts.
+ * Compiles one cell (against `prevDecl`, the declarations of the cells before it) in a worker; rejects with
+ * CompileFailed when it takes longer than `timeoutMs` (or what it returns, asked when the worker is ready) or fails. `warmUp` (trusted code: the instructor's
+ * set-up cell) warms a new worker up before the limit starts.
  */
-export async function compileInWorker(sources: string[], timeoutMs: number, warmUp: string): Promise<Conversion[]> {
+export async function compileInWorker(prevDecl: string, src: string, timeoutMs: number | (() => number), warmUp: string): Promise<Conversion> {
   const compiler = idle.pop() ?? startWorker(warmUp);
   try {
     await compiler.ready;
   } catch (error) {
     throw error instanceof CompileFailed ? new CompileFailed(false, error.message) : error;
   }
-  const conversions = await exchange(compiler.worker, sources, timeoutMs, "type-checking");
+  // A function: the limit is decided once the worker is warm (warming up is not the student's time).
+  const result = await exchange(compiler.worker, { prevDecl, src }, typeof timeoutMs === "function" ? timeoutMs() : timeoutMs, "type-checking");
   idle.push(compiler);
-  return conversions;
-}
-
-/** Stops the idle workers (they do not keep the process alive; this is for tidy shutdowns and tests). */
-export async function closeCompileWorkers(): Promise<void> {
-  await Promise.all(idle.splice(0).map((c) => c.worker.terminate()));
+  return { prevDecl, src, result };
 }

@@ -4,18 +4,21 @@
  * time limit instead of freezing the grader, and submissions are compiled on all cores.
  */
 import { parentPort } from "node:worker_threads";
-import { compileCells } from "./compiler";
+import { compileCell } from "./compiler";
+import type { Conversion } from "./compiler";
 
+/** One cell, against the declarations of the cells before it. */
 export interface CompileRequest {
-  sources: string[];
+  prevDecl: string;
+  src: string;
 }
 
-export type CompileReply = { ok: true; conversions: ReturnType<typeof compileCells> } | { ok: false; error: string };
+export type CompileReply = { ok: true; result: Conversion["result"] } | { ok: false; error: string };
 
 parentPort!.on("message", (request: CompileRequest) => {
   let reply: CompileReply;
   try {
-    reply = { ok: true, conversions: compileCells(request.sources) };
+    reply = { ok: true, result: compileCell(request.prevDecl, request.src) };
   } catch (error) {
     reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

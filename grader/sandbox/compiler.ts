@@ -55,9 +55,20 @@ function tslabConverter(): TslabConverter {
   return converter;
 }
 
-/** tslab's "%module"/browser cells: not part of this assignment, refused with a clear message. */
-function isSpecialCell(src: string): boolean {
-  return /^\s*\/\/\s*%(module|mode)\b/m.test(src);
+/**
+ * tslab's "%module"/browser cells: not part of this assignment, refused with a clear message. A directive
+ * is a line `// %module ...` or `// %mode ...`; the scan goes line by line with no regex that can span
+ * lines (a pattern with `\s*` under /m is quadratic on many blank lines).
+ */
+export function isSpecialCell(src: string): boolean {
+  for (let start = 0; start <= src.length; ) {
+    let end = src.indexOf("\n", start);
+    if (end < 0) end = src.length;
+    const line = src.slice(start, Math.min(end, start + 200)).trimStart();
+    if (line.startsWith("//") && /^\/\/[ \t]*%(module|mode)\b/.test(line)) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /**
@@ -73,27 +84,15 @@ function remember(key: string, result: Conversion["result"]): void {
   cache.set(key, result);
 }
 
-/** Converts the cells in order, each against the declarations of the ones before (assuming all run). */
-export function compileCells(sources: string[]): Conversion[] {
-  const conversions: Conversion[] = [];
-  let decl = "";
-  for (const src of sources) {
-    if (isSpecialCell(src)) {
-      conversions.push({ prevDecl: decl, src, result: { diagnostics: [diagnostic("tslab's %module and %mode cells are not supported by the grader: put your code in the graded cell itself")] } });
-      continue;
-    }
-    const result = cache.get(`${decl}\u0000${src}`) ?? convert(decl, src);
-    conversions.push({ prevDecl: decl, src, result });
-    if (result.diagnostics.length === 0) decl = result.declOutput ?? "";
-  }
-  return conversions;
-}
-
-/** One conversion by tslab's converter, remembered when it succeeds. */
-function convert(decl: string, src: string): Conversion["result"] {
+/** Converts one cell against the declarations of the cells before it (tslab's `prevDecl`). */
+export function compileCell(prevDecl: string, src: string): Conversion["result"] {
+  if (isSpecialCell(src)) return { diagnostics: [diagnostic("tslab's %module and %mode cells are not supported by the grader: put your code in the graded cell itself")] };
+  const key = `${prevDecl}\u0000${src}`;
+  const known = cache.get(key);
+  if (known) return known;
   try {
-    const result = tslabConverter().convert(decl, src);
-    remember(`${decl}\u0000${src}`, result);
+    const result = tslabConverter().convert(prevDecl, src);
+    remember(key, result);
     return result;
   } catch (error) {
     // tslab's converter is left unusable by a throw (its rebuild timer stays pending): start afresh.
@@ -101,6 +100,21 @@ function convert(decl: string, src: string): Conversion["result"] {
     converter = undefined;
     return { diagnostics: [diagnostic(`the TypeScript compiler failed on this cell: ${(error as Error).message}`)] };
   }
+}
+
+/**
+ * TypeScript's own "I give up" errors: types whose checking would not end (TS2589 "Type instantiation is
+ * excessively deep and possibly infinite", TS2590 "Expression produces a union type that is too complex to
+ * represent", TS2321 "Excessive stack depth comparing types"). The same cell, on a slower machine, runs
+ * into the grader's time limit instead; both are reported alike. Returns the compiler's message.
+ */
+const GIVE_UP_CODES = new Set([2589, 2590, 2321]);
+
+export function compilerGaveUp(result: Conversion["result"]): string | undefined {
+  for (const d of result.diagnostics as { code?: unknown; messageText?: unknown }[]) {
+    if (typeof d?.code === "number" && GIVE_UP_CODES.has(d.code)) return typeof d.messageText === "string" ? d.messageText : `TS${d.code}`;
+  }
+  return undefined;
 }
 
 export function diagnostic(messageText: string): unknown {

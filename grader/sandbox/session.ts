@@ -15,7 +15,6 @@
 import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { CompileFailed, compileInWorker } from "./compile-pool";
 import type { BackwardCall, CallResult, ChildMessage, ForwardCall, Loaded, LoadRequest } from "./protocol";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -23,11 +22,11 @@ const PROJECT_ROOT = resolve(__dirname, "../..");
 export const CHILD_SCRIPT = resolve(PROJECT_ROOT, "grader/dist/sandbox/child.js");
 
 export interface SandboxLimits {
-  /** Loading the cells (compiling them included: the TypeScript compiler's first run is slow). */
+  /** Type-checking the student's cells (all of them together), and, apart, running them in the sandbox. */
   loadTimeoutMs: number;
   /** One call of a graded function. */
   callTimeoutMs: number;
-  /** The whole session. */
+  /** The whole submission: type-checking and every sandbox it needs, on one wall clock. */
   totalTimeoutMs: number;
   /** Resident memory of the child, in megabytes. */
   memoryMb: number;
@@ -38,8 +37,7 @@ export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 30_000, callTimeou
 export type StopReason =
   | { kind: "timeout"; what: string; limitMs: number; hint?: string }
   | { kind: "memory"; limitMb: number }
-  | { kind: "crash"; detail: string }
-  | { kind: "compiler"; detail: string };
+  | { kind: "crash"; detail: string };
 
 export class SandboxStopped extends Error {
   constructor(readonly reason: StopReason) {
@@ -56,8 +54,6 @@ export function describeStop(reason: StopReason): string {
       return `your code used more than ${reason.limitMb} MB of memory, so it was stopped`;
     case "crash":
       return `the process running your code ended unexpectedly: ${reason.detail}`;
-    case "compiler":
-      return `the TypeScript compiler could not check your cells (${reason.detail}); simplify the types in your code`;
   }
 }
 
@@ -105,7 +101,11 @@ export class SandboxSession {
   private stderr = "";
   private nextId = 1;
 
-  constructor(private readonly limits: SandboxLimits = DEFAULT_LIMITS) {
+  /** `deadline`: when the submission's time is up (Date.now() scale); the session is stopped then. */
+  constructor(
+    private readonly limits: SandboxLimits = DEFAULT_LIMITS,
+    deadline = Date.now() + limits.totalTimeoutMs,
+  ) {
     if (!existsSync(CHILD_SCRIPT)) throw new Error(`${CHILD_SCRIPT} is missing: run \`npm run build\` first`);
     const flags = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings"];
     const { prefix } = sandboxLauncher();
@@ -125,7 +125,7 @@ export class SandboxSession {
     this.child.on("exit", (code, signal) => {
       if (!this.stopped) this.stop({ kind: "crash", detail: signal ? `signal ${signal}` : `exit status ${code}${this.stderrTail()}` });
     });
-    this.sessionTimer = setTimeout(() => this.stop({ kind: "timeout", what: "grading your notebook as a whole", limitMs: limits.totalTimeoutMs }), limits.totalTimeoutMs);
+    this.sessionTimer = setTimeout(() => this.stop({ kind: "timeout", what: "grading your notebook as a whole", limitMs: limits.totalTimeoutMs }), Math.max(0, deadline - Date.now()));
     this.memoryTimer = setInterval(() => {
       const rss = residentMb(this.child?.pid);
       if (rss !== undefined && rss > limits.memoryMb) this.stop({ kind: "memory", limitMb: limits.memoryMb });
@@ -172,25 +172,9 @@ export class SandboxSession {
     });
   }
 
-  /**
-   * Runs the cells, compiled first by tslab's converter in a worker thread of the grader (compile-pool.ts).
-   * The first cell is the instructor's set-up: trusted, it also warms up a new compiler.
-   */
-  async load(request: Omit<LoadRequest, "kind" | "conversions">): Promise<Loaded> {
-    if (this.stopped) throw new SandboxStopped(this.stopped);
-    const sources = request.cells.map((c) => c.source);
-    let conversions;
-    try {
-      conversions = await compileInWorker(sources, this.limits.loadTimeoutMs, request.cells[0]?.source ?? "");
-    } catch (error) {
-      if (!(error instanceof CompileFailed)) throw error;
-      const reason: StopReason = error.timedOut
-        ? { kind: "timeout", what: "type-checking your notebook's graded cells", limitMs: this.limits.loadTimeoutMs, hint: "types the TypeScript compiler cannot finish checking: simplify your type annotations" }
-        : { kind: "compiler", detail: error.message };
-      this.stop(reason);
-      throw new SandboxStopped(reason);
-    }
-    return (await this.request({ kind: "load", ...request, conversions }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
+  /** Runs the cells from their conversions (compile-cells.ts made them; the child never compiles). */
+  async load(request: Omit<LoadRequest, "kind">): Promise<Loaded> {
+    return (await this.request({ kind: "load", ...request }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
   }
 
   async forward(call: Omit<ForwardCall, "kind" | "id">): Promise<CallResult> {

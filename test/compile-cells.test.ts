@@ -1,0 +1,66 @@
+/**
+ * Type-checking a submission's cells under one budget (grader/sandbox/compile-cells.ts): the two ways the
+ * compiler can fail to finish (it gives up, or the budget runs out) give one message per cell, and each is
+ * made to happen here without depending on the machine's speed: TS2589 is the compiler's own depth limit,
+ * and an exhausted budget stops a cell before it is sent to the compiler.
+ * Breaking it makes these fail: drop compilerGaveUp's TS2589 code (first test), compile when no time is left
+ * (second), or compile a stopped cell again for a second sandbox (third: it would be charged twice).
+ */
+import { describe, expect, it } from "vitest";
+import { SubmissionCompiler } from "../grader/sandbox/compile-cells";
+import { compilerGaveUp, isSpecialCell } from "../grader/sandbox/compiler";
+
+const SETUP = { gradeId: "setup", source: "const keepProbDefault: number = 0.86;", trusted: true };
+const GIVES_UP = `type Deep<T, N extends unknown[] = []> = N["length"] extends 5000 ? T : Deep<[T], [...N, 0]>;\nconst gaveUp: Deep<1> = null as any;`;
+const FINE = "function double(x: number): number { return 2 * x; }";
+
+describe("one type-checking budget per submission", () => {
+  it("a cell the compiler gives up on (TS2589) is left out with one message; the others compile", async () => {
+    const compiler = new SubmissionCompiler(60_000, Date.now() + 120_000, SETUP.source);
+    const planned = await compiler.chain([SETUP, { gradeId: "bomb", source: GIVES_UP }, { gradeId: "fine", source: FINE }]);
+    expect(planned.cells.map((c) => c.gradeId)).toEqual(["setup", "fine"]);
+    expect(planned.conversions.every((c) => c.result.diagnostics.length === 0)).toBe(true);
+    expect(compiler.stopped.get("bomb")).toMatch(/^The TypeScript compiler could not finish checking the types in your cell 'bomb' \(it gave up: "Type instantiation is excessively deep and possibly infinite\.?"\), so the cell was not run\./);
+  });
+
+  it("a budget that is used up stops the next cell before it is compiled (the out-of-time message)", async () => {
+    const compiler = new SubmissionCompiler(0, Date.now() + 120_000, SETUP.source);
+    const planned = await compiler.chain([SETUP, { gradeId: "fine", source: `${FINE}\nconst unique${Date.now()} = 1;` }]);
+    expect(planned.cells.map((c) => c.gradeId)).toEqual(["setup"]);
+    expect(compiler.stopped.get("fine")).toBe(
+      "The TypeScript compiler could not finish checking the types in your cell 'fine' (it was still working after 0 s), so the cell was not run. Simplify its type annotations: the graded functions need none beyond the ones the notebook gives.",
+    );
+  });
+
+  it("a stopped cell is not compiled again for a second sandbox, and known conversions are reused", async () => {
+    const compiler = new SubmissionCompiler(60_000, Date.now() + 120_000, SETUP.source);
+    await compiler.chain([SETUP, { gradeId: "bomb", source: GIVES_UP }, { gradeId: "fine", source: FINE }]);
+    expect(compiler.compilations).toBe(3);
+    const again = await compiler.chain([SETUP, { gradeId: "bomb", source: GIVES_UP }, { gradeId: "fine", source: FINE }]);
+    expect(again.cells.map((c) => c.gradeId)).toEqual(["setup", "fine"]);
+    expect(compiler.compilations).toBe(3);
+  });
+
+  it("compilerGaveUp names only the compiler's give-up errors, not ordinary type errors", () => {
+    expect(compilerGaveUp({ diagnostics: [{ code: 2589, messageText: "Type instantiation is excessively deep and possibly infinite." }] })).toBe("Type instantiation is excessively deep and possibly infinite.");
+    expect(compilerGaveUp({ diagnostics: [{ code: 2322, messageText: "Type 'string' is not assignable to type 'number'." }] })).toBeUndefined();
+    expect(compilerGaveUp({ diagnostics: [] })).toBeUndefined();
+  });
+});
+
+describe("directive scan", () => {
+  it("finds tslab's %module/%mode directives on their own line only", () => {
+    expect(isSpecialCell("// %module foo\nexport const x = 1;")).toBe(true);
+    expect(isSpecialCell("const a = 1;\n   //   %mode browser")).toBe(true);
+    expect(isSpecialCell("const s = '// %module';")).toBe(false);
+    expect(isSpecialCell("// %modules are not this")).toBe(false);
+  });
+
+  it("is linear: 300,000 blank lines and a 19 MB line are scanned", () => {
+    // The old /^\s*\/\/\s*%(module|mode)\b/m is quadratic on blank lines: ~4.5e10 steps here, far past the
+    // test's time limit; the line scan looks at most 200 characters of each line.
+    expect(isSpecialCell("\n".repeat(300_000) + FINE)).toBe(false);
+    expect(isSpecialCell(`${"\n".repeat(300_000)}// %module m\n`)).toBe(true);
+    expect(isSpecialCell(`// ${"x".repeat(19 * 1024 * 1024)}\n${FINE}`)).toBe(false);
+  });
+});
