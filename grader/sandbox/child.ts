@@ -146,7 +146,7 @@ async function call(
   id: number,
   fnName: string,
   inputs: Record<string, tf.Tensor>,
-  invoke: (fn: GradedFunction) => unknown,
+  invoke: (fn: GradedFunction, repeat: boolean) => unknown,
   unpack: (result: unknown) => { values: Record<string, WireValue>; form?: string },
   rng?: RecordingRandomState,
 ): Promise<CallResult> {
@@ -155,13 +155,17 @@ async function call(
   const before = snapshot(inputs);
   tf.engine().startScope();
   try {
-    const run = await capturing(async () => await invoke(fn));
+    const run = await capturing(async () => await invoke(fn, false));
     const base = { kind: "result" as const, id, output: cutOutput(run.output), durationMs: performance.now() - started, rng: rng?.finish() };
     if ("error" in run && run.error !== undefined) {
       return { ...base, ok: false, error: errorOf(run.error), values: {}, mutated: mutatedInputs(inputs, before) };
     }
     const { values, form } = unpack(run.value);
-    return { ...base, ok: true, values, form, mutated: mutatedInputs(inputs, before) };
+    const mutated = mutatedInputs(inputs, before);
+    // The same input objects again: what the first call did to them shows in the outputs.
+    const again = await capturing(async () => await invoke(fn, true));
+    const repeat = "error" in again && again.error !== undefined ? { ok: false, values: {}, error: errorOf(again.error) } : { ok: true, values: unpack(again.value).values };
+    return { ...base, ok: true, values, form, mutated, repeat };
   } finally {
     tf.engine().endScope();
   }
@@ -175,7 +179,7 @@ async function forward(message: ForwardCall): Promise<CallResult> {
     message.id,
     "forwardPropagationWithDropout",
     { X, ...parameters },
-    (fn) => fn(X, { ...parameters }, message.keepProb, rng),
+    (fn, repeat) => fn(X, { ...parameters }, message.keepProb, repeat ? new RandomState(message.seed) : rng),
     (value) => {
       if (!Array.isArray(value) || value.length !== 2) return { values: {}, form: `expected [A3, cache], got ${describe(value)}` };
       const [A3, cache] = value as [unknown, Record<string, unknown> | undefined];

@@ -78,8 +78,14 @@ export interface CallResult {
   /** Whether the return value had the expected form ([A3, cache] / an object of gradients). */
   form?: string;
   rng?: RngUse;
-  /** Inputs whose values the call changed. */
+  /** Inputs whose values the call changed (the child's own report: it may shape feedback, never a score). */
   mutated: string[];
+  /**
+   * The function called a second time on the very same input objects (forward: with a fresh generator
+   * seeded alike), right after the first call: if the first call changed its inputs, or draws from anything
+   * but the generator it was given, this differs from `values`. Decided on by the parent from outputs.
+   */
+  repeat?: { ok: boolean; values: Record<string, WireValue>; error?: { name: string; message: string } };
   /** Student output printed during the call (cut). */
   output: string;
   durationMs: number;
