@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeSubmission } from "./grading/grade";
 import { readReferences } from "./grading/references";
+import { bubblewrapProblem, isolation } from "./sandbox/isolation";
 
 async function main(): Promise<number> {
   const path = process.argv[2];
@@ -15,7 +16,11 @@ async function main(): Promise<number> {
     return 2;
   }
   await initBackend();
-  const result = await gradeSubmission(resolve(path), readReferences(), { publicOnly: true });
+  // A student checks their own code on their own machine: the operating system's sandbox when there is
+  // one, else Node's permission model (said once).
+  const problem = bubblewrapProblem();
+  if (problem) console.error(`(note: ${problem}; your code runs under Node's permission model only)\n`);
+  const result = await gradeSubmission(resolve(path), readReferences(), { publicOnly: true, isolation: isolation(problem ? "permission-model" : "bubblewrap") });
   console.log(`Self-check of ${result.submission} on the course's public cases (the grader also runs hidden ones):\n`);
   for (const note of result.notes) console.log(`! ${note}\n`);
   for (const t of result.tests) {

@@ -1,5 +1,5 @@
 /**
- * `npm run grade -- [paths...] [--out DIR] [--jobs N] [--regrade]`
+ * `npm run grade -- [paths...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]`
  *
  * Grades .ipynb files and folders of them; with no paths, the bundled example submissions
  * (grader/examples/submissions/). Reports go to DIR (default ./grading-results): per submission
@@ -13,6 +13,7 @@ import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
 import { GALLERY_DIR } from "./examples/gallery";
 import { readReferences } from "./grading/references";
+import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
 
 async function main(): Promise<number> {
@@ -22,17 +23,24 @@ async function main(): Promise<number> {
       out: { type: "string", default: "grading-results" },
       jobs: { type: "string", default: String(availableParallelism()) },
       regrade: { type: "boolean", default: false },
+      isolation: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
   if (values.help) {
-    console.log("usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade]");
+    console.log("usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]");
     return 0;
   }
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer, got ${values.jobs}`);
   const files = expandPaths(positionals.length > 0 ? positionals : [GALLERY_DIR]);
   if (files.length === 0) throw new Error(`no .ipynb files in ${positionals.join(", ") || GALLERY_DIR}`);
+  // Decided once, before any student code runs: without bubblewrap, grading stops here unless the weaker
+  // isolation is asked for by name.
+  const mode = requestedIsolation(values.isolation);
+  process.env.DROPOUT_GRADER_ISOLATION = mode;
+  const sandbox = isolation(mode);
+  if (sandbox.mode !== "bubblewrap") console.error(`grade: WARNING: student code runs under ${sandbox.description}`);
   await initBackend();
   const references = readReferences();
   const outDir = resolve(values.out!);
@@ -55,6 +63,7 @@ async function main(): Promise<number> {
   console.log(`\n${summaryTable(results)}\n`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+  console.log(`student code ran under ${sandbox.description}`);
   return 0;
 }
 

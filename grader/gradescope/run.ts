@@ -11,6 +11,7 @@ import { gradeBatch } from "../batch";
 import { readReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
 import { gradescopeResults, writeAtomically } from "../reports";
+import { bubblewrapProblem } from "../sandbox/isolation";
 
 const root = process.env.AUTOGRADER_ROOT ?? "/autograder";
 const submissionDir = join(root, "submission");
@@ -45,6 +46,13 @@ async function main(): Promise<void> {
     return;
   }
   await initBackend();
+  // Gradescope runs each submission in a throw-away container of its own, which may refuse the namespaces
+  // bubblewrap needs: then, and only here, the weaker isolation is chosen, and results.json says so.
+  const problem = bubblewrapProblem();
+  if (problem) {
+    console.error(`run_autograder: ${problem}; grading under Node's permission model inside this container`);
+    process.env.DROPOUT_GRADER_ISOLATION = "permission-model";
+  }
   const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true, references: readReferences() });
   writeAtomically(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
 }

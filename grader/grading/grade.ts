@@ -8,8 +8,11 @@ import { basename } from "node:path";
 import { inlineSettings } from "../assign/release";
 import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
-import { describeStop, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
+import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
+import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
+import { isolation, requestedIsolation } from "../sandbox/isolation";
+import type { Isolation } from "../sandbox/isolation";
 import { SubmissionCompiler } from "../sandbox/compile-cells";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
@@ -33,7 +36,13 @@ export interface SubmissionResult {
   notes: string[];
   tests: CheckResult[];
   durationMs: number;
+  /** What the student's code ran under (isolation.ts), for the grader's records. */
+  isolation?: string;
 }
+
+/** The names each graded function's outputs may have on the wire. */
+const FORWARD_VALUES = ["A3", ...DROPOUT_CACHE_NAMES.map((n) => `cache.${n}`)];
+const BACKWARD_VALUES = [...GRADIENT_NAMES];
 
 let setupSource: string | undefined;
 /** The set-up cell as released (imports, settings, backend), the same for every student. */
@@ -55,16 +64,19 @@ export interface GradeOptions {
   limits?: SandboxLimits;
   /** Only the course's published cases and the checks that need nothing else: `npm run check`. */
   publicOnly?: boolean;
+  /** Where student code runs (default: bubblewrap, or DROPOUT_GRADER_ISOLATION); see sandbox/isolation.ts. */
+  isolation?: Isolation;
 }
 
 /** The checks a student's self-check runs: those decided on the course's published cases alone. */
 export const PUBLIC_CHECKS = ["forward.course", "forward.masks", "forward.scaling", "forward.layers", "forward.inputs", "backward.course", "backward.masks", "backward.inputs"];
 
 export async function gradeSubmission(path: string, references: References, options: GradeOptions | SandboxLimits = {}): Promise<SubmissionResult> {
-  const { limits = DEFAULT_LIMITS, publicOnly = false } = "callTimeoutMs" in options ? { limits: options } : options;
+  const { limits = DEFAULT_LIMITS, publicOnly = false, isolation: chosen = undefined }: GradeOptions = "callTimeoutMs" in options ? { limits: options } : options;
+  const sandboxIsolation = chosen ?? isolation(requestedIsolation());
   const started = Date.now();
   const read = readSubmission(path);
-  const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes };
+  const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes, isolation: sandboxIsolation.description };
   if (read.fatal) {
     return { ...base, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests: failAll(read.fatal), durationMs: Date.now() - started };
   }
@@ -76,6 +88,8 @@ export async function gradeSubmission(path: string, references: References, opti
   // One wall clock for the whole submission: type-checking and every sandbox it needs.
   const deadline = started + limits.totalTimeoutMs;
   const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, instructorSetup());
+  // What the sandboxes may send back, all together.
+  const replyBudget = { left: MAX_SUBMISSION_REPLY_BYTES };
 
   /**
    * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load
@@ -98,7 +112,7 @@ export async function gradeSubmission(path: string, references: References, opti
     }
     fns = fns.filter((fn) => !compiler.stopped.has(GRADED_CELLS[fn]));
     if (fns.length === 0) return undefined;
-    const session = new SandboxSession(limits, deadline);
+    const session = new SandboxSession({ limits, deadline, replyBudget, isolation: sandboxIsolation });
     sessions.push(session);
     try {
       const loaded = await session.load({ ...planned, functions: fns });
@@ -138,7 +152,7 @@ export async function gradeSubmission(path: string, references: References, opti
     // function gets a sandbox of its own, so one broken function does not cost the other its marks.
     let shared = await open(functions);
     if (shared?.stopReason) {
-      if (shared.stopReason.kind === "crash" && shared.stopReason.detail === "closed") sessions.splice(sessions.indexOf(shared), 1);
+      if (shared.stopReason.kind === "closed") sessions.splice(sessions.indexOf(shared), 1);
       shared = undefined;
       for (const fn of functions) if (!compiler.stopped.has(GRADED_CELLS[fn])) delete unavailable[fn];
     }
@@ -148,7 +162,7 @@ export async function gradeSubmission(path: string, references: References, opti
       const session = await sessionFor("forwardPropagationWithDropout");
       for (const spec of publicOnly ? FORWARD_CASES.filter((c) => c.course) : [...FORWARD_CASES, STATISTICS_CASE]) {
         const inputs = forwardInputs(spec);
-        const result = await call("forwardPropagationWithDropout", () => session!.forward(inputs));
+        const result = await call("forwardPropagationWithDropout", () => session!.forward(inputs, FORWARD_VALUES));
         if (spec === STATISTICS_CASE) statistics = { spec, inputs, result };
         else forward.push({ spec, inputs, result });
       }
@@ -157,16 +171,16 @@ export async function gradeSubmission(path: string, references: References, opti
       const session = await sessionFor("backwardPropagationWithDropout");
       for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter((c) => c.course) : BACKWARD_CASES).entries()) {
         const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-        const result = await call("backwardPropagationWithDropout", () => session!.backward(inputs));
+        const result = await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES));
         // The first two cases a second time: the same inputs must give the same gradients.
-        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.backward(inputs)) : undefined;
+        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES)) : undefined;
         backward.push({ id: spec.id, description: spec.description, inputs, result, again });
       }
     }
   } finally {
     for (const session of sessions) {
       const stop = session.stopReason;
-      if (stop && !(stop.kind === "crash" && stop.detail === "closed")) notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
+      if (stop && stop.kind !== "closed") notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
       session.close();
     }
   }

@@ -11,18 +11,32 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, initBackend, RandomState } from "dropout-kit";
+import { writeSync } from "node:fs";
 import { createCellExecutor } from "../notebook/execute";
 import { MISSING_CONVERSION, replayingConverter } from "./compiler";
+import { encodeFrame, FrameReader } from "./frames";
 import { blockNetwork } from "./network-guard";
-import type { BackwardCall, CallResult, ChildMessage, ForwardCall, LoadRequest, ParentMessage, RngUse, WireTensor, WireValue } from "./protocol";
+import type { BackwardCall, ChildMessage, ForwardCall, LoadRequest, PackedCallResult, PackedValue, ParentMessage, RngUse } from "./protocol";
 import { cutOutput } from "./protocol";
+import type { PackedTensor } from "./tensor-codec";
+import { packTensor, unpackValues } from "./tensor-codec";
 
 type GradedFunction = (...args: unknown[]) => unknown;
 /** The graded functions the cells defined (read from tslab's top-level declarations after loading). */
 const graded: Record<string, GradedFunction> = {};
 
+/** Replies go out on fd 3 as frames (frames.ts); the parent reads nothing else. */
+const REPLY_FD = 3;
+
 function send(message: ChildMessage): void {
-  process.send!(message);
+  const frame = encodeFrame(message);
+  for (let offset = 0; offset < frame.length; ) {
+    try {
+      offset += writeSync(REPLY_FD, frame, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    }
+  }
 }
 
 /** A RandomState that records how it is used: the parent checks "one rand call per mask, nothing else". */
@@ -79,15 +93,15 @@ class RecordingRandomState extends RandomState {
   }
 }
 
-function toTensor(wire: WireTensor): tf.Tensor {
-  return tf.tensor(wire.values, wire.shape, (wire.dtype as tf.DataType) ?? "float32");
+function toTensor(packed: PackedTensor): tf.Tensor {
+  return tf.tensor(Float32Array.from(unpackValues(packed.f64)), packed.shape, "float32");
 }
 
-function toWire(value: unknown): WireValue {
+function toWire(value: unknown): PackedValue {
   if (value instanceof tf.Tensor) {
     if (value.isDisposed) return { other: "a tensor that was disposed" };
     if (value.dtype === "string" || value.dtype === "complex64") return { other: `a ${value.dtype} tensor` };
-    return { tensor: { shape: value.shape.slice(), values: Array.from(value.dataSync() as ArrayLike<number>, Number), dtype: value.dtype } };
+    return { tensor: packTensor(value.shape, value.dataSync() as ArrayLike<number>, value.dtype) };
   }
   return { other: describe(value) };
 }
@@ -147,9 +161,9 @@ async function call(
   fnName: string,
   inputs: Record<string, tf.Tensor>,
   invoke: (fn: GradedFunction, repeat: boolean) => unknown,
-  unpack: (result: unknown) => { values: Record<string, WireValue>; form?: string },
+  unpack: (result: unknown) => { values: Record<string, PackedValue>; form?: string },
   rng?: RecordingRandomState,
-): Promise<CallResult> {
+): Promise<PackedCallResult> {
   const fn = graded[fnName];
   const started = performance.now();
   const before = snapshot(inputs);
@@ -171,7 +185,7 @@ async function call(
   }
 }
 
-async function forward(message: ForwardCall): Promise<CallResult> {
+async function forward(message: ForwardCall): Promise<PackedCallResult> {
   const X = toTensor(message.X);
   const parameters = Object.fromEntries(Object.entries(message.parameters).map(([k, v]) => [k, toTensor(v)]));
   const rng = new RecordingRandomState(message.seed);
@@ -183,7 +197,7 @@ async function forward(message: ForwardCall): Promise<CallResult> {
     (value) => {
       if (!Array.isArray(value) || value.length !== 2) return { values: {}, form: `expected [A3, cache], got ${describe(value)}` };
       const [A3, cache] = value as [unknown, Record<string, unknown> | undefined];
-      const values: Record<string, WireValue> = { A3: toWire(A3) };
+      const values: Record<string, PackedValue> = { A3: toWire(A3) };
       if (cache && typeof cache === "object") for (const name of DROPOUT_CACHE_NAMES) values[`cache.${name}`] = toWire(cache[name]);
       else return { values, form: `the cache (second element) is ${describe(cache)}, not an object` };
       return { values };
@@ -194,7 +208,7 @@ async function forward(message: ForwardCall): Promise<CallResult> {
   return result;
 }
 
-async function backward(message: BackwardCall): Promise<CallResult> {
+async function backward(message: BackwardCall): Promise<PackedCallResult> {
   const X = toTensor(message.X);
   const Y = toTensor(message.Y);
   const cache = Object.fromEntries(Object.entries(message.cache).map(([k, v]) => [k, toTensor(v)]));
@@ -231,20 +245,24 @@ async function load(message: LoadRequest): Promise<void> {
     if (typeof fn === "function") graded[name] = fn as GradedFunction;
     defined[name] = typeof fn === "function";
   }
-  send({ kind: "loaded", cells, defined, needsSeparateSandboxes });
+  send({ kind: "loaded", id: message.id, cells, defined, needsSeparateSandboxes });
 }
 
+// Requests come in on stdin as frames, one at a time, in order.
+const requests = new FrameReader(1024 ** 3, { left: Number.POSITIVE_INFINITY });
 let queue = Promise.resolve();
-process.on("message", (message: ParentMessage) => {
-  // One message at a time, in order.
-  queue = queue.then(async () => {
-    try {
-      if (message.kind === "load") await load(message);
-      else if (message.kind === "forward") send(await forward(message));
-      else if (message.kind === "backward") send(await backward(message));
-    } catch (error) {
-      send({ kind: "fatal", message: (error as Error)?.stack ?? String(error) });
-    }
-  });
+process.stdin.on("data", (chunk: Buffer) => {
+  for (const raw of requests.push(chunk)) {
+    const message = raw as ParentMessage;
+    queue = queue.then(async () => {
+      try {
+        if (message.kind === "load") await load(message);
+        else if (message.kind === "forward") send(await forward(message));
+        else if (message.kind === "backward") send(await backward(message));
+      } catch (error) {
+        send({ kind: "fatal", id: message.id, message: (error as Error)?.stack ?? String(error) });
+      }
+    });
+  }
 });
-process.on("disconnect", () => process.exit(0));
+process.stdin.on("end", () => process.exit(0));

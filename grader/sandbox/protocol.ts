@@ -1,30 +1,38 @@
 /**
- * The messages between the grader (parent) and the sandbox child that runs a student's code.
- * Everything crosses as plain JSON: tensors as { shape, values }. The child only ever receives inputs
- * and sends back outputs; expected values never leave the parent.
+ * The messages between the grader (parent) and the sandbox child that runs a student's code, sent as
+ * frames (frames.ts) over two pipes: requests on the child's stdin, replies on its fd 3. Tensors cross
+ * packed (tensor-codec.ts: NaN, ±Infinity and -0 exactly). The child only ever receives inputs and sends
+ * back outputs; expected values never leave the parent. Everything a child sends is untrusted: the
+ * parent validates it (replies.ts) into the types below before anything reads it.
  */
+import type { Conversion } from "./compiler";
+import type { PackedTensor } from "./tensor-codec";
 
+/** A tensor in the parent's hands: shape and values (row-major). */
 export interface WireTensor {
   shape: number[];
   values: number[];
   dtype?: string;
 }
 
-/** Parent -> child: run these cells (the instructor's set-up cell, then the student's graded cells). */
+// ------------------------------------------------------------------------------------ parent -> child
+
+/** Run these cells (the instructor's set-up cell, then the student's graded cells). */
 export interface LoadRequest {
   kind: "load";
+  id: number;
   cells: { gradeId: string; source: string }[];
   /** Names the graded cells must define, e.g. forwardPropagationWithDropout. */
   functions: string[];
-  /** tslab's conversions of the cells, made by the parent (compiler.ts). */
-  conversions: import("./compiler").Conversion[];
+  /** tslab's conversions of the cells, made by the parent (compile-cells.ts). */
+  conversions: Conversion[];
 }
 
 export interface ForwardCall {
   kind: "forward";
   id: number;
-  X: WireTensor;
-  parameters: Record<string, WireTensor>;
+  X: PackedTensor;
+  parameters: Record<string, PackedTensor>;
   keepProb: number;
   seed: number;
 }
@@ -32,13 +40,16 @@ export interface ForwardCall {
 export interface BackwardCall {
   kind: "backward";
   id: number;
-  X: WireTensor;
-  Y: WireTensor;
-  cache: Record<string, WireTensor>;
+  X: PackedTensor;
+  Y: PackedTensor;
+  cache: Record<string, PackedTensor>;
   keepProb: number;
 }
 
 export type ParentMessage = LoadRequest | ForwardCall | BackwardCall;
+
+// ------------------------------------------------------------------------------------ child -> parent
+// The shapes a well-behaved child sends; the parent trusts none of it until replies.ts has checked it.
 
 export interface CellOutcome {
   gradeId: string;
@@ -49,6 +60,7 @@ export interface CellOutcome {
 
 export interface Loaded {
   kind: "loaded";
+  id: number;
   cells: CellOutcome[];
   /** A cell met declarations other than compiled for (an earlier cell failed at run time): run cells apart. */
   needsSeparateSandboxes: boolean;
@@ -56,7 +68,7 @@ export interface Loaded {
   defined: Record<string, boolean>;
 }
 
-/** How the student's code used the generator it was given. */
+/** How the student's code used the generator it was given (the child's own report: wording only). */
 export interface RngUse {
   /** Each call, in order: the method and its arguments. */
   calls: { method: string; args: unknown[] }[];
@@ -64,8 +76,9 @@ export interface RngUse {
   draws: number;
 }
 
-/** A value the student returned, made JSON-safe: a tensor, or a description of what it was instead. */
+/** A value the student returned: a tensor, or a description of what it was instead. */
 export type WireValue = { tensor: WireTensor } | { other: string };
+export type PackedValue = { tensor: PackedTensor } | { other: string };
 
 export interface CallResult {
   kind: "result";
@@ -91,12 +104,19 @@ export interface CallResult {
   durationMs: number;
 }
 
+/** CallResult as the child sends it: tensors packed. */
+export type PackedCallResult = Omit<CallResult, "values" | "repeat"> & {
+  values: Record<string, PackedValue>;
+  repeat?: { ok: boolean; values: Record<string, PackedValue>; error?: { name: string; message: string } };
+};
+
 export interface ChildFailure {
   kind: "fatal";
+  id?: number;
   message: string;
 }
 
-export type ChildMessage = Loaded | CallResult | ChildFailure;
+export type ChildMessage = Loaded | PackedCallResult | ChildFailure;
 
 /** At most this much of a student's printed output travels back (the rest is cut, and said so). */
 export const OUTPUT_LIMIT = 4000;

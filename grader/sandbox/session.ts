@@ -1,21 +1,28 @@
 /**
  * One sandboxed run of a student's code: a child Node process (sandbox/child.ts, compiled to
- * grader/dist/) under Node's permission model, with limits the parent enforces:
- * - reads only node_modules, the helper library and the compiled child: never grader/references or the
- *   instructor notebook; no file writes, no child processes, no worker threads;
- * - no network: the child refuses sockets and DNS itself (network-guard.ts), and where the machine allows
- *   it, it runs in a network namespace of its own with no interface (sandboxLauncher below);
- * - a time limit per request and one for the whole session (the child is killed when either runs out,
- *   whether it is stuck in a synchronous loop or waiting forever);
- * - a memory cap: V8's heap limit, and a watchdog on the process's resident memory (typed arrays and
- *   wasm memory live outside V8's heap);
- * - printed output is cut (the child cuts what it sends; the parent caps what it buffers).
+ * grader/dist/) inside the isolation chosen for the batch (isolation.ts: bubblewrap by default), with
+ * limits the parent enforces:
+ * - the child reads only node_modules, the helper library and the compiled sandbox runtime: never the
+ *   references, cases, settings, the instructor notebook, the submissions or the reports;
+ * - no network (a namespace with no interface; the child's own guard refuses sockets and DNS besides);
+ * - time: a limit per request, and the submission's deadline for the whole session; the whole sandbox
+ *   (its process group, and with bubblewrap its pid namespace) is killed when either runs out;
+ * - memory: V8's heap limit, and a watchdog on the resident memory of the sandbox's processes (typed
+ *   arrays and wasm memory live outside V8's heap);
+ * - what comes back is framed (frames.ts), capped per message and per submission, and checked
+ *   (replies.ts) against the request in flight: anything else stops the session with a clear reason.
  * After a stop, every later request answers at once with the reason, so grading goes on.
  */
-import { fork, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { BackwardCall, CallResult, ChildMessage, ForwardCall, Loaded, LoadRequest } from "./protocol";
+import type { ByteBudget } from "./frames";
+import { encodeFrame, FrameError, FrameReader } from "./frames";
+import { isolation, readablePaths, requestedIsolation } from "./isolation";
+import type { Isolation } from "./isolation";
+import type { BackwardCall, CallResult, ForwardCall, Loaded, LoadRequest, ParentMessage, WireTensor } from "./protocol";
+import { ChildFatal, checkReply, ReplyError } from "./replies";
+import { packWire } from "./tensor-codec";
 
 const PROJECT_ROOT = resolve(__dirname, "../..");
 /** The compiled child; `npm run build` makes it (the tests' global set-up too). */
@@ -28,16 +35,23 @@ export interface SandboxLimits {
   callTimeoutMs: number;
   /** The whole submission: type-checking and every sandbox it needs, on one wall clock. */
   totalTimeoutMs: number;
-  /** Resident memory of the child, in megabytes. */
+  /** Resident memory of the sandbox, in megabytes. */
   memoryMb: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 30_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
 
+/** One frame from the child: far above the largest honest reply (about 5 MB for the statistics case). */
+export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
+/** All frames of one submission, across its sandboxes. */
+export const MAX_SUBMISSION_REPLY_BYTES = 128 * 1024 * 1024;
+
 export type StopReason =
   | { kind: "timeout"; what: string; limitMs: number; hint?: string }
   | { kind: "memory"; limitMb: number }
-  | { kind: "crash"; detail: string };
+  | { kind: "crash"; detail: string }
+  | { kind: "protocol"; detail: string }
+  | { kind: "closed" };
 
 export class SandboxStopped extends Error {
   constructor(readonly reason: StopReason) {
@@ -54,80 +68,69 @@ export function describeStop(reason: StopReason): string {
       return `your code used more than ${reason.limitMb} MB of memory, so it was stopped`;
     case "crash":
       return `the process running your code ended unexpectedly: ${reason.detail}`;
+    case "protocol":
+      return `${reason.detail}, so it was stopped: graded code computes and returns values, it does not talk to the grader`;
+    case "closed":
+      return "the sandbox was closed";
   }
 }
 
-/** The folders the child may read. Real paths: the permission model checks resolved paths. */
-function readablePaths(): string[] {
-  const paths = [resolve(PROJECT_ROOT, "node_modules"), resolve(PROJECT_ROOT, "src"), resolve(PROJECT_ROOT, "grader/dist")];
-  return [...new Set(paths.filter(existsSync).map((p) => realpathSync(p)))];
+export interface SessionOptions {
+  limits?: SandboxLimits;
+  /** When the submission's time is up (Date.now() scale); the session is stopped then. */
+  deadline?: number;
+  /** Bytes the child may still send, shared by the submission's sessions. */
+  replyBudget?: ByteBudget;
+  isolation?: Isolation;
 }
 
-/**
- * How the child is started: through `unshare` into a new, empty network namespace when this machine allows
- * one (as root `unshare -n`; otherwise a user namespace, `unshare -rn`, where the kernel permits it), else
- * plain Node (the child's own network guard still applies). `unshare` execs Node in place: same pid, and
- * the IPC channel is inherited. Probed once per grader process.
- */
-export interface SandboxLauncher {
-  /** Program and leading arguments placed before Node's own command line. */
-  prefix: string[];
-  /** Whether the kernel isolates the network (a namespace), or only the child's guard does. */
-  networkNamespace: boolean;
-}
-
-let launcher: SandboxLauncher | undefined;
-
-export function sandboxLauncher(): SandboxLauncher {
-  if (launcher) return launcher;
-  launcher = { prefix: [], networkNamespace: false };
-  if (process.platform !== "linux" || process.env.DROPOUT_GRADER_NO_NETNS === "1") return launcher;
-  for (const flags of [["-n"], ["-rn"]]) {
-    const probe = spawnSync("unshare", [...flags, "--", process.execPath, "-e", "process.exit(Object.keys(require('os').networkInterfaces()).length)"], { stdio: "ignore", timeout: 10_000 });
-    if (probe.status === 0) {
-      launcher = { prefix: ["unshare", ...flags, "--"], networkNamespace: true };
-      break;
-    }
-  }
-  return launcher;
+interface Pending {
+  request: ParentMessage;
+  valueNames: readonly string[];
+  resolve: (reply: Loaded | CallResult) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
 }
 
 export class SandboxSession {
   private child: ChildProcess | undefined;
   private stopped: StopReason | undefined;
-  private pending: { resolve: (m: ChildMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
+  private pending: Pending | undefined;
   private readonly sessionTimer: NodeJS.Timeout;
   private readonly memoryTimer: NodeJS.Timeout;
+  private readonly frames: FrameReader;
+  private readonly limits: SandboxLimits;
   private stderr = "";
   private nextId = 1;
+  readonly isolation: Isolation;
 
-  /** `deadline`: when the submission's time is up (Date.now() scale); the session is stopped then. */
-  constructor(
-    private readonly limits: SandboxLimits = DEFAULT_LIMITS,
-    deadline = Date.now() + limits.totalTimeoutMs,
-  ) {
+  constructor(options: SessionOptions = {}) {
     if (!existsSync(CHILD_SCRIPT)) throw new Error(`${CHILD_SCRIPT} is missing: run \`npm run build\` first`);
-    const flags = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings"];
-    const { prefix } = sandboxLauncher();
-    const start = prefix.length ? { execPath: prefix[0], execArgv: [...prefix.slice(1), process.execPath, ...flags] } : { execArgv: flags };
-    this.child = fork(CHILD_SCRIPT, [], { ...start, cwd: resolve(PROJECT_ROOT, "grader/dist"), stdio: ["ignore", "pipe", "pipe", "ipc"], env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" } });
-    this.child.stdout!.on("data", () => undefined); // student output outside a cell: dropped
+    const limits = (this.limits = options.limits ?? DEFAULT_LIMITS);
+    const deadline = options.deadline ?? Date.now() + limits.totalTimeoutMs;
+    this.isolation = options.isolation ?? isolation(requestedIsolation());
+    this.frames = new FrameReader(MAX_REPLY_BYTES, options.replyBudget ?? { left: MAX_SUBMISSION_REPLY_BYTES });
+    const nodeArgs = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings", CHILD_SCRIPT];
+    const cwd = resolve(PROJECT_ROOT, "grader/dist");
+    const { file, args } = this.isolation.command(nodeArgs, cwd, { cpuSeconds: (deadline - Date.now()) / 1000 + 5 });
+    // Its own process group: a stop kills everything in it (with bubblewrap, killing bwrap ends the whole
+    // pid namespace). Requests go in on stdin, replies come out on fd 3, both as frames.
+    this.child = spawn(file, args, { cwd, detached: true, stdio: ["pipe", "pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" } });
+    const replies = this.child.stdio[3] as NodeJS.ReadableStream;
+    replies.on("data", (chunk: Buffer) => this.receive(chunk));
+    replies.on("error", () => undefined);
+    this.child.stdin!.on("error", () => undefined); // a child that closed its stdin: seen as its exit
+    this.child.stdout!.on("data", () => undefined); // student output outside a call: dropped
     this.child.stderr!.on("data", (chunk: Buffer) => {
-      if (this.stderr.length < 16_000) this.stderr += chunk.toString("utf8");
+      if (this.stderr.length < 16_000) this.stderr += chunk.toString("utf8").slice(0, 16_000);
     });
-    this.child.on("message", (message: ChildMessage) => {
-      const waiting = this.pending;
-      if (!waiting) return;
-      this.pending = undefined;
-      clearTimeout(waiting.timer);
-      waiting.resolve(message);
-    });
+    this.child.on("error", (error) => this.stop({ kind: "crash", detail: `it could not be started: ${error.message}` }));
     this.child.on("exit", (code, signal) => {
       if (!this.stopped) this.stop({ kind: "crash", detail: signal ? `signal ${signal}` : `exit status ${code}${this.stderrTail()}` });
     });
     this.sessionTimer = setTimeout(() => this.stop({ kind: "timeout", what: "grading your notebook as a whole", limitMs: limits.totalTimeoutMs }), Math.max(0, deadline - Date.now()));
     this.memoryTimer = setInterval(() => {
-      const rss = residentMb(this.child?.pid);
+      const rss = treeResidentMb(this.child?.pid);
       if (rss !== undefined && rss > limits.memoryMb) this.stop({ kind: "memory", limitMb: limits.memoryMb });
     }, 100);
   }
@@ -137,13 +140,45 @@ export class SandboxSession {
     return text ? `; it printed: ${text.slice(-600)}` : "";
   }
 
-  /** Kills the child (if still running) and fails the request in flight with the reason. */
+  /** Frames from the child: each must answer the request in flight, or the session stops. */
+  private receive(chunk: Buffer): void {
+    if (this.stopped) return;
+    let messages: unknown[];
+    try {
+      messages = this.frames.push(chunk);
+    } catch (error) {
+      return this.stop({ kind: "protocol", detail: `the sandbox sent data the grader did not ask for (${(error as FrameError).message})` });
+    }
+    for (const raw of messages) {
+      const waiting = this.pending;
+      if (!waiting) return this.stop({ kind: "protocol", detail: "the sandbox sent data the grader did not ask for (a message when none was expected)" });
+      let reply: Loaded | CallResult;
+      try {
+        reply = checkReply(raw, waiting.request, waiting.valueNames);
+      } catch (error) {
+        if (error instanceof ChildFatal) return this.stop({ kind: "crash", detail: `the sandbox runtime failed: ${error.message}` });
+        return this.stop({ kind: "protocol", detail: error instanceof ReplyError ? error.message : `the sandbox sent data the grader did not ask for (${String(error)})` });
+      }
+      this.pending = undefined;
+      clearTimeout(waiting.timer);
+      waiting.resolve(reply);
+    }
+  }
+
+  /** Kills the sandbox (if still running) and fails the request in flight with the reason. */
   stop(reason: StopReason): void {
     if (this.stopped) return;
     this.stopped = reason;
     clearTimeout(this.sessionTimer);
     clearInterval(this.memoryTimer);
-    this.child?.kill("SIGKILL");
+    const pid = this.child?.pid;
+    if (pid) {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        this.child?.kill("SIGKILL");
+      }
+    }
     this.child = undefined;
     const waiting = this.pending;
     this.pending = undefined;
@@ -157,52 +192,61 @@ export class SandboxSession {
     return this.stopped;
   }
 
-  private request(message: object, timeoutMs: number, what: string): Promise<ChildMessage> {
+  private request<T extends Loaded | CallResult>(message: ParentMessage, valueNames: readonly string[], timeoutMs: number, what: string): Promise<T> {
     if (this.stopped) return Promise.reject(new SandboxStopped(this.stopped));
-    return new Promise((resolvePromise, reject) => {
+    if (this.pending) return Promise.reject(new Error("one request at a time"));
+    return new Promise<T>((resolvePromise, reject) => {
       const timer = setTimeout(() => this.stop({ kind: "timeout", what, limitMs: timeoutMs }), timeoutMs);
-      this.pending = { resolve: resolvePromise, reject, timer };
-      this.child!.send(message as never, (error) => {
-        if (error && !this.stopped) this.stop({ kind: "crash", detail: `could not send to it: ${error.message}` });
-      });
-    }).then((reply) => {
-      const message = reply as ChildMessage;
-      if (message.kind === "fatal") throw new Error(`the grader's sandbox failed: ${message.message}`);
-      return message;
+      this.pending = { request: message, valueNames, resolve: resolvePromise as (r: Loaded | CallResult) => void, reject, timer };
+      this.child!.stdin!.write(encodeFrame(message));
     });
   }
 
   /** Runs the cells from their conversions (compile-cells.ts made them; the child never compiles). */
-  async load(request: Omit<LoadRequest, "kind">): Promise<Loaded> {
-    return (await this.request({ kind: "load", ...request }, this.limits.loadTimeoutMs, "running your notebook's graded cells")) as Loaded;
+  load(request: Omit<LoadRequest, "kind" | "id">): Promise<Loaded> {
+    return this.request<Loaded>({ kind: "load", id: this.nextId++, ...request }, [], this.limits.loadTimeoutMs, "running your notebook's graded cells");
   }
 
-  async forward(call: Omit<ForwardCall, "kind" | "id">): Promise<CallResult> {
-    return (await this.request({ kind: "forward", id: this.nextId++, ...call }, this.limits.callTimeoutMs, "a call of forwardPropagationWithDropout")) as CallResult;
+  /** `valueNames`: the names the function's outputs may have (A3, cache.Z1, ...). */
+  forward(call: { X: WireTensor; parameters: Record<string, WireTensor>; keepProb: number; seed: number }, valueNames: readonly string[]): Promise<CallResult> {
+    const message: ForwardCall = { kind: "forward", id: this.nextId++, X: packWire(call.X), parameters: packAll(call.parameters), keepProb: call.keepProb, seed: call.seed };
+    return this.request<CallResult>(message, valueNames, this.limits.callTimeoutMs, "a call of forwardPropagationWithDropout");
   }
 
-  async backward(call: Omit<BackwardCall, "kind" | "id">): Promise<CallResult> {
-    return (await this.request({ kind: "backward", id: this.nextId++, ...call }, this.limits.callTimeoutMs, "a call of backwardPropagationWithDropout")) as CallResult;
+  backward(call: { X: WireTensor; Y: WireTensor; cache: Record<string, WireTensor>; keepProb: number }, valueNames: readonly string[]): Promise<CallResult> {
+    const message: BackwardCall = { kind: "backward", id: this.nextId++, X: packWire(call.X), Y: packWire(call.Y), cache: packAll(call.cache), keepProb: call.keepProb };
+    return this.request<CallResult>(message, valueNames, this.limits.callTimeoutMs, "a call of backwardPropagationWithDropout");
   }
 
   close(): void {
-    if (this.stopped) return;
-    this.stopped = { kind: "crash", detail: "closed" };
-    clearTimeout(this.sessionTimer);
-    clearInterval(this.memoryTimer);
-    this.child?.kill("SIGKILL");
-    this.child = undefined;
+    this.stop({ kind: "closed" });
   }
 }
 
-/** Resident memory of a process in MB, from /proc (Linux); undefined where that is not available. */
-function residentMb(pid: number | undefined): number | undefined {
+function packAll(tensors: Record<string, WireTensor>) {
+  return Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, packWire(v)]));
+}
+
+/** Resident memory of a process and all its descendants in MB, from /proc (Linux); undefined elsewhere. */
+function treeResidentMb(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const match = /VmRSS:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  let total = 0;
+  let found = false;
+  const seen = new Set<number>();
+  const visit = (p: number, depth: number) => {
+    if (seen.has(p) || depth > 8 || seen.size > 64) return;
+    seen.add(p);
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
+      if (match) {
+        total += Number(match[1]) / 1024;
+        found = true;
+      }
+      for (const child of readFileSync(`/proc/${p}/task/${p}/children`, "utf8").split(" ").filter(Boolean)) visit(Number(child), depth + 1);
+    } catch {
+      // gone already, or not Linux
+    }
+  };
+  visit(pid, 0);
+  return found ? total : undefined;
 }
