@@ -70,9 +70,11 @@ function bubblewrapArgs(cwd: string): string[] {
     "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "NO_COLOR", "1",
     "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/bin", "/bin",
   ];
+  // The tmpfs first: binds made after it sit on top of it (a project under /tmp stays visible).
+  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(TMPFS_BYTES), "--tmpfs", "/tmp");
   if (!node.startsWith("/usr/")) args.push("--ro-bind", node, node);
   for (const path of readablePaths()) args.push("--ro-bind", path, path);
-  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(TMPFS_BYTES), "--tmpfs", "/tmp", "--remount-ro", "/", "--chdir", cwd);
+  args.push("--remount-ro", "/", "--chdir", cwd);
   return args;
 }
 
