@@ -3,7 +3,8 @@
  *
  *   npm run bench:drift                          the course's run (30,000 iterations), wasm backend, about 1.5 minutes
  *   npm run bench:drift -- --backends wasm,cpu   also tfjs's pure-JS backend (about 2 minutes more)
- *   options: --iterations N (default 30000), --cost-every N (default 10), --python PATH (default python3)
+ *   options: --iterations N (default 30000), --cost-every N (default 10), --python PATH (default python3),
+ *            --save-data PATH (also write the training set as the JSON that bench/drift.py and numpy_reference.py read)
  *
  * Trains the course's net [2, 20, 3, 1] (learning rate 0.3, seed 3) with and without dropout (keepProb 0.86)
  * several ways, records the cost every 10 iterations, and prints:
@@ -58,6 +59,7 @@ function parseCommandLine() {
       "cost-every": { type: "string", default: "10" },
       backends: { type: "string", default: "wasm" },
       python: { type: "string", default: "python3" },
+      "save-data": { type: "string" },
     },
     strict: true,
   });
@@ -67,13 +69,13 @@ function parseCommandLine() {
   if (!Number.isInteger(costEvery) || costEvery < 1) throw new Error(`--cost-every needs a positive integer`);
   const backends = values.backends!.split(",") as BackendName[];
   for (const b of backends) if (b !== "wasm" && b !== "cpu") throw new Error(`--backends: wasm and/or cpu, got ${b}`);
-  return { iterations, costEvery, backends, python: values.python! };
+  return { iterations, costEvery, backends, python: values.python!, saveData: values["save-data"] };
 }
 
-function runNumpy(python: string, dataFile: string, iterations: number, costEvery: number, keepProb: number, extra: string[]): NumpyResult {
+function runNumpy(python: string, dataFile: string, iterations: number, costEvery: number, keepProb: number, extra: string[], env: Record<string, string> = {}): NumpyResult {
   const script = resolve(__dirname, "drift.py");
   const argv = [script, "--data", dataFile, "--iterations", String(iterations), "--cost-every", String(costEvery), "--keep-prob", String(keepProb), "--seed", String(SEED), ...extra];
-  const out = spawnSync(python, argv, { encoding: "utf8", maxBuffer: 256 << 20 });
+  const out = spawnSync(python, argv, { encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, ...env } });
   if (out.error) throw new Error(`${python} not found: ${out.error.message}`);
   if (out.status !== 0) throw new Error(`drift.py ${extra.join(" ")} failed: ${out.stderr || out.stdout}`);
   return JSON.parse(out.stdout) as NumpyResult;
@@ -179,17 +181,21 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "dropout-drift-"));
   const dataFile = join(dir, "dataset.json");
   writeFileSync(dataFile, JSON.stringify({ X: X.arraySync(), Y: Y.arraySync() }));
+  if (args.saveData) writeFileSync(args.saveData, JSON.stringify({ X: X.arraySync(), Y: Y.arraySync() }));
   const shapes: Record<string, number[]> = { W1: [20, 2], b1: [20, 1], W2: [3, 20], b2: [3, 1], W3: [1, 3], b3: [1, 1] };
   console.log(`The course's net [2, 20, 3, 1], learning rate 0.3, seed ${SEED}, ${args.iterations} iterations, cost every ${args.costEvery}`);
   console.log(`Costs are mean(softplus(z3) - y z3) (equal to the course's formula in float64); numpy in float64 unless said.\n`);
   try {
     for (const keepProb of KEEP_PROBS) {
-      const numpy = (extra: string[]) => runNumpy(args.python, dataFile, args.iterations, args.costEvery, keepProb, extra);
+      const numpy = (extra: string[], env?: Record<string, string>) => runNumpy(args.python, dataFile, args.iterations, args.costEvery, keepProb, extra, env);
       const f64 = numpy(keepProb === 1 ? ["--params-at", [...new Set([...PARAMS_AT, ...GRADIENTS_AT])].join(",")] : []);
       const reference = curveOf("numpy float64 (numpy_reference.py's loop)", f64);
       const check = checkAgainstBenchmarkScript(args.python, dataFile, args.iterations, keepProb, reference);
       const curves: Curve[] = [reference];
       curves.push(curveOf("numpy float64, products by np.einsum", numpy(["--dot", "einsum"]), "same arithmetic, another summation order"));
+      // OpenBLAS builds with DYNAMIC_ARCH (numpy's wheels) pick their kernels by CPU; this forces the AVX2 ones
+      // that a CPU without AVX-512 gets. Other BLAS builds ignore the variable (the row then repeats float64's).
+      curves.push(curveOf("numpy float64, OPENBLAS_CORETYPE=Haswell", numpy([], { OPENBLAS_CORETYPE: "Haswell" })));
       curves.push(curveOf("numpy float64, weights x (1 + 1e-12 N(0,1))", numpy(["--perturb", "1e-12"])));
       curves.push(curveOf("numpy float64, weights rounded to float32", numpy(["--init-float32"]), "the kit's starting point"));
       const f32 = numpy(["--dtype", "float32"]);
