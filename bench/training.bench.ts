@@ -8,7 +8,10 @@
  *   options: --breakdown-iterations N (default 2000), --python PATH (default python3)
  *
  * It prints figures, it asserts nothing: a table (median and min seconds, ratio to numpy's median for the
- * same variant, final cost and training accuracy as a cross-check that both sides trained the same net),
+ * same variant, final cost and training accuracy), the final cost of the same loop in numpy with other
+ * roundings (float32; float64 summed in another order or with another CPU's BLAS kernels: without dropout
+ * the final cost moves by a few hundredths with the rounding, so the kit's no-dropout row is not expected to
+ * match numpy's; bench/README.md),
  * then a per-iteration breakdown of where the time goes, measured phase by phase over many iterations.
  * Variants alternate within each repetition, so a slow spell of the machine spreads over all of them.
  */
@@ -261,6 +264,42 @@ function printTable(args: Args, variants: Variant[], numpyNames: Record<string, 
   console.log(`"final cost": the last recorded cost (iteration ${Math.floor((args.iterations - 1) / 1000) * 1000}); numpy in float64, tfjs in float32.`);
 }
 
+/**
+ * Not timed: the same loop in numpy float32, and in float64 with its matrix products summed in another order
+ * (np.einsum, or OpenBLAS's AVX2 kernels instead of the ones it picked for this CPU). Without dropout these land as far from float64 numpy as the kit does: that run amplifies
+ * rounding-level differences (bench/README.md, "Why the final costs differ"; `npm run bench:drift`).
+ */
+function printSensitivity(args: Args, dataFile: string) {
+  const at = Math.floor((args.iterations - 1) / 1000) * 1000;
+  const rows: [string, number | string, string?][] = [];
+  for (const keepProb of [KEEP_PROB, 1]) {
+    const others = [
+      ["numpy float32", ["--dtype", "float32"], {}],
+      ["numpy float64, products by np.einsum", ["--dot", "einsum"], {}],
+      // numpy's OpenBLAS picks its kernels by CPU; these are the ones a CPU without AVX-512 gets.
+      ["numpy float64, OPENBLAS_CORETYPE=Haswell", [], { OPENBLAS_CORETYPE: "Haswell" }],
+    ] as const;
+    for (const [label, extra, env] of others) {
+      const argv = [resolve(__dirname, "drift.py"), "--data", dataFile, "--iterations", String(args.iterations), "--keep-prob", String(keepProb), "--seed", String(SEED), "--cost-every", "1000", ...extra];
+      const out = spawnSync(args.python, argv, { encoding: "utf8", maxBuffer: 64 << 20, env: { ...process.env, ...env } });
+      const name = `${label}, ${keepProb < 1 ? `dropout ${keepProb}` : "no dropout"}`;
+      if (out.status !== 0) {
+        rows.push([name, "failed", firstLine(out.stderr || out.stdout)]);
+        continue;
+      }
+      const result = JSON.parse(out.stdout) as { costs: { iteration: number; cost: number }[]; trainAccuracy: number };
+      const cost = result.costs.find((c) => c.iteration === at)?.cost;
+      rows.push([name, cost === undefined ? "?" : cost.toFixed(5), `train acc ${(100 * result.trainAccuracy).toFixed(1)}%`]);
+    }
+  }
+  console.log(`\nThe same loop in numpy, other roundings (not timed; bench/drift.py): cost at iteration ${at}`);
+  console.log(formatRows(rows));
+  console.log(`Without dropout the final cost moves by a few hundredths with the rounding alone (float32, or float64 summed in`);
+  console.log(`another order, as another CPU's BLAS kernels do), so the kit's no-dropout row need not match numpy's; with dropout`);
+  console.log(`they agree to about 1e-3.`);
+  console.log(`Details: bench/README.md, "Why the final costs differ", and \`npm run bench:drift\`.`);
+}
+
 // ---------------------------------------------------------------------------------------------- main
 
 async function main() {
@@ -318,6 +357,8 @@ async function benchmark(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   const tensorsAfter = tf.memory().numTensors;
   printTable(args, variants, numpyNames, results);
   console.log(`tf.memory().numTensors: ${tensorsBefore} before the runs, ${tensorsAfter} after (tensors leaked by training: ${tensorsAfter - tensorsBefore}).`);
+
+  if (numpy.ok) printSensitivity(args, dataFile);
 
   const perIterationUs = (name: string) => (1e6 * median((results.get(name) ?? []).map((r) => r.seconds))) / args.iterations;
   await breakdown(args, X, Y, solution, {
