@@ -2,6 +2,7 @@
  * The generated data set: the course's sizes, deterministic from its seed, a noisy diagonal boundary.
  * (That it shows overfitting without dropout and a gain with it is asserted on the executed notebook's
  * accuracy table, in notebooks.test.ts.)
+ * Fails when: src/dataset.ts inverts the labels (`ours === flipped`) (seen red: 2 tests), or stores x1 in x2's row (seen red: 2).
  */
 import { describe, expect, it } from "vitest";
 import { boundaryScore, DATASET_DEFAULTS, load2DDataset, tf } from "dropout-kit";

@@ -2,6 +2,8 @@
  * notebooks/experiments.ipynb runs: headless through tslab's engine, through the real kernel in Jupyter,
  * and in a real browser: served by Jupyter's classic Notebook on 127.0.0.1 and opened in headless Chromium,
  * every plot must draw. The screenshot is kept in test-artifacts/browser/.
+ * Fails when: src/index.ts stops exporting a function the setup cell imports (seen red: 2, headless and kernel);
+ * src/experiments.ts's mask keeps with 1 - keepProb (seen red: 1, headless figures); src/plots.ts draws before FIG is set (seen red: browser).
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";

@@ -1,6 +1,8 @@
 /**
  * The claims notebooks/experiments.ipynb makes, asserted on the helper functions behind it: a change that
  * breaks a claim fails here, whatever the notebook's prose says.
+ * Fails when: src/experiments.ts's mask keeps a unit with probability 1 - keepProb (seen red: 7 tests), or
+ * dropoutMultiplier forgets the division by keepProb (seen red: 2: sections 3 and 8).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import {

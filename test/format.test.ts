@@ -3,6 +3,7 @@
  * arrays and for the layouts that are easy to get wrong (padding, negative zero, scientific notation,
  * wrapping at 75 characters, summarizing large arrays, nan/inf, int and bool tensors).
  * The fixture is written by test/fixtures/make_numpy_print_fixture.py.
+ * Fails when: src/format.ts pads negative numbers like positive ones (seen red: 7 tests), or prints -0 as 0 (seen red: 2).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

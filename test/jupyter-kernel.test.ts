@@ -2,6 +2,8 @@
  * Notebooks through the real tslab kernel in Jupyter (not tslab's executor called from Node): what a student
  * gets when they press "Run All". Needs Debian's Jupyter and the registered kernel (`npm run setup:jupyter`);
  * without them these tests are skipped, except under CI=true where they fail.
+ * Fails when: src/backend.ts's initBackend defaults to cpu (seen red: 2 smoke tests: stderr banner, backend name), or
+ * src/dropout.ts's NotImplementedError drops its "not implemented:" prefix (seen red: the student notebook's exercise test).
  */
 import { expect, it } from "vitest";
 import { describeNotebookInKernel, summarize } from "./helpers/jupyter";

@@ -2,6 +2,8 @@
  * The training loop (`model`): no tensor leaks, costs on schedule, reproducible from its seed, fresh
  * masks at every iteration from the one generator passed in, the same steps as the course's plain loop,
  * and clear errors for the mistakes a student can make when calling it.
+ * Fails when: src/model.ts leaks its learning-rate tensor (seen red: 4 tests), or gives every iteration a fresh
+ * RandomState(3) instead of the one generator (seen red: 2).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";

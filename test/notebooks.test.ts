@@ -1,6 +1,8 @@
 /**
  * The notebooks are code: the instructor (solution) notebook and the student release are executed
  * headless through tslab's own engine, the same converter and executor the kernel runs.
+ * Fails when: grader/assign/release.ts keeps the solutions in the release (seen red: 1, the generated-release test), or
+ * src/format.ts pads negative numbers like positive ones (seen red: "prints the expected outputs that its markdown shows").
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";

@@ -2,6 +2,8 @@
  * Plots: the figures hold what they claim (points, costs, the model's own predictions on the grid), and
  * what reaches the notebook is one bundle that renders in the classic Notebook (HTML that waits for
  * window.Plotly and calls Plotly.newPlot), keeps the figure as plotly JSON, and has a text line.
+ * Fails when: src/plots.ts stops escaping "<" in the inline figure JSON (seen red: 1 test), or swaps x and y in the
+ * decision-boundary grid (seen red: 1).
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as jupyter from "tslab/dist/jupyter";

@@ -4,6 +4,8 @@
  * (checked here with the guard out of the way: a plain Node started the way the sandbox starts its child
  * cannot reach a server this test listens with, while an ordinary process can).
  * The gallery's "opens-network" submission covers the report a student and an instructor get.
+ * Fails when: grader/sandbox/network-guard.ts leaves replaced methods writable or stops denying fetch (seen red: 1 each),
+ * or isolation.ts's bubblewrap command drops --unshare-net (the namespace test).
  */
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
@@ -40,12 +42,11 @@ describe("the sandbox's network", () => {
     server = createServer((socket) => socket.end("secret"));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  it("is reachable from an ordinary process (so the checks below can fail)", async () => {
+    // The control (no code of ours involved, so not a test of its own): an ordinary process reaches the
+    // server, so the checks below can fail.
     expect(await runNode(connectScript(port))).toBe("reached: secret");
   });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it("the guard refuses sockets, UDP, DNS and fetch with ERR_ACCESS_DENIED, and cannot be undone", async () => {
     const script = `

@@ -2,6 +2,8 @@
  * The reference solution (the instructor notebook's graded cells) against two independent oracles:
  * the course's published numbers, and tfjs's own autodiff (tf.grad) with the masks held fixed.
  * Also: the public tests pass it, and fail typical wrong variants with a message naming what is wrong.
+ * Fails when: the reference solution's backward leaves dA1 undivided by keepProb (seen red: 4 tests), or draws D2 as
+ * rand > 1 - keepProb instead of rand < keepProb (seen red: 3).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
