@@ -28,6 +28,11 @@ describe("load2DDataset", () => {
     expect(d.trainY.shape).toEqual([1, 211]);
     expect(d.testX.shape).toEqual([2, 200]);
     expect(d.testY.shape).toEqual([1, 200]);
+    // Every point is drawn: no column left at its initial value (an off-by-one in the point loop).
+    for (const X of [d.trainX, d.testX]) {
+      const [x1, x2] = X.arraySync() as number[][];
+      expect(new Set(x1.map((v, k) => `${v},${x2[k]}`)).size, "distinct points").toBe(x1.length);
+    }
     const v = values(d);
     for (const x of [...v.trainX.flat(), ...v.testX.flat()]) expect(Math.abs(x)).toBeLessThanOrEqual(0.75);
     for (const y of [...v.trainY, ...v.testY]) expect([0, 1]).toContain(y);
