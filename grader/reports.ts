@@ -33,7 +33,7 @@ export function gradescopeResults(result: SubmissionResult): object {
       output: t.output,
       visibility: "visible",
     })),
-    extra_data: { submission: result.submission, content_sha256: result.contentHash, grader_status: result.status },
+    extra_data: { submission: result.submission, content_sha256: result.contentHash, grader_status: result.status, isolation: result.isolation },
   };
 }
 

@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { inlineSettings } from "../assign/release";
 import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
+import { cutOutput } from "../sandbox/protocol";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
 import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
@@ -38,6 +39,17 @@ export interface SubmissionResult {
   durationMs: number;
   /** What the student's code ran under (isolation.ts), for the grader's records. */
   isolation?: string;
+}
+
+/** Every text in a result is cut here, whatever made it (student code, a notebook's metadata): reports stay small. */
+const NOTE_LIMIT = 2_000;
+const NOTES_LIMIT = 20;
+const CHECK_OUTPUT_LIMIT = 4_000;
+
+function bounded(result: SubmissionResult): SubmissionResult {
+  const notes = result.notes.slice(0, NOTES_LIMIT).map((n) => cutOutput(n, NOTE_LIMIT));
+  if (result.notes.length > NOTES_LIMIT) notes.push(`... and ${result.notes.length - NOTES_LIMIT} more notes like these.`);
+  return { ...result, submission: cutOutput(result.submission, 255), notes, tests: result.tests.map((t) => ({ ...t, output: cutOutput(t.output, CHECK_OUTPUT_LIMIT) })) };
 }
 
 /** The names each graded function's outputs may have on the wire. */
@@ -78,7 +90,7 @@ export async function gradeSubmission(path: string, references: References, opti
   const read = readSubmission(path);
   const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes, isolation: sandboxIsolation.description };
   if (read.fatal) {
-    return { ...base, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests: failAll(read.fatal), durationMs: Date.now() - started };
+    return bounded({ ...base, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests: failAll(read.fatal), durationMs: Date.now() - started });
   }
 
   const unavailable: Unavailable = { ...read.missing };
@@ -108,7 +120,7 @@ export async function gradeSubmission(path: string, references: References, opti
       const stopped = compiler.stopped.get(GRADED_CELLS[fn]);
       if (stopped === undefined) continue;
       if (!notes.includes(stopped)) notes.push(stopped);
-      unavailable[fn] = `Not checked: the TypeScript compiler could not finish checking your cell '${GRADED_CELLS[fn]}' (see the note about your notebook above).`;
+      unavailable[fn] = `Not checked: your cell '${GRADED_CELLS[fn]}' could not be type-checked (see the note about your notebook above).`;
     }
     fns = fns.filter((fn) => !compiler.stopped.has(GRADED_CELLS[fn]));
     if (fns.length === 0) return undefined;
@@ -190,5 +202,5 @@ export async function gradeSubmission(path: string, references: References, opti
   const tests = runChecks({ forward, statistics, backward }, references, unavailable).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
   const score = tests.reduce((sum, t) => sum + t.score, 0);
   const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
-  return { ...base, maxScore, notes: uniqueNotes, status: "graded", score, tests, durationMs: Date.now() - started };
+  return bounded({ ...base, maxScore, notes: uniqueNotes, status: "graded", score, tests, durationMs: Date.now() - started });
 }

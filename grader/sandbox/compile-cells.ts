@@ -67,7 +67,10 @@ export class SubmissionCompiler {
         } catch (error) {
           if (!cell.trusted && startedAt) this.spentMs += Date.now() - startedAt;
           if (!(error instanceof CompileFailed) || cell.trusted) throw error;
-          this.stopped.set(cell.gradeId, compileStopMessage(cell.gradeId, error.timedOut ? `it was still working after ${seconds(timeoutMs)} s` : `it stopped: ${error.message}`));
+          if (error.timedOut && timeoutMs <= 0) {
+            // Nothing of this cell's doing: the budget or the submission's time was used up before it.
+            this.stopped.set(cell.gradeId, `Your cell '${cell.gradeId}' was not type-checked: no time was left for it (see the other notes about your notebook), so it was not run.`);
+          } else this.stopped.set(cell.gradeId, compileStopMessage(cell.gradeId, error.timedOut ? `it was still working after ${seconds(timeoutMs)} s` : `it stopped: ${error.message}`));
           continue;
         }
         if (!cell.trusted) this.spentMs += Date.now() - startedAt;

@@ -1,0 +1,69 @@
+/**
+ * Limits that hold for a whole submission, and the refusal to grade without an operating-system sandbox.
+ * - One wall clock: a submission whose cells and calls all hang is stopped at its deadline, however many
+ *   sandboxes it needs (before, each sandbox had limits of its own and one stub took 207 s against 120).
+ * - No bubblewrap: `npm run grade` says so and grades nothing, unless the weaker isolation is named, and
+ *   then every report records it.
+ * Fails when: SandboxSession ignores the deadline it is given (first test: about 3 loads and 2 calls of
+ * waiting, well over the bound), or the CLI grades without bubblewrap when not asked to (second).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { GALLERY_DIR } from "../grader/examples/gallery";
+import { gradeSubmission } from "../grader/grading/grade";
+import { readReferences } from "../grader/grading/references";
+
+const CLI = join(__dirname, "../grader/cli.ts");
+
+function editedSolution(edit: (forward: string, backward: string) => [string, string]): string {
+  const nb = JSON.parse(readFileSync(join(GALLERY_DIR, "solution.ipynb"), "utf8"));
+  const cell = (id: string) => nb.cells.find((c: { metadata: { nbgrader?: { grade_id: string } } }) => c.metadata.nbgrader?.grade_id === id);
+  const [f, b] = [cell("forward_propagation_with_dropout"), cell("backward_propagation_with_dropout")];
+  [f.source, b.source] = edit(f.source.join(""), b.source.join(""));
+  const dir = mkdtempSync(join(tmpdir(), "limits-"));
+  writeFileSync(join(dir, "stub.ipynb"), JSON.stringify(nb));
+  return join(dir, "stub.ipynb");
+}
+
+describe("one deadline per submission", () => {
+  it("a notebook that hangs everywhere is stopped at its deadline, not at the sum of every limit", async () => {
+    // The forward cell hangs at load (shared sandbox, then its own), the backward function never returns.
+    const path = editedSolution((f, b) => [`await new Promise(() => {});\n${f}`, b.replace("assertKeepProb(keepProb);", "assertKeepProb(keepProb);\n  while (true) {}")]);
+    const limits = { loadTimeoutMs: 8_000, callTimeoutMs: 6_000, totalTimeoutMs: 12_000, memoryMb: 1024 };
+    const started = Date.now();
+    const result = await gradeSubmission(path, readReferences(), limits);
+    const took = Date.now() - started;
+    // Without the deadline: 8 s (shared load) + 8 s (forward alone) + 6 s per backward call. The bound leaves
+    // room for starting processes on a busy machine; it is the deadline, not this number, that is tested.
+    expect(took, JSON.stringify(result.notes)).toBeLessThan(limits.totalTimeoutMs + 7_000);
+    expect(result.notes.join("\n")).toContain("grading your notebook as a whole did not finish within 12 s");
+    expect(result.tests.every((t) => !t.passed)).toBe(true);
+  }, 120_000);
+});
+
+describe("no operating-system sandbox", () => {
+  const run = (args: string[], out: string) =>
+    spawnSync(process.execPath, [require.resolve("tsx/cli"), CLI, join(GALLERY_DIR, "solution.ipynb"), "--out", out, ...args], {
+      encoding: "utf8",
+      env: { PATH: "/nonexistent", HOME: process.env.HOME ?? "/tmp", DROPOUT_GRADER_NO_NETNS: "1" },
+      timeout: 120_000,
+    });
+
+  it("without bubblewrap, `grade` refuses and names the flag; with --isolation=permission-model it grades and records it", () => {
+    const out = mkdtempSync(join(tmpdir(), "no-bwrap-"));
+    const refused = run([], out);
+    expect(refused.status, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("bubblewrap (bwrap) is not installed, so student code cannot be isolated by the operating system");
+    expect(refused.stderr).toContain("--isolation=permission-model");
+    const weaker = run(["--isolation=permission-model"], out);
+    expect(weaker.status, weaker.stderr).toBe(0);
+    expect(weaker.stderr).toContain("WARNING: student code runs under Node's permission model and network guard only");
+    expect(weaker.stdout).toContain("student code ran under Node's permission model");
+    const results = JSON.parse(readFileSync(join(out, "solution", "results.json"), "utf8"));
+    expect(results.extra_data.isolation).toMatch(/^Node's permission model/);
+    expect(results.score).toBe(results.max_score);
+  }, 240_000);
+});
