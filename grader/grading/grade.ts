@@ -49,7 +49,7 @@ const CHECK_OUTPUT_LIMIT = 4_000;
 function bounded(result: SubmissionResult): SubmissionResult {
   const notes = result.notes.slice(0, NOTES_LIMIT).map((n) => cutOutput(n, NOTE_LIMIT));
   if (result.notes.length > NOTES_LIMIT) notes.push(`... and ${result.notes.length - NOTES_LIMIT} more notes like these.`);
-  return { ...result, submission: cutOutput(result.submission, 255), notes, tests: result.tests.map((t) => ({ ...t, output: cutOutput(t.output, CHECK_OUTPUT_LIMIT) })) };
+  return { ...result, notes, tests: result.tests.map((t) => ({ ...t, output: cutOutput(t.output, CHECK_OUTPUT_LIMIT) })) };
 }
 
 /** The names each graded function's outputs may have on the wire. */
