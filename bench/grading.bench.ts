@@ -6,7 +6,8 @@
  *   npm run bench:grading                       N = 24 submissions, jobs = available cores, nbconvert on 4
  *   npm run bench:grading -- --n 48 --jobs 2 --nbconvert 6 --reps 3
  *
- * Prints figures, asserts nothing. Both routes run in the same invocation, on this machine.
+ * Prints figures, asserts nothing. Both routes run in the same invocation, on this machine; the autograder
+ * twice per repetition, under bubblewrap and under Node's permission model alone (the sandbox's cost).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -71,19 +72,27 @@ async function main() {
       return target;
     });
   };
-  const batches = Array.from({ length: reps }, (_, rep) => batch(rep));
+  // Two distinct batches per repetition: one graded under bubblewrap (the default), one under Node's
+  // permission model alone, alternating which goes first, so the sandbox's cost is measured in the same run.
+  const batches = Array.from({ length: 2 * reps }, (_, k) => batch(k));
   const files = batches[0];
   console.log(`Grading benchmark: ${n} distinct submissions (${MIX.length} kinds), ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
 
   const ours: number[] = [];
+  const weaker: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const out = join(dir, `out-${rep}`);
-    const started = performance.now();
-    await gradeBatch(batches[rep], { outDir: out, jobs, regrade: true, references });
-    const seconds = (performance.now() - started) / 1000;
-    ours.push(seconds);
-    console.log(`  rep ${rep + 1}: autograder, ${jobs} at a time: ${seconds.toFixed(1)} s for ${n} = ${(60 * n / seconds).toFixed(1)} per minute`);
+    const order = rep % 2 === 0 ? (["bubblewrap", "permission-model"] as const) : (["permission-model", "bubblewrap"] as const);
+    for (const [k, mode] of order.entries()) {
+      process.env.DROPOUT_GRADER_ISOLATION = mode;
+      const out = join(dir, `out-${rep}-${mode}`);
+      const started = performance.now();
+      await gradeBatch(batches[2 * rep + k], { outDir: out, jobs, regrade: true, references });
+      const seconds = (performance.now() - started) / 1000;
+      (mode === "bubblewrap" ? ours : weaker).push(seconds);
+      console.log(`  rep ${rep + 1}: autograder (${mode}), ${jobs} at a time: ${seconds.toFixed(1)} s for ${n} = ${(60 * n / seconds).toFixed(1)} per minute`);
+    }
   }
+  delete process.env.DROPOUT_GRADER_ISOLATION;
 
   const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { encoding: "utf8" });
   let nbconvertPerNotebook: number[] = [];
@@ -108,7 +117,9 @@ async function main() {
 
   const oursMedian = median(ours);
   const oursPerMinute = (60 * n) / oursMedian;
-  console.log(`\nautograder: median ${oursMedian.toFixed(1)} s for ${n} submissions = ${oursPerMinute.toFixed(1)} submissions per minute (${(oursMedian / n).toFixed(2)} s each, ${jobs} in parallel)`);
+  console.log(`\nautograder: median ${oursMedian.toFixed(1)} s for ${n} submissions = ${oursPerMinute.toFixed(1)} submissions per minute (${(oursMedian / n).toFixed(2)} s each, ${jobs} in parallel), under bubblewrap`);
+  const weakerMedian = median(weaker);
+  console.log(`the same under Node's permission model alone: median ${weakerMedian.toFixed(1)} s = ${((60 * n) / weakerMedian).toFixed(1)} per minute; bubblewrap's cost: ${(oursMedian / weakerMedian).toFixed(2)}x the time (${(((oursMedian - weakerMedian) / n) * 1000).toFixed(0)} ms per submission)`);
   if (nbconvertPerNotebook.length > 0) {
     const perNotebook = median(nbconvertPerNotebook);
     // nbconvert runs one notebook per process; with `jobs` of them side by side at best.
