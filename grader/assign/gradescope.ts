@@ -19,7 +19,11 @@ export DEBIAN_FRONTEND=noninteractive
 if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   apt-get update
   apt-get install -y ca-certificates curl
-  curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+  # Downloaded whole, then run: no pipe, so no half-downloaded script runs and no SIGPIPE under pipefail.
+  nodesource_setup="$(mktemp)"
+  curl -fsSL -o "$nodesource_setup" https://deb.nodesource.com/setup_20.x
+  bash "$nodesource_setup"
+  rm -f "$nodesource_setup"
   apt-get install -y nodejs
 fi
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"
