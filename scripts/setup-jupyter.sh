@@ -193,4 +193,14 @@ finally:
     kc = km = None  # before interpreter shutdown, or KernelClient.__del__ logs into a torn-down logging module
 sys.exit(0 if ok else 1)
 PY
-say "done: open the notebooks with '$PYTHON -m notebook notebooks/' (or 'jupyter notebook notebooks/') and pick the TypeScript kernel"
+# The exact command for this user: as root the classic Notebook refuses to start without --allow-root.
+if command -v jupyter >/dev/null 2>&1; then OPEN=(jupyter notebook); else OPEN=("$PYTHON" -m notebook); fi
+if [[ "$(id -u)" == 0 ]]; then
+  OPEN+=(--allow-root)
+  WHY=" (--allow-root because this is root: Jupyter refuses to run as root without it)"
+else
+  WHY=""
+fi
+say "done: open the notebooks with"
+printf '    cd %q && %s notebooks/\n' "$ROOT" "${OPEN[*]}"
+say "and pick the TypeScript kernel${WHY}"

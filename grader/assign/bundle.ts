@@ -57,6 +57,10 @@ npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers th
 jupyter notebook notebooks/dropout.ipynb
 \`\`\`
 
+As root (in a container, say) Jupyter refuses to start without \`--allow-root\`:
+\`jupyter notebook --allow-root notebooks/dropout.ipynb\`. \`npm run setup:jupyter\` ends by printing the command
+to use.
+
 Pick the **TypeScript** kernel if asked. Write your code between \`// YOUR CODE STARTS HERE\` and
 \`// YOUR CODE ENDS HERE\`, run the test cell below each exercise, and hand in the saved \`.ipynb\`.
 Leave the other cells as they are: the grader runs its own tests, and edited read-only cells are reported.
