@@ -1,6 +1,6 @@
 /**
  * Grading many submissions: in parallel (one sandboxed child each, `jobs` at a time), resumable (a
- * submission whose results.json records the same content hash is not graded again unless `regrade`),
+ * submission whose result.json records the same content hash is not graded again unless `regrade`),
  * and robust (a submission that breaks the grader itself gets a result saying so; the batch goes on).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";

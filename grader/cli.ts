@@ -3,7 +3,8 @@
  *
  * Grades .ipynb files and folders of them; with no paths, the bundled example submissions
  * (grader/examples/submissions/). Reports go to DIR (default ./grading-results): per submission
- * results.json (Gradescope's format) and feedback.md, for the batch grades.csv (nbgrader's columns).
+ * results.json (Gradescope's format), feedback.md and result.json (the grader's record with the content
+ * hash: the resume marker), for the batch grades.csv (nbgrader's columns).
  * Exit status 0 when every submission got a result, whatever its score; 1 when the grader itself failed.
  */
 import { availableParallelism } from "node:os";

@@ -10,6 +10,12 @@
 # may be a pyenv Python without Jupyter, so everything here uses /usr/bin/python3 explicitly.
 #
 # Environment: SETUP_JUPYTER_SKIP_CHECK=1 skips the final kernel start check.
+#   SETUP_JUPYTER_ONLY=kernelspec-check runs only the check that the kernel is listed by
+#   `jupyter kernelspec list` (exit 0 when it is, 1 when not), and changes nothing (the tests use it).
+#
+# Under `set -o pipefail` no pipeline here reads a command's output with `grep -q` or `head`: they exit at
+# the first match and the writer dies of SIGPIPE (Python: BrokenPipeError), which fails the pipeline although
+# the match was found. Output is captured into a variable first, then matched.
 set -euo pipefail
 
 # ipykernel imports debugpy, whose pydevd prints a "frozen modules" warning on Debian's Python 3.11.
@@ -23,6 +29,25 @@ PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client pyt
 
 say() { printf '[setup:jupyter] %s\n' "$*"; }
 die() { printf '[setup:jupyter] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Step 3's first check: the kernel is in `jupyter kernelspec list`. Prints the list (indented); returns 1 when
+# the kernel is not in it or the listing fails.
+kernelspec_listed() {
+  local listing
+  listing="$("$PYTHON" -m jupyter kernelspec list)" || return 1
+  printf '%s\n' "$listing" | sed 's/^/    /'
+  [[ "$listing" =~ (^|$'\n')[[:space:]]+"$KERNEL_NAME"[[:space:]] ]]
+}
+
+case "${SETUP_JUPYTER_ONLY:-}" in
+  "") ;;
+  kernelspec-check)
+    say "jupyter kernelspec list:"
+    kernelspec_listed || die "kernel '$KERNEL_NAME' is not in 'jupyter kernelspec list'"
+    exit 0
+    ;;
+  *) die "SETUP_JUPYTER_ONLY=${SETUP_JUPYTER_ONLY}: the only step that runs alone is 'kernelspec-check'" ;;
+esac
 
 # ---------------------------------------------------------------------------------------------------------
 # 1. Debian's Jupyter
@@ -123,9 +148,7 @@ fi
 # 3. Check: the kernelspec is listed and the kernel starts and runs a cell
 # ---------------------------------------------------------------------------------------------------------
 say "jupyter kernelspec list:"
-"$PYTHON" -m jupyter kernelspec list | sed 's/^/    /'
-"$PYTHON" -m jupyter kernelspec list | grep -Eq "^[[:space:]]+$KERNEL_NAME[[:space:]]" \
-  || die "kernel '$KERNEL_NAME' is not in 'jupyter kernelspec list'"
+kernelspec_listed || die "kernel '$KERNEL_NAME' is not in 'jupyter kernelspec list'"
 
 if [[ "${SETUP_JUPYTER_SKIP_CHECK:-}" == 1 ]]; then
   say "skipping the kernel start check (SETUP_JUPYTER_SKIP_CHECK=1)"
@@ -170,4 +193,14 @@ finally:
     kc = km = None  # before interpreter shutdown, or KernelClient.__del__ logs into a torn-down logging module
 sys.exit(0 if ok else 1)
 PY
-say "done: open the notebooks with '$PYTHON -m notebook notebooks/' (or 'jupyter notebook notebooks/') and pick the TypeScript kernel"
+# The exact command for this user: as root the classic Notebook refuses to start without --allow-root.
+if command -v jupyter >/dev/null 2>&1; then OPEN=(jupyter notebook); else OPEN=("$PYTHON" -m notebook); fi
+if [[ "$(id -u)" == 0 ]]; then
+  OPEN+=(--allow-root)
+  WHY=" (--allow-root because this is root: Jupyter refuses to run as root without it)"
+else
+  WHY=""
+fi
+say "done: open the notebooks with"
+printf '    cd %q && %s notebooks/\n' "$ROOT" "${OPEN[*]}"
+say "and pick the TypeScript kernel${WHY}"

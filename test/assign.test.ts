@@ -4,12 +4,15 @@
  * deterministic, hold what they should and nothing secret, and work when unpacked.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import type { SpawnSyncReturns } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentBundle } from "../grader/assign/bundle";
+import { strayNotebooks } from "../grader/assign/cli";
 import { gradescopePackage } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
 import { withFreshOutputs } from "../grader/assign/outputs";
@@ -40,6 +43,166 @@ describe("npm run assign", () => {
     expect(run.stdout).toContain("up to date: grader/references/dropout.json");
     expect(run.stdout).toContain("assign: everything generated is up to date and valid.");
   }, 300_000);
+});
+
+/*
+ * The staging tests below were each seen red once, on purpose:
+ * - cli.ts putting the staged files in place before the validations (`staging.commit()` before the problems
+ *   are counted, as the old code wrote each file at once): the stray and the failing-validation tests fail
+ *   (files changed);
+ * - the stray check switched off: the stray test fails (exit 0 / no message naming Untitled.ipynb);
+ * - strayNotebooks() not skipping hidden folders: the unit test fails (.ipynb_checkpoints/ and .hidden.ipynb
+ *   reported);
+ * - the references written with other bytes (JSON indented): the normal-run test fails (hash differs).
+ */
+
+/**
+ * A copy of the project to run `npm run assign` in, so these tests never touch the real notebooks/, grader/
+ * or dist/: the files assign reads and writes, copied, and node_modules hard-linked (a plain copy where hard
+ * links are not possible). Built output (src/dist, grader/dist) comes along: the grader's sandbox needs it.
+ */
+function projectCopy(): string {
+  const root = mkdtempSync(join(tmpdir(), "assign-project-"));
+  const copy = (args: string[]) => spawnSync("cp", args, { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const files = copy(["-a", "package.json", "package-lock.json", "tsconfig.json", "src", "grader", "notebooks", "scripts", `${root}/`]);
+  if (files.status !== 0) throw new Error(`copying the project failed: ${files.stderr}`);
+  if (copy(["-al", "node_modules", `${root}/`]).status !== 0) {
+    rmSync(join(root, "node_modules"), { recursive: true, force: true });
+    const full = copy(["-a", "node_modules", `${root}/`]);
+    if (full.status !== 0) throw new Error(`copying node_modules failed: ${full.stderr}`);
+  }
+  return root;
+}
+
+/** sha256 of every file under the folders assign writes (the committed outputs and dist/), by relative path. */
+function snapshot(root: string): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else hashes[relative(root, path)] = createHash("sha256").update(readFileSync(path)).digest("hex");
+    }
+  };
+  for (const dir of ["notebooks", "grader/references", "grader/examples/submissions", "dist"]) walk(join(root, dir));
+  return hashes;
+}
+
+const committedOnly = (hashes: Record<string, string>) => Object.fromEntries(Object.entries(hashes).filter(([path]) => !path.startsWith("dist/")));
+const output = (run: SpawnSyncReturns<string>) => `${run.stdout}\n${run.stderr}`;
+const stagingLeft = (root: string) => readdirSync(root).filter((name) => name.startsWith(".assign-staging-"));
+
+describe("npm run assign puts nothing in place unless every validation passes (in a copy of the project)", () => {
+  let root = "";
+  const assign = (...args: string[]) =>
+    spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "grader/assign/cli.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
+  const SOURCE = () => join(root, "grader/source/dropout.ipynb");
+  /** Edits the copy's instructor notebook: `edit` gets its parsed JSON. Returns the original text. */
+  const editSource = (edit: (nb: Notebook) => void): string => {
+    const original = readFileSync(SOURCE(), "utf8");
+    const nb = JSON.parse(original) as Notebook;
+    edit(nb);
+    writeFileSync(SOURCE(), serializeNotebook(nb));
+    return original;
+  };
+
+  beforeAll(() => {
+    root = projectCopy();
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("a normal run writes dist/ and leaves the committed files byte-identical; a second run changes nothing", () => {
+    const committed = snapshot(root);
+    // Jupyter's autosaves are not notebooks to release: ignored, and never bundled.
+    mkdirSync(join(root, "notebooks/.ipynb_checkpoints"), { recursive: true });
+    copyFileSync(join(root, "notebooks/dropout.ipynb"), join(root, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"));
+    const first = assign();
+    expect(first.status, output(first)).toBe(0);
+    expect(first.stdout).toContain("assign: done; everything generated is valid.");
+    const written = snapshot(root);
+    expect(committedOnly(written)).toEqual({ ...committed, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb": written["notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"] });
+    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-student-bundle.zip", "dist/gradescope-autograder.zip"]);
+    const bundled = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-student-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
+    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/experiments.ipynb`]);
+    const second = assign();
+    expect(second.status, output(second)).toBe(0);
+    expect(second.stdout).toContain("  nothing changed");
+    expect(snapshot(root)).toEqual(written);
+    expect(stagingLeft(root)).toEqual([]);
+  }, 600_000);
+
+  it("a stray notebooks/Untitled.ipynb: --check and assign exit 1 naming it, and change no file (dist/ included)", () => {
+    // A harmless edit of the source, so that assign has changes it would write if it wrote before validating.
+    const original = editSource((nb) => nb.cells.push({ cell_type: "markdown", metadata: {}, source: ["A closing note."] }));
+    const stray = join(root, "notebooks/Untitled.ipynb");
+    copyFileSync(join(root, "grader/examples/submissions/solution.ipynb"), stray); // a solved copy, say
+    try {
+      const before = snapshot(root);
+      for (const args of [["--check"], []]) {
+        const run = assign(...args);
+        expect(run.status, output(run)).toBe(1);
+        expect(run.stderr).toContain("notebooks/Untitled.ipynb is not generated from grader/source/");
+        expect(run.stderr).toContain("move it out of notebooks/ or delete it");
+        expect(snapshot(root), args.join(" ") || "assign").toEqual(before);
+        if (args.length === 0) expect(run.stderr).toContain("nothing was written");
+        expect(stagingLeft(root)).toEqual([]);
+      }
+      // Without the stray the same edit goes through: so it was the stray that stopped the run.
+      rmSync(stray);
+      const run = assign();
+      expect(run.status, output(run)).toBe(0);
+      expect(run.stdout).toContain("wrote: notebooks/dropout.ipynb");
+      expect(run.stdout).toContain("wrote: dist/dropout-student-bundle.zip");
+    } finally {
+      rmSync(stray, { force: true });
+      writeFileSync(SOURCE(), original);
+    }
+    const restored = assign();
+    expect(restored.status, output(restored)).toBe(0);
+  }, 600_000);
+
+  it("a failing validation (a solution line in a markdown cell of the source) stops the run, and no file changes", () => {
+    const original = editSource((nb) => nb.cells.splice(1, 0, { cell_type: "markdown", metadata: {}, source: ["Hint: `A1 = tf.div(A1, keepProb);`"] }));
+    try {
+      const before = snapshot(root);
+      const run = assign();
+      expect(run.status, output(run)).toBe(1);
+      expect(run.stderr).toContain("notebooks/dropout.ipynb contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);");
+      expect(run.stderr).toContain("nothing was written");
+      expect(run.stdout).toContain("changed: notebooks/dropout.ipynb"); // there was something to write
+      expect(snapshot(root)).toEqual(before);
+      expect(stagingLeft(root)).toEqual([]);
+    } finally {
+      writeFileSync(SOURCE(), original);
+    }
+  }, 600_000);
+
+  it("a mistyped flag is an error, not a run that writes", () => {
+    const before = snapshot(root);
+    const run = assign("--chek");
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Unknown option '--chek'");
+    expect(run.stderr).toContain("npm run assign -- --check");
+    expect(snapshot(root)).toEqual(before);
+  });
+});
+
+describe("stray notebooks", () => {
+  it("are the .ipynb files in notebooks/ the source does not generate, nested ones included; hidden files and .ipynb_checkpoints/ are not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stray-"));
+    try {
+      for (const path of ["dropout.ipynb", "experiments.ipynb", "Untitled.ipynb", "old/dropout-solved.ipynb", ".ipynb_checkpoints/dropout-checkpoint.ipynb", ".hidden.ipynb", "notes.md"]) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), "{}");
+      }
+      expect(strayNotebooks(["dropout.ipynb", "experiments.ipynb"], dir)).toEqual(["Untitled.ipynb", "old/dropout-solved.ipynb"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the release steps", () => {

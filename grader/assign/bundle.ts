@@ -57,27 +57,51 @@ npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers th
 jupyter notebook notebooks/dropout.ipynb
 \`\`\`
 
+As root (in a container, say) Jupyter refuses to start without \`--allow-root\`:
+\`jupyter notebook --allow-root notebooks/dropout.ipynb\`. \`npm run setup:jupyter\` ends by printing the command
+to use.
+
 Pick the **TypeScript** kernel if asked. Write your code between \`// YOUR CODE STARTS HERE\` and
 \`// YOUR CODE ENDS HERE\`, run the test cell below each exercise, and hand in the saved \`.ipynb\`.
 Leave the other cells as they are: the grader runs its own tests, and edited read-only cells are reported.
 `;
 
-export function bundleEntries(): ArchiveEntry[] {
+/** A student notebook: its file name in notebooks/ and its text. */
+export interface ReleasedNotebook {
+  name: string;
+  text: string;
+}
+
+/** The notebooks the instructor source generates (grader/source/*.ipynb share their names with the release). */
+export function releasedNames(): string[] {
+  return readdirSync(join(PROJECT_ROOT, "grader/source")).filter((f) => f.endsWith(".ipynb")).sort();
+}
+
+/** The committed student notebooks, by the names the source generates: never any other file in notebooks/. */
+export function committedRelease(): ReleasedNotebook[] {
+  return releasedNames().map((name) => ({ name, text: readFileSync(join(PROJECT_ROOT, "notebooks", name), "utf8") }));
+}
+
+/**
+ * The bundle's files. Its notebooks are the release `npm run assign` generates (passed in), not whatever
+ * lies in notebooks/: an Untitled.ipynb or a solved copy there never reaches students.
+ */
+export function bundleEntries(release: ReleasedNotebook[] = committedRelease()): ArchiveEntry[] {
   const read = (path: string) => readFileSync(join(PROJECT_ROOT, path));
   const files = [
-    ...projectFiles("notebooks", (p) => p.endsWith(".ipynb")),
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
     "package-lock.json",
     "tsconfig.json",
     "scripts/setup-jupyter.sh",
   ];
   return [
+    ...release.map(({ name, text }) => ({ path: `${BUNDLE_NAME}/notebooks/${name}`, content: text })),
     ...files.map((path) => ({ path: `${BUNDLE_NAME}/${path}`, content: read(path), executable: path.endsWith(".sh") })),
     { path: `${BUNDLE_NAME}/package.json`, content: studentPackageJson() },
     { path: `${BUNDLE_NAME}/README.md`, content: STUDENT_README },
   ];
 }
 
-export function studentBundle(): Uint8Array {
-  return zipArchive(bundleEntries());
+export function studentBundle(release?: ReleasedNotebook[]): Uint8Array {
+  return zipArchive(bundleEntries(release));
 }

@@ -19,7 +19,11 @@ export DEBIAN_FRONTEND=noninteractive
 if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
   apt-get update
   apt-get install -y ca-certificates curl
-  curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+  # Downloaded whole, then run: no pipe, so no half-downloaded script runs and no SIGPIPE under pipefail.
+  nodesource_setup="$(mktemp)"
+  curl -fsSL -o "$nodesource_setup" https://deb.nodesource.com/setup_20.x
+  bash "$nodesource_setup"
+  rm -f "$nodesource_setup"
   apt-get install -y nodejs
 fi
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"
@@ -33,7 +37,11 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts
 `;
 
-export function gradescopeEntries(): ArchiveEntry[] {
+/**
+ * The package's files, read from the project; `generated` (project-relative path -> content) replaces or adds
+ * files that `npm run assign` has generated but not yet put in place (the reference outputs).
+ */
+export function gradescopeEntries(generated: Record<string, string | Uint8Array> = {}): ArchiveEntry[] {
   const files = [
     ...projectFiles("grader", (p) => !p.startsWith("grader/examples/")),
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
@@ -41,13 +49,14 @@ export function gradescopeEntries(): ArchiveEntry[] {
     "package-lock.json",
     "tsconfig.json",
   ];
+  const added = Object.keys(generated).filter((path) => !files.includes(path));
   return [
-    ...files.map((path) => ({ path, content: readFileSync(join(PROJECT_ROOT, path)) })),
+    ...[...files, ...added].map((path) => ({ path, content: generated[path] ?? readFileSync(join(PROJECT_ROOT, path)) })),
     { path: "setup.sh", content: SETUP_SH, executable: true },
     { path: "run_autograder", content: RUN_AUTOGRADER, executable: true },
   ];
 }
 
-export function gradescopePackage(): Uint8Array {
-  return zipArchive(gradescopeEntries());
+export function gradescopePackage(generated?: Record<string, string | Uint8Array>): Uint8Array {
+  return zipArchive(gradescopeEntries(generated));
 }

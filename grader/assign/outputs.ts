@@ -1,8 +1,9 @@
 /**
  * Execute (where the instructor asks): release cells whose metadata says `"assign": {"keep_outputs": true}`
  * ship with fresh outputs instead of none, e.g. the data-set plot, so students see it before running
- * anything. The release is executed headless through tslab's engine, from a temporary copy beside it (so
- * `dropout-kit` resolves as it does for students), up to the last such cell; outputs are deterministic
+ * anything. The release is executed headless through tslab's engine, from a temporary copy in `folder` (a
+ * folder inside the project, so `dropout-kit` resolves as it does for students; `npm run assign` passes its
+ * staging folder, so nothing is written to notebooks/), up to the last such cell; outputs are deterministic
  * (seeded data, plot ids from content), so two runs still give identical files.
  */
 import { rmSync, writeFileSync } from "node:fs";
