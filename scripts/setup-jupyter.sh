@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes the notebooks runnable in a real Jupyter: installs Debian's Jupyter (classic Notebook, nbconvert,
-# nbclient) when it is missing, then registers this checkout's own tslab as the "tslab" kernel
+# nbclient) and bubblewrap (the grader's sandbox) when they are missing, then registers this checkout's own tslab as the "tslab" kernel
 # (display name "TypeScript"), and checks that the kernel starts and runs a cell.
 #
 # Idempotent: packages already installed and a kernelspec already pointing at this checkout are left alone.
@@ -25,7 +25,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON=/usr/bin/python3
 TSLAB="$ROOT/node_modules/.bin/tslab"
 KERNEL_NAME=tslab
-PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-nbformat)
+# bubblewrap: the grader's sandbox (grader/sandbox/isolation.ts); without it `npm run grade` refuses to run.
+PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-nbformat bubblewrap)
 
 say() { printf '[setup:jupyter] %s\n' "$*"; }
 die() { printf '[setup:jupyter] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -26,6 +26,9 @@ if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.spli
   rm -f "$nodesource_setup"
   apt-get install -y nodejs
 fi
+# bubblewrap, the grader's sandbox. Where Gradescope's container refuses its namespaces, run_autograder
+# grades under Node's permission model instead (each submission has a container of its own) and says so.
+command -v bwrap >/dev/null 2>&1 || apt-get install -y --no-install-recommends bubblewrap || { apt-get update && apt-get install -y --no-install-recommends bubblewrap; } || echo "setup.sh: bubblewrap could not be installed; submissions will be graded under Node's permission model"
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 npm ci --no-audit --no-fund   # its "prepare" script builds the helper library and the grader's sandbox
 `;
