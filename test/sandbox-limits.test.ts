@@ -4,8 +4,10 @@
  *   sandboxes it needs (before, each sandbox had limits of its own and one stub took 207 s against 120).
  * - No bubblewrap: `npm run grade` says so and grades nothing, unless the weaker isolation is named, and
  *   then every report records it.
+ * - Hostile text: 300,000 blank lines and a 19 MB line in a correct notebook still grade correctly.
  * Fails when: SandboxSession ignores the deadline it is given (first test: about 3 loads and 2 calls of
- * waiting, well over the bound), or the CLI grades without bubblewrap when not asked to (second).
+ * waiting, well over the bound; seen red: 22 s against 19), a scan of cell text is quadratic (the old
+ * directive regex: the blank lines time out), or the CLI grades without bubblewrap when not asked to.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,6 +43,16 @@ describe("one deadline per submission", () => {
     expect(took, JSON.stringify(result.notes)).toBeLessThan(limits.totalTimeoutMs + 7_000);
     expect(result.notes.join("\n")).toContain("grading your notebook as a whole did not finish within 12 s");
     expect(result.tests.every((t) => !t.passed)).toBe(true);
+  }, 120_000);
+});
+
+describe("hostile text, linear time", () => {
+  it("a correct notebook with 300,000 blank lines in one graded cell and a 19 MB line in the other gets full marks", async () => {
+    // The old directive regex was quadratic here (three timeouts and 0/10); the file stays under the 20 MB cap.
+    const path = editedSolution((f, b) => [`${"\n".repeat(300_000)}${f}`, `// ${"x".repeat(19 * 1024 * 1024 - 300_000)}\n${b}`]);
+    const result = await gradeSubmission(path, readReferences());
+    expect(result.tests.filter((t) => !t.passed).map((t) => `${t.id}: ${t.output}`)).toEqual([]);
+    expect(result.notes).toEqual([]);
   }, 120_000);
 });
 
