@@ -2,26 +2,39 @@
  * Grading many submissions: in parallel (one sandboxed child each, `jobs` at a time), resumable (a
  * submission whose results.json records the same content hash is not graded again unless `regrade`),
  * and robust (a submission that breaks the grader itself gets a result saying so; the batch goes on).
+ *
+ * Submissions are data: a name on the command line or in a folder is never a path the grader follows
+ * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
 import type { SubmissionResult } from "./grading/grade";
 import type { References } from "./grading/references";
-import { hashFile } from "./grading/submission";
+import { submissionHash } from "./grading/submission";
 import { MAX_SCORE } from "./grading/spec";
 import { feedbackMarkdown, gradebookCsv, gradescopeResults, writeAtomically } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
 
-/** .ipynb files named on the command line, and those directly inside named folders, sorted, without duplicates. */
+/**
+ * The submissions named on the command line: each name ending in .ipynb is a submission, whatever it is
+ * (readSubmission refuses what is not a regular file); any other folder is listed, and every entry in it
+ * whose name ends in .ipynb is a submission, again whatever it is: entries are not followed, nor folders
+ * descended into. (The folders named on the command line are the instructor's: one of them may be a link.)
+ * Sorted, without duplicates.
+ */
 export function expandPaths(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     const full = resolve(p);
-    if (!existsSync(full)) throw new Error(`${p}: no such file or folder`);
-    if (statSync(full).isDirectory()) {
-      files.push(...readdirSync(full).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(full, f)));
-    } else files.push(full);
+    try {
+      lstatSync(full);
+    } catch {
+      throw new Error(`${p}: no such file or folder`);
+    }
+    const isFolder = !full.endsWith(".ipynb") && existsSync(full) && statSync(full).isDirectory();
+    if (isFolder) files.push(...readdirSync(full).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(full, f)));
+    else files.push(full);
   }
   const unique = [...new Set(files)];
   const names = new Map<string, string>();
@@ -52,7 +65,8 @@ function previous(outDir: string, file: string): SubmissionResult | undefined {
   if (!existsSync(saved)) return undefined;
   try {
     const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
-    return result.contentHash === hashFile(file) ? { ...result, path: file } : undefined;
+    const hash = submissionHash(file);
+    return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
   } catch {
     return undefined;
   }
