@@ -1,19 +1,20 @@
 /**
  * Grading many submissions: in parallel (one sandboxed child each, `jobs` at a time), resumable (a
- * submission whose results.json records the same content hash is not graded again unless `regrade`),
+ * submission whose result.json records the same content hash is not graded again unless `regrade`),
  * and robust (a submission that breaks the grader itself gets a result saying so; the batch goes on).
  *
  * Submissions are data: a name on the command line or in a folder is never a path the grader follows
- * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each).
+ * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each),
+ * and a report folder's name is made safe and distinct from the submission's name (reportFolderNames).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
 import type { SubmissionResult } from "./grading/grade";
 import type { References } from "./grading/references";
 import { submissionHash } from "./grading/submission";
 import { MAX_SCORE } from "./grading/spec";
-import { feedbackMarkdown, gradebookCsv, gradescopeResults, writeAtomically } from "./reports";
+import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames, writeAtomically } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
 
 /**
@@ -55,13 +56,16 @@ export interface BatchOptions {
   onProgress?: (done: number, total: number, result: SubmissionResult, reused: boolean) => void;
 }
 
-function reportDir(outDir: string, file: string): string {
-  return join(outDir, basename(file).replace(/\.ipynb$/, ""));
+/** A report folder inside the output folder, whatever the name (a name with a separator or ".." is a bug of reportFolderNames). */
+function reportDir(outDir: string, folder: string): string {
+  const dir = join(resolve(outDir), folder);
+  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
+  return dir;
 }
 
 /** A previous result for the same content, if the reports exist. */
-function previous(outDir: string, file: string): SubmissionResult | undefined {
-  const saved = join(reportDir(outDir, file), "result.json");
+function previous(dir: string, file: string): SubmissionResult | undefined {
+  const saved = join(dir, "result.json");
   if (!existsSync(saved)) return undefined;
   try {
     const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
@@ -74,13 +78,15 @@ function previous(outDir: string, file: string): SubmissionResult | undefined {
 
 export async function gradeBatch(files: string[], options: BatchOptions): Promise<SubmissionResult[]> {
   const results: SubmissionResult[] = new Array(files.length);
+  const folders = reportFolderNames(files.map((f) => basename(f)));
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < files.length) {
       const k = next++;
       const file = files[k];
-      let result = options.regrade ? undefined : previous(options.outDir, file);
+      const dir = reportDir(options.outDir, folders.get(basename(file))!);
+      let result = options.regrade ? undefined : previous(dir, file);
       const reused = !!result;
       if (!result) {
         try {
@@ -90,19 +96,18 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
           const reason = `The grader failed on this submission (a grader bug; please report it): ${(error as Error)?.stack ?? String(error)}`;
           result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [reason], tests: failAll(reason), durationMs: 0 };
         }
-        writeReports(options.outDir, result);
+        writeReports(dir, result);
       }
       results[k] = result;
       options.onProgress?.(++done, files.length, result, reused);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
-  writeAtomically(join(options.outDir, "grades.csv"), gradebookCsv(results));
+  writeAtomically(join(options.outDir, GRADEBOOK), gradebookCsv(results));
   return results;
 }
 
-function writeReports(outDir: string, result: SubmissionResult): void {
-  const dir = reportDir(outDir, result.path);
+function writeReports(dir: string, result: SubmissionResult): void {
   writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
