@@ -56,6 +56,12 @@ export interface BatchOptions {
   onProgress?: (done: number, total: number, result: SubmissionResult, reused: boolean) => void;
 }
 
+/** A batch's result; `graderError` (the grader's own failure, with its stack) is for the instructor only, never in a report. */
+export type BatchResult = SubmissionResult & { graderError?: string };
+
+/** What a student reads when the grader itself failed on their submission (the details go to the grader's stderr). */
+export const GRADER_FAILED = "The grader failed on this submission; your instructor has the details.";
+
 /** A report folder inside the output folder, whatever the name (a name with a separator or ".." is a bug of reportFolderNames). */
 function reportDir(outDir: string, folder: string): string {
   const dir = join(resolve(outDir), folder);
@@ -76,8 +82,8 @@ function previous(dir: string, file: string): SubmissionResult | undefined {
   }
 }
 
-export async function gradeBatch(files: string[], options: BatchOptions): Promise<SubmissionResult[]> {
-  const results: SubmissionResult[] = new Array(files.length);
+export async function gradeBatch(files: string[], options: BatchOptions): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(files.length);
   const folders = reportFolderNames(files.map((f) => basename(f)));
   let next = 0;
   let done = 0;
@@ -86,15 +92,17 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
       const k = next++;
       const file = files[k];
       const dir = reportDir(options.outDir, folders.get(basename(file))!);
-      let result = options.regrade ? undefined : previous(dir, file);
+      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file);
       const reused = !!result;
       if (!result) {
         try {
           result = await gradeSubmission(file, options.references, options.limits);
         } catch (error) {
-          // A bug of the grader's own, on this submission only: say so, and go on.
-          const reason = `The grader failed on this submission (a grader bug; please report it): ${(error as Error)?.stack ?? String(error)}`;
-          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [reason], tests: failAll(reason), durationMs: 0 };
+          // A bug of the grader's own, on this submission only: the student is told so, without the
+          // grader's internals (a stack names server paths); the instructor gets the details; the batch goes on.
+          const details = (error as Error)?.stack ?? String(error);
+          process.stderr.write(`grade: the grader failed on ${file}:\n${details}\n`);
+          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [GRADER_FAILED], tests: failAll(GRADER_FAILED), durationMs: 0, graderError: details };
         }
         writeReports(dir, result);
       }
@@ -107,10 +115,10 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
   return results;
 }
 
-function writeReports(dir: string, result: SubmissionResult): void {
+function writeReports(dir: string, result: BatchResult): void {
   writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
-  const { durationMs: _ignored, path: _path, ...stable } = result;
+  const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
   writeAtomically(join(dir, "result.json"), `${JSON.stringify(stable, null, 2)}\n`);
 }
