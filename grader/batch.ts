@@ -2,26 +2,40 @@
  * Grading many submissions: in parallel (one sandboxed child each, `jobs` at a time), resumable (a
  * submission whose result.json records the same content hash is not graded again unless `regrade`),
  * and robust (a submission that breaks the grader itself gets a result saying so; the batch goes on).
+ *
+ * Submissions are data: a name on the command line or in a folder is never a path the grader follows
+ * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each),
+ * and a report folder's name is made safe and distinct from the submission's name (reportFolderNames).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
 import type { SubmissionResult } from "./grading/grade";
 import type { References } from "./grading/references";
-import { hashFile } from "./grading/submission";
+import { submissionHash } from "./grading/submission";
 import { MAX_SCORE } from "./grading/spec";
-import { feedbackMarkdown, gradebookCsv, gradescopeResults, writeAtomically } from "./reports";
+import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames, writeAtomically } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
 
-/** .ipynb files named on the command line, and those directly inside named folders, sorted, without duplicates. */
+/**
+ * The submissions named on the command line: each name ending in .ipynb is a submission, whatever it is
+ * (readSubmission refuses what is not a regular file); any other folder is listed, and every entry in it
+ * whose name ends in .ipynb is a submission, again whatever it is: entries are not followed, nor folders
+ * descended into. (The folders named on the command line are the instructor's: one of them may be a link.)
+ * Sorted, without duplicates.
+ */
 export function expandPaths(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     const full = resolve(p);
-    if (!existsSync(full)) throw new Error(`${p}: no such file or folder`);
-    if (statSync(full).isDirectory()) {
-      files.push(...readdirSync(full).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(full, f)));
-    } else files.push(full);
+    try {
+      lstatSync(full);
+    } catch {
+      throw new Error(`${p}: no such file or folder`);
+    }
+    const isFolder = !full.endsWith(".ipynb") && existsSync(full) && statSync(full).isDirectory();
+    if (isFolder) files.push(...readdirSync(full).filter((f) => f.endsWith(".ipynb")).sort().map((f) => join(full, f)));
+    else files.push(full);
   }
   const unique = [...new Set(files)];
   const names = new Map<string, string>();
@@ -42,56 +56,69 @@ export interface BatchOptions {
   onProgress?: (done: number, total: number, result: SubmissionResult, reused: boolean) => void;
 }
 
-function reportDir(outDir: string, file: string): string {
-  return join(outDir, basename(file).replace(/\.ipynb$/, ""));
+/** A batch's result; `graderError` (the grader's own failure, with its stack) is for the instructor only, never in a report. */
+export type BatchResult = SubmissionResult & { graderError?: string };
+
+/** What a student reads when the grader itself failed on their submission (the details go to the grader's stderr). */
+export const GRADER_FAILED = "The grader failed on this submission; your instructor has the details.";
+
+/** A report folder inside the output folder, whatever the name (a name with a separator or ".." is a bug of reportFolderNames). */
+function reportDir(outDir: string, folder: string): string {
+  const dir = join(resolve(outDir), folder);
+  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
+  return dir;
 }
 
 /** A previous result for the same content, if the reports exist. */
-function previous(outDir: string, file: string): SubmissionResult | undefined {
-  const saved = join(reportDir(outDir, file), "result.json");
+function previous(dir: string, file: string): SubmissionResult | undefined {
+  const saved = join(dir, "result.json");
   if (!existsSync(saved)) return undefined;
   try {
     const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
-    return result.contentHash === hashFile(file) ? { ...result, path: file } : undefined;
+    const hash = submissionHash(file);
+    return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
   } catch {
     return undefined;
   }
 }
 
-export async function gradeBatch(files: string[], options: BatchOptions): Promise<SubmissionResult[]> {
-  const results: SubmissionResult[] = new Array(files.length);
+export async function gradeBatch(files: string[], options: BatchOptions): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(files.length);
+  const folders = reportFolderNames(files.map((f) => basename(f)));
   let next = 0;
   let done = 0;
   const worker = async () => {
     while (next < files.length) {
       const k = next++;
       const file = files[k];
-      let result = options.regrade ? undefined : previous(options.outDir, file);
+      const dir = reportDir(options.outDir, folders.get(basename(file))!);
+      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file);
       const reused = !!result;
       if (!result) {
         try {
           result = await gradeSubmission(file, options.references, options.limits);
         } catch (error) {
-          // A bug of the grader's own, on this submission only: say so, and go on.
-          const reason = `The grader failed on this submission (a grader bug; please report it): ${(error as Error)?.stack ?? String(error)}`;
-          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [reason], tests: failAll(reason), durationMs: 0 };
+          // A bug of the grader's own, on this submission only: the student is told so, without the
+          // grader's internals (a stack names server paths); the instructor gets the details; the batch goes on.
+          const details = (error as Error)?.stack ?? String(error);
+          process.stderr.write(`grade: the grader failed on ${file}:\n${details}\n`);
+          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [GRADER_FAILED], tests: failAll(GRADER_FAILED), durationMs: 0, graderError: details };
         }
-        writeReports(options.outDir, result);
+        writeReports(dir, result);
       }
       results[k] = result;
       options.onProgress?.(++done, files.length, result, reused);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
-  writeAtomically(join(options.outDir, "grades.csv"), gradebookCsv(results));
+  writeAtomically(join(options.outDir, GRADEBOOK), gradebookCsv(results));
   return results;
 }
 
-function writeReports(outDir: string, result: SubmissionResult): void {
-  const dir = reportDir(outDir, result.path);
+function writeReports(dir: string, result: BatchResult): void {
   writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
-  const { durationMs: _ignored, path: _path, ...stable } = result;
+  const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
   writeAtomically(join(dir, "result.json"), `${JSON.stringify(stable, null, 2)}\n`);
 }

@@ -5,6 +5,7 @@
  * (grader/examples/submissions/). Reports go to DIR (default ./grading-results): per submission
  * results.json (Gradescope's format), feedback.md and result.json (the grader's record with the content
  * hash: the resume marker), for the batch grades.csv (nbgrader's columns).
+ * Submission names are printed with control characters escaped (a file name can hold terminal escapes).
  * Exit status 0 when every submission got a result, whatever its score; 1 when the grader itself failed.
  */
 import { availableParallelism } from "node:os";
@@ -14,6 +15,7 @@ import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
 import { GALLERY_DIR } from "./examples/gallery";
 import { readReferences } from "./grading/references";
+import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
 
@@ -53,7 +55,7 @@ async function main(): Promise<number> {
     regrade: values.regrade!,
     references,
     onProgress: (done, total, result, reused) => {
-      const line = `${done}/${total} ${result.submission}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
+      const line = `${done}/${total} ${printable(result.submission, 60)}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
       if (tty) {
         const width = 30;
         const filled = Math.round((width * done) / total);

@@ -4,9 +4,11 @@
  * rename), so an interrupted run never leaves half a report. Nothing in them depends on timing or on the
  * order of grading: a run gives the same files whatever the parallelism.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { SubmissionResult } from "./grading/grade";
+import { printable } from "./notebook/notebook";
 
 export function writeAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -38,7 +40,7 @@ export function gradescopeResults(result: SubmissionResult): object {
 }
 
 export function feedbackMarkdown(result: SubmissionResult): string {
-  const lines = [`# Dropout assignment: feedback for ${result.submission}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
+  const lines = [`# Dropout assignment: feedback for ${printable(result.submission, 200)}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
   if (result.notes.length > 0) {
     lines.push("## About your notebook", "", ...result.notes.map((n) => `- ${n.replace(/\n/g, "\n  ")}`), "");
   }
@@ -51,7 +53,10 @@ export function feedbackMarkdown(result: SubmissionResult): string {
   return lines.join("\n");
 }
 
-/** nbgrader's grades.csv columns; the student id is the submission's file name. */
+/**
+ * nbgrader's grades.csv columns; the student id is the submission's file name (without .ipynb), as it is,
+ * except that a cell a spreadsheet would run as a formula is neutralised (see csvField).
+ */
 export function gradebookCsv(results: SubmissionResult[], assignment = "dropout"): string {
   const header = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score", "late_submission_value", "score", "max_score"];
   const rows = [...results]
@@ -60,18 +65,89 @@ export function gradebookCsv(results: SubmissionResult[], assignment = "dropout"
   return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 
-function csvField(value: string): string {
-  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One CSV cell. A value starting with =, +, -, @, a tab or a carriage return is what a spreadsheet runs as a
+ * formula (CSV injection): OWASP's advice is to prefix a single quote, which shows the text as it is. Then
+ * the usual quoting: a value holding a quote, a comma or a line break goes in double quotes.
+ */
+export function csvField(value: string): string {
+  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
+}
+
+/** The gradebook's file name in the output folder; no report folder may take it (or its temporary files' names). */
+export const GRADEBOOK = "grades.csv";
+
+/** Bytes of a report folder's name kept before its suffix (file systems allow 255). */
+const MAX_FOLDER_BYTES = 100;
+
+/**
+ * Characters never in a report folder's name: path separators and what looks like one (fraction slash,
+ * division slash, fullwidth and small solidus...), control and invisible formatting characters, lone
+ * surrogates, private-use characters, and what Windows forbids in names.
+ */
+const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}/\\<>:"|?*\u2044\u2215\u2216\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
+const RESERVED_NAMES = /^(?:grades\.csv|(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))/i;
+
+/**
+ * A name for a submission's report folder that is safe as one path component: NFC-normalised; unsafe
+ * characters replaced by "_"; no "..", no leading dot, dash or blank, no trailing dot or blank; not the
+ * gradebook's name; at most MAX_FOLDER_BYTES long. `changed` when that is not the name itself.
+ */
+function sanitisedName(name: string): { name: string; changed: boolean } {
+  const cleaned = name.normalize("NFC").replace(UNSAFE_IN_NAMES, "_").replace(/\.{2,}/g, "_");
+  let kept = "";
+  let bytes = 0;
+  for (const char of cleaned) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_FOLDER_BYTES) break;
+    kept += char;
+  }
+  const safe = kept.replace(/^[.\-\s]/u, "_").replace(/[.\s]$/u, "_") || "_";
+  return { name: safe, changed: safe !== name || RESERVED_NAMES.test(safe) };
+}
+
+const suffixed = (safe: string, original: string, length: number) => `${safe}-${createHash("sha256").update(original, "utf8").digest("hex").slice(0, length)}`;
+
+/**
+ * Report folder names for a batch's submissions (file names, .ipynb and all): each the submission's name
+ * without .ipynb when that is a safe, distinct folder name; otherwise its sanitised form followed by a
+ * short hash of the original name, so that names which differ only in unsafe characters, in their Unicode
+ * form (é composed or decomposed) or in letter case (one folder on macOS or Windows) still get folders of
+ * their own. A function of the names alone: the same submissions get the same folders in every run, which
+ * is what resuming relies on.
+ */
+export function reportFolderNames(submissions: string[]): Map<string, string> {
+  const names = [...new Set(submissions)];
+  const safe = new Map(names.map((n) => [n, sanitisedName(n.replace(/\.ipynb$/, ""))]));
+  const folders = new Map(names.map((n) => [n, safe.get(n)!.changed ? suffixed(safe.get(n)!.name, n, 8) : safe.get(n)!.name]));
+  // Two folders the same for a file system that ignores case or Unicode form: both get (longer) hashes.
+  for (let length = 8; ; length = Math.min(64, length * 2)) {
+    const byKey = new Map<string, string[]>();
+    for (const n of names) {
+      const key = folders.get(n)!.normalize("NFC").toLowerCase();
+      const group = byKey.get(key);
+      if (group) group.push(n);
+      else byKey.set(key, [n]);
+    }
+    const colliding = [...byKey.values()].filter((group) => group.length > 1).flat();
+    if (colliding.length === 0) return folders;
+    if (length === 64 && colliding.every((n) => folders.get(n) === suffixed(safe.get(n)!.name, n, 64))) {
+      throw new Error(`report folders: cannot give distinct folders to ${colliding.map((n) => JSON.stringify(n)).join(", ")}`);
+    }
+    for (const n of colliding) folders.set(n, suffixed(safe.get(n)!.name, n, length));
+  }
 }
 
 /** The terminal's summary: one line per submission, failed checks named. */
 export function summaryTable(results: SubmissionResult[]): string {
   const sorted = [...results].sort((a, b) => a.submission.localeCompare(b.submission));
-  const width = Math.max(10, ...sorted.map((r) => r.submission.length));
+  const shown = new Map(sorted.map((r) => [r, printable(r.submission, 60)]));
+  const width = Math.max(10, ...sorted.map((r) => shown.get(r)!.length));
   const lines = [`${"submission".padEnd(width)}  score   what failed`, `${"-".repeat(width)}  ------  -----------`];
   for (const r of sorted) {
     const failed = r.status === "ungradable" ? `ungradable: ${r.notes[0].split("\n")[0]}` : r.tests.filter((t) => !t.passed).map((t) => t.id).join(", ") || "-";
-    lines.push(`${r.submission.padEnd(width)}  ${`${formatScore(r.score)}/${formatScore(r.maxScore)}`.padStart(6)}  ${failed.length > 110 ? `${failed.slice(0, 107)}...` : failed}`);
+    lines.push(`${shown.get(r)!.padEnd(width)}  ${`${formatScore(r.score)}/${formatScore(r.maxScore)}`.padStart(6)}  ${failed.length > 110 ? `${failed.slice(0, 107)}...` : failed}`);
   }
   return lines.join("\n");
 }

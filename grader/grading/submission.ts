@@ -2,17 +2,26 @@
  * Reading a submitted .ipynb: everything that can be wrong with the file itself is found here and said
  * plainly, before any code runs. A problem that makes grading impossible is `fatal`; others are notes
  * shown with the result (the submission is still graded).
+ *
+ * A submission is data, never a path to follow: only a regular file is read, opened without following a
+ * link and without blocking (a named pipe would otherwise hang the grader), and read from the very file
+ * descriptor whose type was checked, at most MAX_NOTEBOOK_BYTES of it. Every scan of the student's text
+ * here is linear in its length (no backtracking regular expression runs on it).
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import type { Stats } from "node:fs";
 import { computeChecksum, isLocked } from "../notebook/checksum";
-import type { Cell, Notebook } from "../notebook/notebook";
-import { cellSource, gradeIdOf } from "../notebook/notebook";
+import type { Cell, CellProblem, Notebook } from "../notebook/notebook";
+import { cellSource, checkCells, gradeIdOf, isObject, jsonKind, printable } from "../notebook/notebook";
 import { GRADED_CELLS } from "./spec";
 import type { GradedFunctionName } from "./spec";
 
 /** Far above any honest submission (the executed course notebook is about 2 MB). */
 export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
+
+/** Malformed cells listed one by one in the notes; beyond that, a count. */
+const MAX_CELL_NOTES = 10;
 
 export interface ReadSubmission {
   contentHash: string;
@@ -25,82 +34,233 @@ export interface ReadSubmission {
   missing: Partial<Record<GradedFunctionName, string>>;
 }
 
-/** SHA-256 of a file, read in chunks (a submission may be far too big to hold in memory). */
-export function hashFile(path: string): string {
+const SUBMIT_THE_FILE = "Submit the notebook file itself: in Jupyter, File > Download (a .ipynb file), and hand in that file.";
+const FRESH_COPY = "Download a fresh copy of the assignment, paste your code back into its cells, save it in Jupyter, and submit that.";
+
+/** What a path is, in words, when it is not a regular file. */
+function notAFile(stats: Stats): string | undefined {
+  if (stats.isFile()) return undefined;
+  if (stats.isSymbolicLink()) return "a symbolic link (a shortcut to another file), not a notebook file; the grader never follows links";
+  if (stats.isDirectory()) return "a folder (its name ends in .ipynb, but it is not a notebook file)";
+  if (stats.isFIFO()) return "a named pipe (FIFO), not a notebook file";
+  if (stats.isSocket()) return "a socket, not a notebook file";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device file, not a notebook file";
+  return "not a regular file";
+}
+
+const refusal = (what: string) => `This submission is ${what}. ${SUBMIT_THE_FILE}`;
+
+/** Why a file could not be read, without the server's paths. */
+function cannotRead(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const why = code === "ENOENT" ? "it is not there any more" : code === "EACCES" || code === "EPERM" ? "permission denied" : code ? `error ${code}` : "an unknown error";
+  return `The file cannot be read (${why}). ${SUBMIT_THE_FILE} If this happens again, tell your instructor.`;
+}
+
+type Opened = { fd: number; size: number } | { refused: string };
+
+/**
+ * Opens a submission as data. lstat first (a link, a pipe, a device or a folder is never opened), then
+ * open with O_NOFOLLOW | O_NONBLOCK (a link or a pipe put in its place meanwhile cannot make the open
+ * follow it or wait), then fstat of the opened descriptor: it must be the same regular file. The caller
+ * reads from that descriptor and closes it.
+ */
+export function openSubmission(path: string): Opened {
+  let seen: Stats;
+  try {
+    seen = lstatSync(path);
+  } catch (error) {
+    return { refused: cannotRead(error) };
+  }
+  const what = notAFile(seen);
+  if (what) return { refused: refusal(what) };
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === "ELOOP") return { refused: refusal("a symbolic link (a shortcut to another file), not a notebook file; the grader never follows links") };
+    if (code === "ENXIO") return { refused: refusal("a socket, not a notebook file") };
+    return { refused: cannotRead(error) };
+  }
+  let opened: Stats;
+  try {
+    opened = fstatSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    return { refused: cannotRead(error) };
+  }
+  const openedWhat = notAFile(opened);
+  if (openedWhat || opened.ino !== seen.ino || opened.dev !== seen.dev) {
+    closeSync(fd);
+    return { refused: openedWhat ? refusal(openedWhat) : `The file changed while the grader was opening it. ${SUBMIT_THE_FILE}` };
+  }
+  return { fd, size: opened.size };
+}
+
+/** SHA-256 of an open file, read in chunks (a submission may be far too big to hold in memory). */
+function hashDescriptor(fd: number): string {
   const hash = createHash("sha256");
   const chunk = Buffer.alloc(1 << 20);
-  const fd = openSync(path, "r");
-  try {
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) hash.update(chunk.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
+  for (let n, at = 0; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n) hash.update(chunk.subarray(0, n));
   return hash.digest("hex");
+}
+
+/** At most `limit` bytes of an open file, from its start. */
+function readAtMost(fd: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 22, limit - total));
+    const n = readSync(fd, chunk, 0, chunk.length, total);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * The content hash a submission's result records (what resuming compares), read the same safe way as
+ * readSubmission; undefined for anything that is not a regular file (such results are never reused).
+ */
+export function submissionHash(path: string): string | undefined {
+  const opened = openSubmission(path);
+  if ("refused" in opened) return undefined;
+  try {
+    return hashDescriptor(opened.fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(opened.fd);
+  }
+}
+
+const isIdentifierChar = (c: string | undefined) => c !== undefined && /[\w$]/.test(c);
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * Whether code defines `name` as `function name` or `const|let|var name =`. A scan from each occurrence of
+ * the name over the blanks around it: each run of blanks is looked at from at most the two occurrences it
+ * touches, so the time is linear in the code's length, whatever it holds (a regular expression with `\s+`
+ * would be too, in principle; this says so by construction).
+ */
+export function definesFunction(code: string, name: string): boolean {
+  for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + name.length)) {
+    const end = at + name.length;
+    if (isIdentifierChar(code[at - 1]) || isIdentifierChar(code[end])) continue;
+    let start = at;
+    while (start > 0 && isSpace(code[start - 1])) start--;
+    if (start === at) continue;
+    const keyword = ["function", "const", "let", "var"].find((w) => code.endsWith(w, start) && !isIdentifierChar(code[start - w.length - 1]));
+    if (keyword === "function") return true;
+    if (keyword === undefined) continue;
+    let after = end;
+    while (isSpace(code[after])) after++;
+    if (code[after] === "=") return true;
+  }
+  return false;
+}
+
+const tooBig = (bytes: number) =>
+  `The file is ${(bytes / 1024 / 1024).toFixed(0)} MB; this assignment's notebook is well under 3 MB. Clear the outputs (Cell > All Output > Clear), save, and submit again.`;
+
+const cellName = (p: { index: number; gradeId?: string }) => `Cell ${p.index + 1} of your notebook${p.gradeId !== undefined ? ` (the cell '${printable(p.gradeId)}')` : ""}`;
+
+/** A malformed cell, in the student's words: which cell, what is wrong, what became of it, what to do. */
+export function malformedCellMessage(p: CellProblem): string {
+  const consequence = p.unreadable ? "It was left out of grading." : "Its metadata was ignored; its code was read as usual.";
+  return `${cellName(p)} is malformed: ${p.what}. ${consequence} A notebook saved by Jupyter never looks like this: it was probably edited by hand or by another program. ${FRESH_COPY}`;
 }
 
 export function readSubmission(path: string): ReadSubmission {
   const empty = { notes: [], gradedSources: {}, missing: {} };
-  let size: number;
+  const opened = openSubmission(path);
+  if ("refused" in opened) return { ...empty, contentHash: "", fatal: opened.refused };
+  let bytes: Buffer;
   try {
-    size = statSync(path).size;
+    if (opened.size > MAX_NOTEBOOK_BYTES) return { ...empty, contentHash: hashDescriptor(opened.fd), fatal: tooBig(opened.size) };
+    bytes = readAtMost(opened.fd, MAX_NOTEBOOK_BYTES + 1);
   } catch (error) {
-    return { ...empty, contentHash: "", fatal: `The file cannot be read: ${(error as Error).message}` };
+    return { ...empty, contentHash: "", fatal: cannotRead(error) };
+  } finally {
+    closeSync(opened.fd);
   }
-  if (size > MAX_NOTEBOOK_BYTES) {
-    return {
-      ...empty,
-      contentHash: hashFile(path),
-      fatal: `The file is ${(size / 1024 / 1024).toFixed(0)} MB; this assignment's notebook is well under 3 MB. Clear the outputs (Cell > All Output > Clear), save, and submit again.`,
-    };
-  }
-  const bytes = readFileSync(path);
   const contentHash = createHash("sha256").update(bytes).digest("hex");
+  // It grew after it was opened: as big as that is already too big.
+  if (bytes.length > MAX_NOTEBOOK_BYTES) return { ...empty, contentHash, fatal: tooBig(bytes.length) };
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    return { ...empty, contentHash, fatal: `The file is not valid JSON, so it is not a notebook Jupyter saved (${(error as Error).message}). Was it edited in a text editor, or cut short? Download it again from Jupyter (File > Download as > Notebook).` };
+    return { ...empty, contentHash, fatal: `The file is not valid JSON, so it is not a notebook Jupyter saved (${printable((error as Error).message, 200)}). Was it edited in a text editor, or cut short? Download it again from Jupyter (File > Download as > Notebook).` };
   }
-  const nb = data as Partial<Notebook> & { nbformat?: unknown };
-  if (!nb || typeof nb !== "object" || Array.isArray(nb) || !Array.isArray(nb.cells)) {
+  if (!isObject(data) || !Array.isArray(data.cells)) {
     return { ...empty, contentHash, fatal: "The file is JSON but not a Jupyter notebook (it has no list of cells). Submit the .ipynb file of the assignment." };
   }
+  const nb = data as Partial<Notebook> & { cells: unknown[]; nbformat?: unknown };
   if (nb.nbformat !== 4) {
-    return { ...empty, contentHash, fatal: `The notebook's format is nbformat ${String(nb.nbformat)}; only nbformat 4 (what Jupyter writes today) can be graded. Open it in Jupyter and save it again.` };
+    return { ...empty, contentHash, fatal: `The notebook's format is nbformat ${typeof nb.nbformat === "number" ? nb.nbformat : jsonKind(nb.nbformat)}; only nbformat 4 (what Jupyter writes today) can be graded. Open it in Jupyter and save it again.` };
   }
   const notes: string[] = [];
-  const kernel = (nb.metadata as { kernelspec?: { name?: string } } | undefined)?.kernelspec?.name;
-  if (!kernel) notes.push("The notebook names no kernel; it was graded as TypeScript (tslab) anyway.");
-  else if (kernel !== "tslab") notes.push(`The notebook's kernel is '${kernel}', not 'tslab' (TypeScript); it was graded as TypeScript anyway.`);
+  if (nb.metadata !== undefined && !isObject(nb.metadata)) {
+    notes.push(`The notebook's metadata is malformed (it is ${jsonKind(nb.metadata)}, not an object); it was graded as TypeScript (tslab) anyway. ${FRESH_COPY}`);
+  } else {
+    const kernelspec = nb.metadata?.kernelspec as unknown;
+    const kernel = isObject(kernelspec) && typeof kernelspec.name === "string" ? kernelspec.name : undefined;
+    if (!kernel) notes.push("The notebook names no kernel; it was graded as TypeScript (tslab) anyway.");
+    else if (kernel !== "tslab") notes.push(`The notebook's kernel is '${printable(kernel)}', not 'tslab' (TypeScript); it was graded as TypeScript anyway.`);
+  }
 
-  const cells = nb.cells as Cell[];
+  // Every cell's shape is checked once, here; only well-formed cells are read below.
+  const checked = checkCells(nb.cells);
+  const cells: Cell[] = checked.cells.map((c) => c.cell);
+  const indexOf = new Map(checked.cells.map((c) => [c.cell, c.index]));
+  const problemAt = new Map(checked.problems.map((p) => [p.index, p]));
+  /** Problems said in a check's feedback instead of the notes. */
+  const saidElsewhere = new Set<CellProblem>();
+
   // Tampering: a read-only cell (tests, given code) whose checksum no longer matches. The grader runs its
   // own tests and the instructor's set-up, so this changes no score; it is reported.
+  const tampered: string[] = [];
   for (const cell of cells) {
-    const meta = cell?.metadata?.nbgrader;
+    const meta = cell.metadata.nbgrader;
     if (!meta?.checksum || !isLocked(cell)) continue;
     if (computeChecksum(cell) !== meta.checksum) {
-      notes.push(`The read-only cell '${meta.grade_id}' was edited (its nbgrader checksum no longer matches). That changes nothing here: the grader runs its own tests. It is reported to your instructor.`);
+      tampered.push(`The read-only cell '${printable(meta.grade_id ?? "")}' was edited (its nbgrader checksum no longer matches). That changes nothing here: the grader runs its own tests. It is reported to your instructor.`);
     }
   }
+  const graded: string[] = [];
   const gradedSources: ReadSubmission["gradedSources"] = {};
   const missing: ReadSubmission["missing"] = {};
   for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) {
     const matches = cells.filter((c) => c.cell_type === "code" && gradeIdOf(c) === gradeId);
-    if (matches.length > 1) notes.push(`The graded cell '${gradeId}' appears ${matches.length} times (a copied cell?); the first one was graded.`);
+    if (matches.length > 1) graded.push(`The graded cell '${gradeId}' appears ${matches.length} times (a copied cell?); the first one was graded.`);
     if (matches.length > 0) {
       gradedSources[fn] = cellSource(matches[0]);
       continue;
     }
-    // Renamed or re-created cells: look for the function's definition in any code cell.
-    const definition = new RegExp(`(function\\s+${fn}\\b|\\b(const|let|var)\\s+${fn}\\s*=)`);
-    const found = cells.find((c) => c.cell_type === "code" && definition.test(cellSource(c)));
+    // Renamed, re-created or unidentifiable cells: look for the function's definition in any code cell.
+    const found = cells.find((c) => c.cell_type === "code" && definesFunction(cellSource(c), fn));
+    const broken = checked.problems.find((p) => p.unreadable && p.gradeId === gradeId);
     if (found) {
       gradedSources[fn] = cellSource(found);
-      notes.push(`The graded cell '${gradeId}' is missing (its metadata was changed or the cell re-created); ${fn} was found in another cell and graded from there.`);
+      const index = indexOf.get(found)!;
+      graded.push(
+        problemAt.has(index)
+          ? `The graded cell '${gradeId}' could not be identified (the metadata of cell ${index + 1} is malformed, see above); ${fn} was found in cell ${index + 1} and graded from there.`
+          : `The graded cell '${gradeId}' is missing (its metadata was changed or the cell re-created); ${fn} was found in another cell and graded from there.`,
+      );
+    } else if (broken) {
+      missing[fn] = `${malformedCellMessage(broken)} So ${fn}, which that cell defines, could not be graded.`;
+      saidElsewhere.add(broken);
     } else {
       missing[fn] = `The graded cell '${gradeId}', which defines ${fn}, is missing from your notebook (deleted, or its metadata changed). Copy that cell from a fresh copy of the assignment, write your code in it, and submit again.`;
     }
   }
+  const malformed = checked.problems.filter((p) => !saidElsewhere.has(p));
+  notes.push(...malformed.slice(0, MAX_CELL_NOTES).map(malformedCellMessage));
+  if (malformed.length > MAX_CELL_NOTES) notes.push(`${malformed.length - MAX_CELL_NOTES} more cells are malformed as well. ${FRESH_COPY}`);
+  notes.push(...tampered, ...graded);
   return { contentHash, notes, gradedSources, missing };
 }
