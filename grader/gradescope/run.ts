@@ -3,7 +3,7 @@
  * /autograder/results/results.json (Gradescope's format). `AUTOGRADER_ROOT` moves /autograder (tests).
  * Every outcome writes a results.json a student can read: no notebook, several, or a grader failure.
  */
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { lstatSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { initBackend } from "dropout-kit";
@@ -23,7 +23,10 @@ function notebooksIn(dir: string): string[] {
     for (const name of readdirSync(d).sort()) {
       if (name.startsWith(".") || name === "__MACOSX") continue; // .ipynb_checkpoints, archive debris
       const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
+      // Links are not followed (a loop, or a way out of the submission); a linked .ipynb is still found,
+      // and readSubmission refuses it with a message.
+      const entry = lstatSync(path);
+      if (entry.isDirectory() && !name.endsWith(".ipynb")) walk(path);
       else if (name.endsWith(".ipynb")) found.push(path);
     }
   };
