@@ -38,15 +38,15 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
     fails: every(["forward.course", "forward.cases", "forward.scaling"], "multiplied the kept activations by keepProb instead of dividing"),
   },
   "forward-threshold-inverted": {
-    fails: { ...every(["forward.course", "forward.cases"], "threshold is inverted"), "forward.kept-fraction": "That is 1 - keepProb", "forward.keep-all": "must equal the plain forward pass" },
+    fails: { ...every(["forward.course", "forward.cases", "forward.masks"], "threshold is inverted"), "forward.kept-fraction": "That is 1 - keepProb", "forward.keep-all": "must equal the plain forward pass" },
   },
   "forward-divides-by-one-minus-keepprob": {
     fails: { ...every(["forward.course", "forward.cases", "forward.scaling"], "You divided by 1 - keepProb"), "forward.keep-all": "plain forward pass", "forward.layers": "" },
   },
   "forward-no-scaling": { fails: every(["forward.course", "forward.cases", "forward.scaling"], "not divided by keepProb (step 4)") },
   "forward-shared-mask": { fails: { ...every(["forward.course", "forward.cases", "forward.masks"], "one mask shared by all examples"), "forward.kept-fraction": "" } },
-  "forward-reseeds": { fails: every(["forward.cases", "forward.masks"], "reseeds the generator") },
-  "forward-drops-output": { fails: { ...every(["forward.course", "forward.cases", "forward.masks"], ""), "forward.layers": "dropout on the output layer" } },
+  "forward-reseeds": { fails: every(["forward.course", "forward.cases", "forward.masks"], "reseeds the generator") },
+  "forward-drops-output": { fails: { ...every(["forward.course", "forward.cases"], ""), "forward.layers": "dropout on the output layer" } },
   "forward-drops-input": {
     fails: { ...every(["forward.course", "forward.cases", "forward.masks"], "shaped like X: dropout applied to the input features"), "forward.layers": "no dropout on the input features" },
   },
@@ -58,6 +58,7 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
     fails: {
       ...every(["backward.course", "backward.cases", "backward.masks", "backward.autodiff"], /nonzero where the forward pass dropped the unit|not multiplied by the mask from the cache/),
       "backward.deterministic": "returned different",
+      "backward.inputs": "returned a different dA2",
     },
   },
   "correct-where": { fails: {} },
@@ -84,6 +85,29 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
   "writes-file": { fails: every(FORWARD, "ERR_ACCESS_DENIED: FileSystemWrite") },
   "spawns-process": { fails: every(FORWARD, "ERR_ACCESS_DENIED: ChildProcess") },
   "opens-network": { fails: every(FORWARD, "reach a file, a process or the network"), notes: ["ERR_ACCESS_DENIED: Network connect to 127.0.0.1:9", "reported to your instructor"] },
+  "zero-masks-zero-gradients": {
+    fails: {
+      ...every(["forward.course", "forward.cases", "backward.course", "backward.cases"], ""),
+      "forward.masks": "not the mask the generator you are given makes",
+      "forward.kept-fraction": "keeps 0.0% of the units",
+      ...every(["forward.scaling", "forward.layers", "forward.inputs"], "Not credited: this check counts only when your function does real work"),
+      "forward.keep-all": "must equal the plain forward pass",
+      ...every(["backward.masks", "backward.deterministic", "backward.inputs"], "dZ3 should be A3 − Y"),
+      "backward.autodiff": "compared with tf.grad",
+    },
+  },
+  "course-outputs-hardcoded": {
+    fails: {
+      "forward.course": "On the course's inputs with a generator of the grader's own",
+      "backward.course": "On the course's X and cache with other labels",
+      ...every(["forward.cases", "forward.masks", "forward.scaling", "backward.cases", "backward.masks", "backward.autodiff"], ""),
+      "forward.kept-fraction": "keeps 100.0% of the units",
+      ...every(["forward.keep-all", "forward.layers", "forward.inputs"], "your D1 keeps every unit"),
+      ...every(["backward.deterministic", "backward.inputs"], "it is the plain backward pass, without dropout"),
+    },
+  },
+  "nan-in-cache": { fails: every(FORWARD, "NaN") },
+  "throws-its-inputs": { fails: every([...FORWARD, ...BACKWARD].filter((id) => !id.endsWith(".course")), "your function threw Error") },
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,11 +1,17 @@
 /**
  * The Gradescope autograder package: Gradescope unpacks it into /autograder/source, runs `setup.sh` once
  * to build its image, then `run_autograder` per submission (grader/gradescope/run.ts). It holds the
- * grader, its reference outputs, the instructor notebook (the grader takes its set-up cell from there)
- * and the helper library; it goes to Gradescope, never to students.
+ * grader, what `npm run assign` derives for it (grader/references/: the reference outputs and the released
+ * set-up cell), the settings (the cases' seeds and the points) and the helper library. It goes to
+ * Gradescope, never to students, and still ships no solution: not the instructor notebooks
+ * (grader/source/*.ipynb), not the example gallery (its solution.ipynb), nothing built from them
+ * (grader/.cache/ holds the solution as a module; dot-folders and build output are never shipped).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { readNotebook } from "../notebook/notebook";
+import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
+import { leaks, secretLines } from "./validate";
 import type { ArchiveEntry } from "./archive";
 import { zipArchive } from "./archive";
 import { PROJECT_ROOT, projectFiles } from "./bundle";
@@ -40,13 +46,20 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts
 `;
 
+/** What of grader/ the package holds: the engine and the derived references; of grader/source/, the settings only. */
+export function shippedGraderFile(path: string): boolean {
+  if (path.startsWith("grader/examples/")) return false;
+  if (path.startsWith("grader/source/")) return path === "grader/source/settings.ts";
+  return !path.endsWith(".ipynb");
+}
+
 /**
  * The package's files, read from the project; `generated` (project-relative path -> content) replaces or adds
  * files that `npm run assign` has generated but not yet put in place (the reference outputs).
  */
 export function gradescopeEntries(generated: Record<string, string | Uint8Array> = {}): ArchiveEntry[] {
   const files = [
-    ...projectFiles("grader", (p) => !p.startsWith("grader/examples/")),
+    ...projectFiles("grader", shippedGraderFile),
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
     "package.json",
     "package-lock.json",
@@ -60,6 +73,16 @@ export function gradescopeEntries(generated: Record<string, string | Uint8Array>
   ];
 }
 
+/** Where a line of the solution (or of the hidden tests) would be in the package: nowhere, or assign stops. */
+export function gradescopeLeaks(entries: ArchiveEntry[] = gradescopeEntries()): string[] {
+  const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
+  const texts = entries.map((e) => ({ path: `${GRADESCOPE_NAME}.zip:${e.path}`, text: typeof e.content === "string" ? e.content : Buffer.from(e.content).toString("utf8") }));
+  return [...entries.filter((e) => e.path.endsWith(".ipynb")).map((e) => `${GRADESCOPE_NAME}.zip holds a notebook, ${e.path}: the grader needs none`), ...leaks(secrets, texts)];
+}
+
 export function gradescopePackage(generated?: Record<string, string | Uint8Array>): Uint8Array {
-  return zipArchive(gradescopeEntries(generated));
+  const entries = gradescopeEntries(generated);
+  const problems = gradescopeLeaks(entries);
+  if (problems.length) throw new Error(`the Gradescope package would ship the solution:\n  ${problems.join("\n  ")}`);
+  return zipArchive(entries);
 }

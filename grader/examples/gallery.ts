@@ -65,6 +65,9 @@ function cellById(nb: Notebook, gradeId: string) {
 const region = (gradeId: string, from: string, to: string): Edit => [gradeId, from, to];
 
 const D1_MASK = 'D1 = tf.cast(tf.less(D1, keepProb), "float32") as Matrix;';
+const D2_MASK = 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;';
+const CACHE_LINE = "const cache: DropoutCache = { Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 };";
+const GRADIENTS_RETURN = "return { dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1 };";
 
 export const EXAMPLES: Example[] = [
   { name: "solution", description: "the reference solution", build: submission() },
@@ -72,7 +75,7 @@ export const EXAMPLES: Example[] = [
 
   // Typical mistakes.
   { name: "forward-multiplies-by-keepprob", description: "multiplies by keepProb instead of dividing", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);"], [FORWARD, "A2 = tf.div(A2, keepProb);", "A2 = tf.mul(A2, keepProb);"]]) },
-  { name: "forward-threshold-inverted", description: "keeps units with probability 1 - keepProb", build: submission([[FORWARD, D1_MASK, 'D1 = tf.cast(tf.greaterEqual(D1, keepProb), "float32") as Matrix;'], [FORWARD, 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;', 'D2 = tf.cast(tf.greaterEqual(D2, keepProb), "float32") as Matrix;']]) },
+  { name: "forward-threshold-inverted", description: "keeps units with probability 1 - keepProb", build: submission([[FORWARD, D1_MASK, 'D1 = tf.cast(tf.greaterEqual(D1, keepProb), "float32") as Matrix;'], [FORWARD, D2_MASK, 'D2 = tf.cast(tf.greaterEqual(D2, keepProb), "float32") as Matrix;']]) },
   { name: "forward-divides-by-one-minus-keepprob", description: "scales by 1/(1 - keepProb)", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 1 - keepProb);"], [FORWARD, "A2 = tf.div(A2, keepProb);", "A2 = tf.div(A2, 1 - keepProb);"]]) },
   { name: "forward-no-scaling", description: "forgets the division by keepProb", build: submission([[FORWARD, "A1 = tf.div(A1, keepProb);", ""], [FORWARD, "A2 = tf.div(A2, keepProb);", ""]]) },
   { name: "forward-shared-mask", description: "one mask for all examples", build: submission([[FORWARD, "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.tile(rng.rand(A1.shape[0], 1), [1, A1.shape[1]]) as Matrix;"], [FORWARD, "D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = tf.tile(rng.rand(A2.shape[0], 1), [1, A2.shape[1]]) as Matrix;"]]) },
@@ -112,6 +115,82 @@ export const EXAMPLES: Example[] = [
   { name: "writes-file", description: "tries to write a file", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("fs").writeFileSync("/tmp/dropout-grader-was-here.txt", "x");`]]) },
   { name: "spawns-process", description: "tries to start a process", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("child_process").execSync("touch /tmp/dropout-grader-spawned");`]]) },
   { name: "opens-network", description: "tries to send data over the network", build: submission([[FORWARD, "A1 = tf.mul(A1, D1);", `A1 = tf.mul(A1, D1);\n  require("http").get("http://127.0.0.1:9/?shape=" + X.shape.join("x"));`]]) },
+
+  // Hostile answers that did not do the work: they get only what their outputs truly satisfy.
+  {
+    name: "zero-masks-zero-gradients",
+    description: "masks that drop every unit, and zero gradients: every property holds trivially",
+    build: submission([
+      [FORWARD, "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.zerosLike(A1) as Matrix;"],
+      [FORWARD, D1_MASK, ""],
+      [FORWARD, "D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = tf.zerosLike(A2) as Matrix;"],
+      [FORWARD, D2_MASK, ""],
+      [BACKWARD, GRADIENTS_RETURN, "const zero = (t: Matrix) => tf.zerosLike(t) as Matrix;\n  return { dZ3: zero(dZ3), dW3: zero(dW3), db3: zero(db3), dA2: zero(dA2), dZ2: zero(dZ2), dW2: zero(dW2), db2: zero(db2), dA1: zero(dA1), dZ1: zero(dZ1), dW1: zero(dW1), db1: zero(db1) };"],
+    ]),
+  },
+  {
+    name: "course-outputs-hardcoded",
+    description: "returns the course's published values for the course's inputs, and the plain forward and backward passes (no dropout) elsewhere",
+    build: submission([
+      [FORWARD, "assertKeepProb(keepProb);  // keepProb must lie in (0, 1]", `assertKeepProb(keepProb);
+  const published = courseForwardCase();
+  if (X.shape[1] === 5 && Math.abs(X.dataSync()[0] - published.X.dataSync()[0]) < 1e-6) {
+    const t = (rows: number[][]) => tf.tensor2d(rows) as Matrix;
+    const c = published.expectedCache!;
+    const p = parameters;
+    return [t(published.expectedA3), { Z1: t(c.Z1!), D1: t(c.D1!), A1: t(c.A1!), W1: p.W1, b1: p.b1, Z2: t(c.Z2!), D2: t(c.D2!), A2: t(c.A2!), W2: p.W2, b2: p.b2, Z3: t(c.Z3!), A3: t(c.A3!), W3: p.W3, b3: p.b3 }];
+  }`],
+      [FORWARD, "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.onesLike(A1) as Matrix;"],
+      [FORWARD, D1_MASK, ""],
+      [FORWARD, "A1 = tf.mul(A1, D1);", ""],
+      [FORWARD, "A1 = tf.div(A1, keepProb);", ""],
+      [FORWARD, "D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = tf.onesLike(A2) as Matrix;"],
+      [FORWARD, D2_MASK, ""],
+      [FORWARD, "A2 = tf.mul(A2, D2);", ""],
+      [FORWARD, "A2 = tf.div(A2, keepProb);", ""],
+      [BACKWARD, "const m = X.shape[1];", `const m = X.shape[1];
+  const published = courseBackwardCase();
+  if (m === 5 && Math.abs(X.dataSync()[0] - published.X.dataSync()[0]) < 1e-6) {
+    const g = published.expected;
+    const t = (rows: number[][]) => tf.tensor2d(rows) as Matrix;
+    return { dZ3: t(g.dZ3!), dW3: t(g.dW3!), db3: t(g.db3!), dA2: t(g.dA2!), dZ2: t(g.dZ2!), dW2: t(g.dW2!), db2: t(g.db2!), dA1: t(g.dA1!), dZ1: t(g.dZ1!), dW1: t(g.dW1!), db1: t(g.db1!) };
+  }`],
+      [BACKWARD, "dA2 = tf.mul(dA2, D2);", ""],
+      [BACKWARD, "dA2 = tf.div(dA2, keepProb);", ""],
+      [BACKWARD, "dA1 = tf.mul(dA1, D1);", ""],
+      [BACKWARD, "dA1 = tf.div(dA1, keepProb);", ""],
+    ]),
+  },
+  {
+    name: "nan-in-cache",
+    description: "the solution, with NaN in the cache wherever a mask or an activation is 0",
+    build: submission([
+      [FORWARD, CACHE_LINE, `// JSON carries NaN as null, which an old grader read as 0.
+  const nanForZero = (t: Matrix) => tf.where(tf.equal(t, 0), tf.fill(t.shape, NaN), t) as Matrix;
+  const cache: DropoutCache = { Z1, D1: nanForZero(D1), A1: nanForZero(A1), W1, b1, Z2, D2: nanForZero(D2), A2: nanForZero(A2), W2, b2, Z3, A3, W3, b3 };`],
+    ]),
+  },
+  {
+    name: "throws-its-inputs",
+    description: "right on the course's inputs; elsewhere prints and throws everything it was given (the backward pass its whole cache), hoping to find expected values",
+    build: submission([
+      [FORWARD, "assertKeepProb(keepProb);  // keepProb must lie in (0, 1]", `assertKeepProb(keepProb);
+  const stash = ((globalThis as { stash?: string[] }).stash ??= []);
+  if (X.shape[1] !== 5) {
+    const everything = JSON.stringify({ X: X.arraySync(), parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, (v as Matrix).arraySync()])), keepProb, draws: rng.rand(3, 4).arraySync() });
+    stash.unshift(everything);
+    console.log(stash.join("\\n"));
+    throw new Error(stash.join("\\n"));
+  }`],
+      [BACKWARD, "const m = X.shape[1];", `const m = X.shape[1];
+  if (m !== 5) {
+    const order = ["A3", "Z3", "A2", "Z2", "D2", "A1", "Z1", "D1", "W3", "b3", "W2", "b2", "W1", "b1"] as const;
+    const everything = JSON.stringify({ cache: Object.fromEntries(order.map((k) => [k, cache[k].arraySync()])), X: X.arraySync(), Y: Y.arraySync(), keepProb, earlier: (globalThis as { stash?: string[] }).stash ?? [] });
+    console.log(everything);
+    throw new Error(everything);
+  }`],
+    ]),
+  },
 ];
 
 export function galleryFiles(): { name: string; text: string }[] {

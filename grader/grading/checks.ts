@@ -1,17 +1,25 @@
 /**
- * The checks: from what the student's functions returned (and how they used the generator) to a score
- * and a message per check. Expected values come from grader/references/ and from recomputation here; the
- * sandbox never sees them. Messages name the misconception where one is recognised (misconceptions.ts).
+ * The checks: from what the student's functions returned to a score and a message per check.
+ *
+ * Scores come from outputs only, checked here against this process's own recomputation: the references
+ * (the solution's outputs), the masks the generator gives (this process has the seed), the plain forward
+ * pass, tf.grad. What the sandbox says about the call itself (which generator methods it saw, which inputs it
+ * saw change) shapes the wording of a message, never a score.
+ *
+ * No check passes vacuously: a rule that degenerate outputs satisfy trivially (masks that keep nothing or
+ * everything, zero gradients, the plain forward pass, published values recalled for the published inputs)
+ * is credited only together with evidence of real work, as each check's gating rule says. Expected values of
+ * hidden cases are never shown: only the public course case's are.
  */
-import { forwardPropagation, tf } from "dropout-kit";
+import { ATOL, forwardPropagation, RandomState, tf } from "dropout-kit";
 import type { CallResult, WireTensor } from "../sandbox/protocol";
-import { FORWARD_CASES, STATISTICS_CASE } from "./cases";
+import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES, STATISTICS_CASE } from "./cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "./cases";
-import { diagnoseBackwardStep, diagnoseForwardValues, diagnoseRngUse } from "./misconceptions";
+import { backwardStepVariant, diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./misconceptions";
 import type { References } from "./references";
 import { CHECKS } from "./spec";
 import type { CheckSpec } from "./spec";
-import { compare, fromTensor, scoped, tensorOf, toTensor } from "./wire";
+import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor } from "./wire";
 
 export interface CheckResult {
   id: string;
@@ -34,14 +42,14 @@ export interface BackwardRun {
   description: string;
   inputs: BackwardInputs;
   result: CallResult;
-  /** The same call made a second time (determinism). */
+  /** The same call made again by the parent with fresh input tensors (determinism), where it was made. */
   again?: CallResult;
 }
 
 /** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
 export type Unavailable = Partial<Record<CheckSpec["fn"], string>>;
 
-type Verdict = { passed: true; note?: string } | { passed: false; why: string };
+export type Verdict = { passed: true; note?: string } | { passed: false; why: string };
 
 const ok = (note?: string): Verdict => ({ passed: true, note });
 const fail = (why: string): Verdict => ({ passed: false, why });
@@ -51,36 +59,256 @@ export function isAccessDenied(message: string): boolean {
   return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
 }
 
-/** A call that threw: its error, said plainly (the stub's "not implemented" included). */
+/** A call that threw or returned the wrong form: its error, said plainly (the stub's "not implemented" included). */
 function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
   const r = run.result;
-  if (r.ok) return r.form ? `On ${caseDescription}: ${r.form}.` : undefined;
-  const e = r.error!;
-  if (e.name === "Stopped") return `On ${caseDescription}: ${e.message}.`;
-  if (isAccessDenied(e.message)) {
-    return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${e.message})`;
+  if (r.ok) return r.form ? `On ${caseDescription}: ${String(r.form).slice(0, 2000)}.` : undefined;
+  const e = r.error ?? { name: "Error", message: "the call failed" };
+  const message = String(e.message).slice(0, 2000);
+  if (e.name === "Stopped") return `On ${caseDescription}: ${message}.`;
+  if (isAccessDenied(message)) {
+    return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
   }
-  if (e.name === "NotImplementedError" || /not implemented/i.test(e.message)) return `Not implemented yet: ${e.message.replace(/^not implemented:\s*/i, "")}`;
-  return `On ${caseDescription}, your function threw ${e.name}: ${e.message}`;
+  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
+  return `On ${caseDescription}, your function threw ${e.name}: ${message}`;
 }
 
-function firstFailure(verdicts: Verdict[]): Verdict {
-  return verdicts.find((v) => !v.passed) ?? ok();
+function firstFailure(verdicts: Iterable<Verdict>): Verdict {
+  for (const v of verdicts) if (!v.passed) return v;
+  return ok();
+}
+
+/** Runs each in turn, stopping at the first failure (later verdicts may assume earlier ones). */
+function all(...steps: (() => Verdict)[]): Verdict {
+  for (const step of steps) {
+    const v = step();
+    if (!v.passed) return v;
+  }
+  return ok();
+}
+
+/** A gate's failure, said as such: the check's own rule held, but only trivially. */
+function gated(gate: Verdict): Verdict {
+  return gate.passed ? gate : fail(`Not credited: this check counts only when your function does real work, and here it does not. ${gate.why}`);
+}
+
+type Got = { ok: true; t: WireTensor } | { ok: false; why: string };
+
+/** One of the student's outputs as a tensor of finite numbers (of the given shape): something to compute from. */
+function output(result: CallResult, key: string, description: string, shape?: number[]): Got {
+  const label = key.replace(/^cache\./, "");
+  const t = tensorOf(result.values[key]);
+  if (!t) {
+    const v = result.values[key];
+    const what = v && "other" in v ? String(v.other).slice(0, 200) : "nothing";
+    return { ok: false, why: `On ${description}: ${label} should be a tensor${shape ? ` of shape [${shape}]` : ""}; your function gave ${what}.` };
+  }
+  if (t.shape.length !== 2 || (shape && t.shape.join() !== shape.join())) return { ok: false, why: `On ${description}: ${label} has shape [${t.shape}]; it should have shape [${shape ?? "rows, columns"}].` };
+  const bad = t.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) return { ok: false, why: `On ${description}: ${label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${round(t.values[bad])}; every value must be a finite number (NaN and Infinity usually come from a division by 0, or from 0 / 0).` };
+  return { ok: true, t };
+}
+
+const wire = (t: tf.Tensor): WireTensor => fromTensor(t);
+
+// ---------------------------------------------------------------------------------------------- recomputation
+
+export interface GeneratorMasks {
+  /** The uniform draws: rng.rand shaped like A1, then like A2, from a generator seeded as the student's was. */
+  draws1: WireTensor;
+  draws2: WireTensor;
+  D1: WireTensor;
+  D2: WireTensor;
+}
+
+const masksMemo = new WeakMap<ForwardInputs, GeneratorMasks>();
+
+/** The masks the contract gives on a case (README): D1 = rand(rows of A1, m) < keepProb, then D2 likewise. */
+export function generatorMasks(inputs: ForwardInputs): GeneratorMasks {
+  const memo = masksMemo.get(inputs);
+  if (memo) return memo;
+  const masks = scoped(() => {
+    const rng = new RandomState(inputs.seed);
+    const m = inputs.X.shape[1];
+    const draws1 = rng.rand(inputs.parameters.W1.shape[0], m);
+    const draws2 = rng.rand(inputs.parameters.W2.shape[0], m);
+    const keep = (d: tf.Tensor) => wire(tf.cast(tf.less(d, inputs.keepProb), "float32"));
+    return { draws1: wire(draws1), draws2: wire(draws2), D1: keep(draws1), D2: keep(draws2) };
+  });
+  masksMemo.set(inputs, masks);
+  return masks;
+}
+
+/** The forward pass without dropout: what keepProb = 1 must give. */
+export function plainForward(inputs: ForwardInputs): WireTensor {
+  return scoped(() => {
+    const parameters = Object.fromEntries(Object.entries(inputs.parameters).map(([k, w]) => [k, toTensor(w)]));
+    return wire(forwardPropagation(toTensor(inputs.X), parameters as never)[0]);
+  });
+}
+
+const LAYERS = [
+  { Z: "cache.Z1", D: "cache.D1", A: "cache.A1", W: "W1" },
+  { Z: "cache.Z2", D: "cache.D2", A: "cache.A2", W: "W2" },
+] as const;
+
+const short = (key: string) => key.replace(/^cache\./, "");
+
+/** The shape of a layer's activations on a case: [units, examples]. */
+function layerShape(inputs: ForwardInputs, W: "W1" | "W2"): number[] {
+  return [inputs.parameters[W].shape[0], inputs.X.shape[1]];
+}
+
+/** Hidden cases: neither the course's published case nor its twin on the same (published) inputs. */
+function hiddenForward(r: ForwardRun): boolean {
+  return !r.spec.course && r.spec.id !== COURSE_TWIN;
+}
+function hiddenBackward(r: BackwardRun): boolean {
+  return r.id !== "course" && r.id !== COURSE_TWIN;
+}
+
+/** The course's case, and the cases whose expected values may be shown: the course's only. */
+const isPublic = (run: ForwardRun) => !!run.spec.course;
+
+// ---------------------------------------------------------------------------------------------- evidence of real work
+
+/**
+ * Evidence that the forward pass does dropout, pooled per hidden layer over the hidden cases with keepProb <
+ * 1 (the large one's 46,000 units included; not the course's case nor its twin, whose published values can
+ * be recalled; a self-check, which runs the course's case only, uses that): every mask holds 0s and 1s only,
+ * both of them (keeping nothing or everything over so many units cannot happen by chance), the activations
+ * are 0 wherever the mask is 0, some kept unit is active, and some dropped unit would have been active (its
+ * pre-activation is positive), so that something was really dropped.
+ */
+export function dropoutShown(evidence: Evidence): Verdict {
+  const hidden = forwardRuns(evidence).filter((r) => hiddenForward(r) && r.spec.keepProb < 1);
+  const runs = hidden.length > 0 ? hidden : evidence.forward.filter((r) => r.spec.course);
+  if (runs.length === 0) return fail("No case that shows the masks at work was run.");
+  const where = hidden.length > 0 ? "the hidden cases" : runs[0].spec.description;
+  for (const { Z, D, A, W } of LAYERS) {
+    const [Dn, An, Zn] = [short(D), short(A), short(Z)];
+    let [units, kept, keptActive, droppedActive] = [0, 0, 0, 0];
+    for (const run of runs) {
+      const error = callError(run, run.spec.description);
+      if (error) return fail(error);
+      const shape = layerShape(run.inputs, W);
+      const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape), output(run.result, A, run.spec.description, shape)];
+      for (const g of got) if (!g.ok) return fail(g.why);
+      const [z, d, a] = got.map((g) => (g as { t: WireTensor }).t.values);
+      if (!d.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${Dn} holds values other than 0 and 1; a mask is (draw < keepProb) as 0s and 1s.`);
+      if (d.some((v, k) => v === 0 && Math.abs(a[k]) > ATOL)) return fail(`On ${run.spec.description}: ${An} is nonzero where ${Dn} is 0; a dropped unit's activation must be 0 (${An} * ${Dn}).`);
+      units += d.length;
+      d.forEach((v, k) => {
+        kept += v;
+        if (v === 1 && Math.abs(a[k]) > ATOL) keptActive++;
+        if (v === 0 && z[k] > ATOL) droppedActive++;
+      });
+    }
+    if (kept === 0 || kept === units) {
+      return fail(`Over ${where} (${units} units of ${An}), your ${Dn} ${kept === 0 ? "drops every unit" : "keeps every unit"}; with keepProb below 1 that cannot happen by chance. Draw ${Dn} with rng.rand(rows, cols) and keep a unit where its draw is below keepProb.`);
+    }
+    if (keptActive === 0) return fail(`Over ${where}, no unit of ${An} that ${Dn} keeps is active (all are 0).`);
+    if (droppedActive === 0) return fail(`Over ${where}, no unit that ${Dn} drops was active (${Zn} > 0) to begin with, so nothing was really dropped.`);
+  }
+  return ok();
+}
+
+/**
+ * Real work in the forward pass: dropout shown (above), and some value check against this process's own
+ * recomputation passes: keepProb = 1 gives the plain forward pass, or Z1 = W1·X + b1 on every case, or the
+ * masks are the generator's on every case.
+ */
+function forwardWork(evidence: Evidence): Verdict {
+  const shown = dropoutShown(evidence);
+  if (!shown.passed) return shown;
+  const keepAllRun = evidence.forward.find((r) => r.spec.keepProb === 1);
+  const runs = forwardRuns(evidence);
+  const valueChecks = [
+    () => (keepAllRun ? keepAllValue(keepAllRun) : fail("")),
+    () => firstFailure(runs.map(linearLayer)),
+    () => firstFailure(runs.map(masksOf)),
+  ];
+  if (valueChecks.some((check) => check().passed)) return ok();
+  return fail("None of its outputs matches a recomputation: neither the plain forward pass at keepProb = 1, nor Z1 = W1·X + b1, nor the masks rng.rand gives.");
+}
+
+/** Every forward run, the large case included. */
+function forwardRuns(evidence: Evidence): ForwardRun[] {
+  return [...evidence.forward, ...(evidence.statistics ? [evidence.statistics] : [])];
+}
+
+/**
+ * Real work in the backward pass, on every case: dZ3 = A3 − Y (recomputed here from the inputs: never zero),
+ * dZ2 = dA2 ⊙ (A2 > 0) from the student's own dA2 (so the chain from dZ3 to dA1 is theirs and not faked),
+ * gradient reaches both hidden layers (Wᵀ·dZ is nonzero), and each dA is Wᵀ·dZ with dropout's step applied
+ * at least in part: times the cache's mask and/or a keepProb factor. Zero gradients and the plain backward
+ * pass (no mask, no factor) are not real work.
+ */
+function backwardChain(run: BackwardRun): Verdict {
+  const error = callError(run, run.description);
+  if (error) return fail(error);
+  const c = run.inputs.cache;
+  const reveal = run.id === "course";
+  const where = run.description;
+  const got = (name: string, like: WireTensor) => output(run.result, name, where, like.shape);
+  const dZ3 = got("dZ3", c.A3);
+  if (!dZ3.ok) return fail(dZ3.why);
+  const expectedDZ3 = scoped(() => wire(tf.sub(toTensor(c.A3), toTensor(run.inputs.Y))));
+  const c3 = compare("dZ3", dZ3.t, expectedDZ3, reveal);
+  if (!c3.ok) return fail(`On ${where}: dZ3 should be A3 − Y (from the cache and the labels): ${c3.why}.`);
+  const dA2 = got("dA2", c.A2);
+  if (!dA2.ok) return fail(dA2.why);
+  const dZ2 = got("dZ2", c.A2);
+  if (!dZ2.ok) return fail(dZ2.why);
+  const expectedDZ2 = scoped(() => wire(tf.mul(toTensor(dA2.t), tf.step(toTensor(c.A2)))));
+  const c2 = compare("dZ2", dZ2.t, expectedDZ2, reveal);
+  if (!c2.ok) return fail(`On ${where}: dZ2 should be dA2 * (A2 > 0), from your own dA2 (ReLU's derivative): ${c2.why}.`);
+  const through = scoped(() => [wire(tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3.t))), wire(tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2.t)))]);
+  if (!through.every((t) => t.values.some((v) => Math.abs(v) > ATOL))) return fail(`On ${where}: no gradient reaches the hidden layers (W3ᵀ·dZ3 or W2ᵀ·dZ2 is zero).`);
+  return ok();
+}
+
+function backwardStepApplied(run: BackwardRun): Verdict {
+  const v = run.result.values;
+  const c = run.inputs.cache;
+  for (const [label, W, dZ, D] of [["dA2", "W3", "dZ3", "D2"], ["dA1", "W2", "dZ2", "D1"]] as const) {
+    const received = tensorOf(v[label]);
+    const from = tensorOf(v[dZ]);
+    if (!received || !from) return fail(`On ${run.description}: return ${label} and ${dZ} as tensors.`);
+    const variant = safely(() => scoped(() => backwardStepVariant(label, received, tf.matMul(tf.transpose(toTensor(c[W])), toTensor(from)), toTensor(c[D]), run.inputs.keepProb)));
+    if (!variant || variant === "neither") {
+      return fail(`On ${run.description}: ${label} is not Wᵀ·dZ with dropout's step applied (the cache's mask ${D}, the division by keepProb): ${variant === "neither" ? "it is the plain backward pass, without dropout" : "it matches no version of the step"}.`);
+    }
+  }
+  return ok();
+}
+
+function backwardWork(runs: BackwardRun[]): Verdict {
+  return firstFailure(runs.map((run) => all(() => backwardChain(run), () => backwardStepApplied(run))));
+}
+
+function safely<T>(body: () => T): T | undefined {
+  try {
+    return body();
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- forward
 
-function forwardReference(run: ForwardRun, references: References): Verdict {
-  const error = callError(run, run.spec.description);
+/** A3 and the cache equal the references (the solution's outputs on the same inputs). */
+function forwardReference(run: ForwardRun, references: References, description = run.spec.description): Verdict {
+  const error = callError(run, description);
   if (error) return fail(error);
   const expected = references.forward[run.spec.id];
-  const reveal = !!run.spec.course; // the course's case is public; others show no expected values
+  if (!expected) throw new Error(`no reference outputs for forward case "${run.spec.id}": run \`npm run assign\``);
   for (const label of ["A3", "cache.D1", "cache.A1", "cache.D2", "cache.A2", "cache.Z1", "cache.Z2", "cache.Z3"]) {
-    const c = compare(label, run.result.values[label], expected[label], reveal);
+    const c = compare(short(label), run.result.values[label], expected[label], isPublic(run));
     if (!c.ok) {
       const hidden = hiddenSizes(run.inputs);
       const diagnosis = diagnoseRngUse(run.result, run.inputs, hidden) ?? diagnoseForwardValues(run.result, run.inputs);
-      return fail(`On ${run.spec.description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+      return fail(`On ${description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
     }
   }
   return ok();
@@ -90,106 +318,218 @@ function hiddenSizes(inputs: ForwardInputs): [number, number] {
   return [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
 }
 
-function forwardMasks(runs: ForwardRun[]): Verdict {
-  return firstFailure(
-    runs.map((run) => {
-      const error = callError(run, run.spec.description);
-      if (error) return fail(error);
-      const rngProblem = diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs));
-      if (rngProblem) return fail(`On ${run.spec.description}: ${rngProblem}`);
-      for (const [D, A] of [["cache.D1", "cache.A1"], ["cache.D2", "cache.A2"]]) {
-        const mask = tensorOf(run.result.values[D]);
-        const activation = tensorOf(run.result.values[A]);
-        if (!mask) return fail(`On ${run.spec.description}: the cache has no tensor ${D.slice(6)}; store the mask there (the backward pass needs it).`);
-        if (activation && mask.shape.join() !== activation.shape.join()) return fail(`On ${run.spec.description}: ${D.slice(6)} has shape [${mask.shape}] but ${A.slice(6)} has shape [${activation.shape}]; a mask is shaped like its activations.`);
-        if (!mask.values.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${D.slice(6)} holds values other than 0 and 1 (for example ${mask.values.find((v) => v !== 0 && v !== 1)}); store the mask (D < keepProb), not the random draws.`);
-      }
-      return ok();
-    }),
+/**
+ * forward.course. Rule: the course's case equals the published values (the references). Gate: the same
+ * inputs with a generator and keepProb of the grader's own (the hidden twin, run in every grading) give the
+ * solution's values too, so recalling the published outputs for the published inputs is not credited.
+ */
+function courseForward(evidence: Evidence, references: References): Verdict {
+  const course = evidence.forward.find((r) => r.spec.course);
+  if (!course) return fail("The course's case was not run.");
+  const twin = evidence.forward.find((r) => r.spec.id === COURSE_TWIN);
+  return all(
+    () => forwardReference(course, references),
+    () => (twin ? gated(forwardReference(twin, references)) : ok()),
   );
 }
 
-function keptFraction(run: ForwardRun): Verdict {
+/**
+ * forward.masks. Rule (nothing to gate: the recomputation is the evidence): on every case, the large one
+ * included, D1 and D2 are exactly the generator's masks, recomputed here from the seed: D1 = rand(rows of A1,
+ * m) < keepProb, then D2 = rand(rows of A2, m) < keepProb (all ones at keepProb 1). The large case's masks
+ * keep some units and drop some, so masks that keep nothing or everything fail.
+ */
+function masksOf(run: ForwardRun): Verdict {
   const error = callError(run, run.spec.description);
   if (error) return fail(error);
-  const p = run.spec.keepProb;
-  const verdicts = (["cache.D1", "cache.D2"] as const).map((name) => {
-    const mask = tensorOf(run.result.values[name]);
-    if (!mask) return fail(`the cache has no tensor ${name.slice(6)}.`);
-    const kept = mask.values.filter((v) => v !== 0).length / mask.values.length;
-    // About 9 standard deviations for D1's 40,000 units, 4 for D2's 6,000: a correct mask never fails.
-    const tolerance = 0.03;
-    return Math.abs(kept - p) <= tolerance
-      ? ok()
-      : fail(`With keepProb ${p} on ${run.spec.description}, your ${name.slice(6)} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
-  });
-  return firstFailure(verdicts);
-}
-
-/** A1 = relu(Z1) * D1 / keepProb, from the student's own Z1 and D1 (and the same for layer 2). */
-function forwardScaling(runs: ForwardRun[]): Verdict {
-  return firstFailure(
-    runs.map((run) => {
-      const error = callError(run, run.spec.description);
-      if (error) return fail(error);
-      const v = run.result.values;
-      for (const [Z, D, A] of [["cache.Z1", "cache.D1", "cache.A1"], ["cache.Z2", "cache.D2", "cache.A2"]]) {
-        const [z, d, a] = [tensorOf(v[Z]), tensorOf(v[D]), tensorOf(v[A])];
-        if (!z || !d || !a || z.shape.join() !== d.shape.join()) return fail(`On ${run.spec.description}: the cache needs ${Z.slice(6)}, ${D.slice(6)} and ${A.slice(6)} as tensors of the same shape.`);
-        const expected = scoped(() => fromTensor(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
-        const c = compare(A.slice(6), a, expected, true);
-        if (!c.ok) {
-          const diagnosis = diagnoseForwardValues(run.result, run.inputs);
-          return fail(`On ${run.spec.description}: ${A.slice(6)} should be relu(${Z.slice(6)}) * ${D.slice(6)} / keepProb, from your own ${Z.slice(6)} and ${D.slice(6)}; ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
-        }
-      }
-      return ok();
-    }),
-  );
-}
-
-function keepAll(run: ForwardRun): Verdict {
-  const error = callError(run, run.spec.description);
-  if (error) return fail(error);
-  const expected = scoped(() => {
-    const parameters = Object.fromEntries(Object.entries(run.inputs.parameters).map(([k, w]) => [k, toTensor(w)]));
-    return fromTensor(forwardPropagation(toTensor(run.inputs.X), parameters as never)[0]);
-  });
-  const c = compare("A3", run.result.values.A3, expected, true);
-  return c.ok ? ok() : fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.`);
-}
-
-/** Z1 = W1·X + b1 (the input is not dropped) and A3 = sigmoid(Z3) (the output is not dropped). */
-function layers(runs: ForwardRun[]): Verdict {
-  return firstFailure(
-    runs.map((run) => {
-      const error = callError(run, run.spec.description);
-      if (error) return fail(error);
-      const v = run.result.values;
-      const z1 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
-      const c1 = compare("Z1", v["cache.Z1"], z1, true);
-      if (!c1.ok) return fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c1.why}.`);
-      const z3 = tensorOf(v["cache.Z3"]);
-      if (!z3) return fail(`On ${run.spec.description}: the cache has no tensor Z3.`);
-      const a3 = scoped(() => fromTensor(tf.sigmoid(toTensor(z3))));
-      const c3 = compare("A3", v.A3, a3, true);
-      if (!c3.ok) return fail(`On ${run.spec.description}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c3.why}.`);
-      const rands = (run.result.rng?.calls ?? []).filter((c) => c.method === "rand").length;
-      if (rands > 2) return fail(`On ${run.spec.description}: your function drew ${rands} masks; only the two hidden layers get one.`);
-      return ok();
-    }),
-  );
-}
-
-function inputsUnchanged(runs: { result: CallResult }[], describe: (k: number) => string): Verdict {
-  const error = runs.map((run, k) => callError(run, describe(k))).find(Boolean);
-  if (error) return fail(error);
-  for (const run of runs) {
-    if (run.result.mutated.length > 0) {
-      return fail(`Your function changed its inputs (${run.result.mutated.join(", ")}). tfjs operations return new tensors: assign the result to a new name instead of writing into the inputs.`);
+  const where = run.spec.description;
+  const expected = generatorMasks(run.inputs);
+  for (const [{ D, A, W }, draws, mask] of [[LAYERS[0], expected.draws1, expected.D1], [LAYERS[1], expected.draws2, expected.D2]] as const) {
+    const label = short(D);
+    const got = tensorOf(run.result.values[D]);
+    if (!got) return fail(`On ${where}: the cache has no tensor ${label}; store the mask there (the backward pass needs it).`);
+    const activation = tensorOf(run.result.values[A]);
+    if (activation && got.shape.join() !== activation.shape.join()) return fail(`On ${where}: ${label} has shape [${got.shape}] but ${short(A)} has shape [${activation.shape}]; a mask is shaped like its activations.`);
+    if (got.shape.join() !== layerShape(run.inputs, W).join()) return fail(`On ${where}: ${label} has shape [${got.shape}]; it should be shaped like ${short(A)}, [${layerShape(run.inputs, W)}].`);
+    const odd = got.values.find((v) => v !== 0 && v !== 1);
+    if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
+    const k = got.values.findIndex((v, i) => v !== mask.values[i]);
+    if (k >= 0) {
+      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
+      const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
+      const value = isPublic(run) ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
+      return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
     }
   }
   return ok();
+}
+
+/**
+ * forward.kept-fraction. Rule: on the large case (40,000 + 6,000 units, keepProb 0.7), D1 and D2 are 0/1
+ * masks shaped like their activations that keep a fraction within 0.03 of keepProb. Gate: the units are
+ * dropped independently: neighbouring examples' masks agree about p² + (1 − p)² of the time (within 0.03),
+ * so a fixed pattern or a mask shared by all examples is not credited; masks keeping nothing or everything
+ * fail the rule itself.
+ */
+function keptFraction(run: ForwardRun | undefined): Verdict {
+  if (!run) return fail("The large case was not run.");
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const p = run.spec.keepProb;
+  const tolerance = 0.03; // 9 standard deviations for D1's 40,000 units, 4 for D2's 6,000: a correct mask never fails
+  for (const { D, W } of LAYERS) {
+    const label = short(D);
+    const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W));
+    if (!mask.ok) return fail(mask.why);
+    const values = mask.t.values;
+    if (!values.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${label} holds values other than 0 and 1; store the mask (D < keepProb).`);
+    const kept = values.filter((v) => v === 1).length / values.length;
+    if (Math.abs(kept - p) > tolerance) {
+      return fail(`With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
+    }
+    const [rows, cols] = mask.t.shape;
+    let same = 0;
+    for (let i = 0; i < rows; i++) for (let j = 0; j + 1 < cols; j++) same += values[i * cols + j] === values[i * cols + j + 1] ? 1 : 0;
+    const agreement = same / (rows * (cols - 1));
+    const independent = p * p + (1 - p) * (1 - p);
+    if (Math.abs(agreement - independent) > tolerance) {
+      return gated(fail(`On ${run.spec.description}, a unit's ${label} agrees with the next example's ${(100 * agreement).toFixed(1)}% of the time; masks drawn independently agree about ${(100 * independent).toFixed(1)}% of the time. Each unit of each example gets its own draw: ${label} = rng.rand(rows, cols) < keepProb.`));
+    }
+  }
+  return ok();
+}
+
+/**
+ * forward.scaling. Rule: on every case with keepProb < 1, the large one included, A1 = relu(Z1) * D1 /
+ * keepProb and A2 = relu(Z2) * D2 / keepProb from the student's own Z and D (0/1 masks). Gate: dropout shown
+ * over the hidden cases (dropoutShown): kept active units and dropped would-be-active units both occur, so
+ * the division and the zeroing are both exercised; masks of 0s (A ≡ 0) or of 1s are not credited.
+ */
+function forwardScaling(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence).filter((r) => r.spec.keepProb < 1);
+  return all(
+    () =>
+      firstFailure(
+        runs.map((run) => {
+          const error = callError(run, run.spec.description);
+          if (error) return fail(error);
+          for (const { Z, D, A, W } of LAYERS) {
+            const shape = layerShape(run.inputs, W);
+            const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape)];
+            for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`);
+            const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
+            if (!d.values.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${short(D)} holds values other than 0 and 1; the mask is (draw < keepProb) as 0s and 1s.`);
+            const expected = scoped(() => wire(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
+            const c = compare(short(A), run.result.values[A], expected, isPublic(run));
+            if (!c.ok) {
+              const diagnosis = diagnoseForwardValues(run.result, run.inputs);
+              return fail(`On ${run.spec.description}: ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}; ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+            }
+          }
+          return ok();
+        }),
+      ),
+    () => gated(dropoutShown(evidence)),
+  );
+}
+
+/** A3 at keepProb = 1 is the plain forward pass (recomputed here). */
+function keepAllValue(run: ForwardRun): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const c = compare("A3", run.result.values.A3, plainForward(run.inputs), isPublic(run));
+  return c.ok ? ok() : fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.`);
+}
+
+/**
+ * forward.keep-all. Rule: at keepProb = 1, A3 equals the plain forward pass (recomputed here). Gate: dropout
+ * shown at keepProb < 1 over the hidden cases (dropoutShown), so a function that never drops (the plain
+ * forward pass everywhere) is not credited.
+ */
+function keepAll(evidence: Evidence): Verdict {
+  const run = evidence.forward.find((r) => r.spec.keepProb === 1);
+  if (!run) return fail("The keepProb = 1 case was not run.");
+  return all(() => keepAllValue(run), () => gated(dropoutShown(evidence)));
+}
+
+/** Z1 = W1·X + b1, recomputed here from the inputs: the input features are not dropped. */
+function linearLayer(run: ForwardRun): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const z1 = scoped(() => wire(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
+  const c = compare("Z1", run.result.values["cache.Z1"], z1, isPublic(run));
+  return c.ok ? ok() : fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`);
+}
+
+/**
+ * forward.layers. Rule: on every case, the large one included, Z1 = W1·X + b1 (recomputed here: the input is
+ * not dropped), Z3 = W3·A2 + b3 and A3 = sigmoid(Z3) from the student's own A2 and Z3 (the output is not
+ * dropped). Gate: dropout shown over the hidden cases (dropoutShown): "no dropout on the input or output
+ * layer" means nothing for a function that drops nothing anywhere.
+ */
+function layers(evidence: Evidence): Verdict {
+  return all(
+    () =>
+      firstFailure(
+        forwardRuns(evidence).map((run) =>
+          all(
+            () => linearLayer(run),
+            () => {
+              const where = run.spec.description;
+              const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
+              const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"));
+              if (!A2.ok) return fail(A2.why);
+              const Z3 = output(run.result, "cache.Z3", where, [n3, m]);
+              if (!Z3.ok) return fail(Z3.why);
+              const p = run.inputs.parameters;
+              const z3 = scoped(() => wire(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
+              const c3 = compare("Z3", Z3.t, z3, isPublic(run));
+              if (!c3.ok) return fail(`On ${where}: Z3 should be W3·A2 + b3, from your own A2; ${c3.why}.`);
+              const a3 = scoped(() => wire(tf.sigmoid(toTensor(Z3.t))));
+              const c = compare("A3", run.result.values.A3, a3, isPublic(run));
+              return c.ok ? ok() : fail(`On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`);
+            },
+          ),
+        ),
+      ),
+    () => gated(dropoutShown(evidence)),
+  );
+}
+
+/** The repeat (the same input objects, called again right after) must give exactly the first call's outputs. */
+function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string): Verdict {
+  const repeat = run.result.repeat;
+  if (!repeat) return fail(`On ${description}: the grader could not call your function a second time, so this cannot be shown.`);
+  if (!repeat.ok) {
+    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${explain("")}`);
+  }
+  const name = firstDifference(run.result.values, repeat.values);
+  return name === undefined ? ok() : fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${short(name)}. ${explain(name)}`);
+}
+
+/**
+ * forward.inputs. Rule: on every case, the large one included, the repeat (the same input objects, with a
+ * generator seeded alike) returns exactly what the first call returned: a first call that changed X or a
+ * parameter, or that drew from anything but the generator given, shows there. Gate: real forward work (see
+ * forwardWork), so a function computing nothing from its inputs is not credited. The sandbox's own report
+ * of changed inputs only words the message.
+ */
+function forwardInputsUnchanged(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence);
+  return all(
+    () => firstFailure(runs.map((run) => callError(run, run.spec.description)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) =>
+          repeatsItself(run, run.spec.description, () =>
+            run.result.mutated.length > 0
+              ? `Your function changed its inputs (${run.result.mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name instead of writing into the inputs.`
+              : "Either it changed its inputs (X or the parameters: write results into new tensors, never into the inputs), or it draws randomness from something other than the rng it is given (Math.random, tf.randomUniform).",
+          ),
+        ),
+      ),
+    () => gated(forwardWork(evidence)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- backward
@@ -197,9 +537,10 @@ function inputsUnchanged(runs: { result: CallResult }[], describe: (k: number) =
 function backwardReference(run: BackwardRun, references: References, reveal: boolean): Verdict {
   const error = callError(run, run.description);
   if (error) return fail(error);
-  const expected = references.backward[run.id].outputs;
+  const reference = references.backward[run.id];
+  if (!reference) throw new Error(`no reference outputs for backward case "${run.id}": run \`npm run assign\``);
   for (const label of ["dA2", "dA1", "dZ3", "dW3", "db3", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"]) {
-    const c = compare(label, run.result.values[label], expected[label], reveal);
+    const c = compare(label, run.result.values[label], reference.outputs[label], reveal);
     if (!c.ok) {
       const step = backwardStep(run);
       return fail(`On ${run.description}: ${c.why}.${step ? `\n${step}` : ""}`);
@@ -214,21 +555,51 @@ function backwardStep(run: BackwardRun): string | undefined {
   const [dZ3, dZ2, dA2, dA1] = [tensorOf(v.dZ3), tensorOf(v.dZ2), tensorOf(v.dA2), tensorOf(v.dA1)];
   if (!dZ3 || !dZ2 || !dA2 || !dA1) return "Return all eleven gradients (dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1) as tensors.";
   const c = run.inputs.cache;
-  return scoped(() => {
-    const step2 = diagnoseBackwardStep("dA2", dA2, tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3)), toTensor(c.D2), run.inputs.keepProb);
-    if (step2) return step2;
-    return diagnoseBackwardStep("dA1", dA1, tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2)), toTensor(c.D1), run.inputs.keepProb);
-  });
+  const diagnosis = safely(() =>
+    scoped(() => {
+      const step2 = diagnoseBackwardStep("dA2", dA2, tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3)), toTensor(c.D2), run.inputs.keepProb);
+      if (step2) return step2;
+      return diagnoseBackwardStep("dA1", dA1, tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2)), toTensor(c.D1), run.inputs.keepProb);
+    }),
+  );
+  // Undefined too when it cannot be computed (dZ of the wrong shape): the comparisons and gates say that.
+  return diagnosis;
 }
 
+/**
+ * backward.course. Rule: the course's case equals the published gradients. Gate: the course's X and cache
+ * with labels and keepProb of the grader's own (the hidden twin, run in every grading) give the solution's
+ * gradients too, so recalling the published gradients for the published inputs is not credited.
+ */
+function courseBackward(evidence: Evidence, references: References): Verdict {
+  const course = evidence.backward.find((r) => r.id === "course");
+  if (!course) return fail("The course's case was not run.");
+  const twin = evidence.backward.find((r) => r.id === COURSE_TWIN);
+  return all(
+    () => backwardReference(course, references, true),
+    () => (twin ? gated(backwardReference(twin, references, false)) : ok()),
+  );
+}
+
+/**
+ * backward.masks. Rule: on every case, dA2 = W3ᵀ·dZ3 * D2 / keepProb and dA1 = W2ᵀ·dZ2 * D1 / keepProb,
+ * from the student's own dZ3 and dZ2 and the cache's masks. Gate: dZ3 = A3 − Y (recomputed here) and dZ2 =
+ * dA2 * (A2 > 0), and gradient reaches both layers (backwardChain): zero gradients (for which the rule holds
+ * trivially) or a faked dZ are not credited.
+ */
 function backwardMasks(runs: BackwardRun[]): Verdict {
   return firstFailure(
-    runs.map((run) => {
-      const error = callError(run, run.description);
-      if (error) return fail(error);
-      const step = backwardStep(run);
-      return step ? fail(`On ${run.description}: ${step}`) : ok();
-    }),
+    runs.map((run) =>
+      all(
+        () => {
+          const error = callError(run, run.description);
+          if (error) return fail(error);
+          const step = backwardStep(run);
+          return step ? fail(`On ${run.description}: ${step}`) : ok();
+        },
+        () => gated(backwardChain(run)),
+      ),
+    ),
   );
 }
 
@@ -252,6 +623,11 @@ export function autodiffGradients(inputs: BackwardInputs): Record<string, WireTe
   });
 }
 
+/**
+ * backward.autodiff. Rule (nothing to gate: the recomputation is the evidence): on every hidden case with a
+ * consistent cache (its own forward pass; not the course's published cache), dW1..db3 equal tf.grad of the
+ * cost with the masks held fixed. The expected gradients are nonzero, so zero gradients fail.
+ */
 function backwardAutodiff(runs: BackwardRun[]): Verdict {
   return firstFailure(
     runs.map((run) => {
@@ -270,47 +646,82 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
   );
 }
 
+/**
+ * backward.deterministic. Rule: on every case, the repeat (the same input objects, called again) returns
+ * exactly the first call's gradients, and so does the grader's own second call with fresh inputs where it
+ * made one. Gate: real backward work (backwardWork), so constant or zero gradients are not credited.
+ */
 function deterministic(runs: BackwardRun[]): Verdict {
-  for (const run of runs) {
-    if (!run.again || !run.result.ok || !run.again.ok) continue;
-    for (const name of Object.keys(run.result.values)) {
-      const [a, b] = [tensorOf(run.result.values[name]), tensorOf(run.again.values[name])];
-      if (a && b && a.values.some((x, k) => x !== b.values[k])) {
-        return fail(`Called twice with the same inputs (${run.description}), your function returned different ${name}. The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.`);
-      }
-    }
-  }
-  const error = runs.map((run) => callError(run, run.description)).find(Boolean);
-  return error ? fail(error) : ok();
+  const explain = "The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.";
+  return all(
+    () => firstFailure(runs.map((run) => callError(run, run.description)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) => {
+          const again = run.again;
+          if (again?.ok) {
+            const name = firstDifference(run.result.values, again.values);
+            if (name !== undefined) return fail(`Called twice with the same inputs (${run.description}), your function returned different ${name}. ${explain}`);
+          }
+          const repeated = repeatsItself(run, run.description, () => explain);
+          return repeated.passed ? repeated : fail(repeated.why.replace("returned a different", "returned different"));
+        }),
+      ),
+    () => gated(backwardWork(runs)),
+  );
+}
+
+/**
+ * backward.inputs. Rule: on every case, the repeat (the same input objects, called again right after)
+ * returns exactly the first call's gradients: a first call that changed X, Y or the cache's tensors shows
+ * there. Gate: real backward work (backwardWork). The sandbox's own report of changed inputs only words the
+ * message.
+ */
+function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
+  return all(
+    () => firstFailure(runs.map((run) => callError(run, run.description)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) =>
+          repeatsItself(run, run.description, () =>
+            run.result.mutated.length > 0
+              ? `Your function changed its inputs (${run.result.mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name instead of writing into the inputs.`
+              : "Either it changed its inputs (X, Y or the cache's tensors: write results into new tensors), or it draws randomness, which the backward pass never does.",
+          ),
+        ),
+      ),
+    () => gated(backwardWork(runs)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------- all
 
 export interface Evidence {
   forward: ForwardRun[];
+  /** The large case: run in grading, not in a self-check. */
   statistics?: ForwardRun;
   backward: BackwardRun[];
 }
 
+
 export function runChecks(evidence: Evidence, references: References, unavailable: Unavailable): CheckResult[] {
-  const byId = (id: string) => evidence.forward.find((r) => r.spec.id === id);
-  const others = evidence.forward.filter((r) => !r.spec.course);
   const evaluate: Record<string, () => Verdict> = {
-    "forward.course": () => forwardReference(byId("course")!, references),
-    "forward.cases": () => firstFailure(others.filter((r) => r.spec.id in references.forward).map((r) => forwardReference(r, references))),
-    "forward.masks": () => forwardMasks(evidence.forward),
-    "forward.kept-fraction": () => (evidence.statistics ? keptFraction(evidence.statistics) : fail("not run")),
-    "forward.scaling": () => forwardScaling(evidence.forward.filter((r) => r.spec.keepProb < 1)),
-    "forward.keep-all": () => keepAll(byId("keep-all")!),
-    "forward.layers": () => layers(evidence.forward),
-    "forward.inputs": () => inputsUnchanged(evidence.forward, (k) => evidence.forward[k].spec.description),
-    "backward.course": () => backwardReference(evidence.backward[0], references, true),
-    "backward.cases": () => firstFailure(evidence.backward.slice(1).map((r) => backwardReference(r, references, false))),
+    "forward.course": () => courseForward(evidence, references),
+    // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
+    "forward.cases": () => firstFailure(evidence.forward.filter(hiddenForward).map((r) => forwardReference(r, references))),
+    "forward.masks": () => firstFailure(forwardRuns(evidence).map(masksOf)),
+    "forward.kept-fraction": () => keptFraction(evidence.statistics),
+    "forward.scaling": () => forwardScaling(evidence),
+    "forward.keep-all": () => keepAll(evidence),
+    "forward.layers": () => layers(evidence),
+    "forward.inputs": () => forwardInputsUnchanged(evidence),
+    "backward.course": () => courseBackward(evidence, references),
+    // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
+    "backward.cases": () => firstFailure(evidence.backward.filter(hiddenBackward).map((r) => backwardReference(r, references, false))),
     "backward.masks": () => backwardMasks(evidence.backward),
-    // Not on the course's case: its cache holds published arrays, not a forward pass of its own weights.
-    "backward.autodiff": () => backwardAutodiff(evidence.backward.filter((r) => r.id !== "course")),
+    "backward.autodiff": () => backwardAutodiff(evidence.backward.filter(hiddenBackward)),
     "backward.deterministic": () => deterministic(evidence.backward),
-    "backward.inputs": () => inputsUnchanged(evidence.backward, (k) => evidence.backward[k].description),
+    "backward.inputs": () => backwardInputsUnchanged(evidence.backward),
   };
   return CHECKS.map((spec) => {
     const reason = unavailable[spec.fn];
@@ -334,4 +745,4 @@ export function runChecks(evidence: Evidence, references: References, unavailabl
   });
 }
 
-export { FORWARD_CASES, STATISTICS_CASE };
+export { BACKWARD_CASES, FORWARD_CASES, STATISTICS_CASE };

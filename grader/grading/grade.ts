@@ -5,8 +5,6 @@
  * the references -> a result with a score and a message per check.
  */
 import { basename } from "node:path";
-import { inlineSettings } from "../assign/release";
-import { cellSource, readNotebook } from "../notebook/notebook";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
@@ -15,11 +13,11 @@ import type { SandboxLimits } from "../sandbox/session";
 import { isolation, requestedIsolation } from "../sandbox/isolation";
 import type { Isolation } from "../sandbox/isolation";
 import { SubmissionCompiler } from "../sandbox/compile-cells";
-import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
 import { isAccessDenied, runChecks } from "./checks";
 import type { BackwardRun, CheckResult, ForwardRun, Unavailable } from "./checks";
 import type { References } from "./references";
+import { setupCellOf } from "./references";
 import { readSubmission } from "./submission";
 import { CHECKS, GRADED_CELLS, MAX_SCORE, SETUP_CELL } from "./spec";
 import type { GradedFunctionName } from "./spec";
@@ -55,13 +53,6 @@ function bounded(result: SubmissionResult): SubmissionResult {
 /** The names each graded function's outputs may have on the wire. */
 const FORWARD_VALUES = ["A3", ...DROPOUT_CACHE_NAMES.map((n) => `cache.${n}`)];
 const BACKWARD_VALUES = [...GRADIENT_NAMES];
-
-let setupSource: string | undefined;
-/** The set-up cell as released (imports, settings, backend), the same for every student. */
-function instructorSetup(): string {
-  setupSource ??= inlineSettings(cellSource(readNotebook(INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === SETUP_CELL)!), "the instructor notebook's set-up cell");
-  return setupSource;
-}
 
 function stoppedResult(error: unknown): CallResult {
   const message = error instanceof SandboxStopped ? error.message : `the grader could not run this call: ${(error as Error)?.message ?? String(error)}`;
@@ -99,7 +90,10 @@ export async function gradeSubmission(path: string, references: References, opti
   const sessions: SandboxSession[] = [];
   // One wall clock for the whole submission: type-checking and every sandbox it needs.
   const deadline = started + limits.totalTimeoutMs;
-  const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, instructorSetup());
+  // The set-up cell as released (imports, settings, backend), derived by `npm run assign` into the references:
+  // grading needs no instructor notebook.
+  const setup = setupCellOf(references);
+  const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, setup);
   // What the sandboxes may send back, all together.
   const replyBudget = { left: MAX_SUBMISSION_REPLY_BYTES };
 
@@ -111,7 +105,7 @@ export async function gradeSubmission(path: string, references: References, opti
   const open = async (fns: GradedFunctionName[]): Promise<SandboxSession | undefined> => {
     let planned;
     try {
-      planned = await compiler.chain([{ gradeId: SETUP_CELL, source: instructorSetup(), trusted: true }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))]);
+      planned = await compiler.chain([{ gradeId: SETUP_CELL, source: setup, trusted: true }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))]);
     } catch (error) {
       for (const fn of fns) unavailable[fn] = `Your graded cells could not be compiled: ${(error as Error).message}`;
       return undefined;

@@ -107,6 +107,80 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs)
 }
 
 /**
+ * Which typical mistake a wrong mask is, read from the mask itself (outputs, not the child's report): the
+ * draws are the generator's (the parent's own recomputation), `kept` the student's 0/1 values.
+ */
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs): string | undefined {
+  const [rows, cols] = shape;
+  const keepProb = inputs.keepProb;
+  if (kept.length !== draws.length || kept.length === 0) return undefined;
+  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return FORWARD_VARIANTS[1].explanation;
+  const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
+    for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
+    return true;
+  };
+  const degenerate = kept.every((v) => v === kept[0]);
+  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols)) {
+    return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
+  }
+  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j)) {
+    return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
+  }
+  // The masks of a generator seeded otherwise: the function reseeds the one it is given (the original course did).
+  for (const seed of [0, 1, 2, 3, 42]) {
+    if (seed === inputs.seed) continue;
+    const masks = scoped(() => {
+      const rng = new RandomState(seed);
+      const D1 = rng.rand(inputs.parameters.W1.shape[0], cols);
+      const D2 = rng.rand(inputs.parameters.W2.shape[0], cols);
+      return (label === "D1" ? D1 : D2).dataSync();
+    });
+    if (kept.every((v, k) => v === (masks[k] < keepProb ? 1 : 0))) {
+      return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). Then every call, and so every training iteration, draws the same masks. Use the rng you are given as it is.`;
+    }
+  }
+  return undefined;
+}
+
+/** A mask that keeps nothing, or everything while keepProb < 1. */
+export function diagnoseDegenerateMask(label: string, kept: number[], keepProb: number): string | undefined {
+  if (kept.length > 0 && kept.every((v) => v === 0)) return `Your ${label} drops every unit: a unit is kept where its draw is below keepProb, which with keepProb ${keepProb} happens to about ${Math.round(100 * keepProb)}% of them.`;
+  if (kept.length > 0 && kept.every((v) => v === 1) && keepProb < 1) return `Your ${label} keeps every unit: draw ${label} with rng.rand(rows, cols) and keep a unit only where its draw is below keepProb.`;
+  return undefined;
+}
+
+/** Dropout's step in the backward pass, as the student did it: dA from Wᵀ·dZ (their own dZ) and the cache's mask. */
+export type BackwardStepVariant = "correct" | "no-mask" | "no-scaling" | "neither" | "times-keepprob" | "one-minus-keepprob";
+
+const BACKWARD_EXPLANATIONS: Record<Exclude<BackwardStepVariant, "correct">, (label: string) => string> = {
+  "no-mask": (label) => `${label} is not multiplied by the mask from the cache (step 1): the gradient must flow only through the units the forward pass kept, so a dropped unit gets a zero gradient.`,
+  "no-scaling": (label) => `${label} is not divided by keepProb (step 2). The forward pass divided the kept activations by keepProb, so their gradient carries the same factor.`,
+  neither: (label) => `${label} is neither masked nor divided by keepProb: the backward pass must apply the forward pass's mask (from the cache) and divide by keepProb.`,
+  "times-keepprob": (label) => `${label} is multiplied by keepProb instead of divided by it.`,
+  "one-minus-keepprob": (label) => `${label} is divided by 1 - keepProb instead of keepProb.`,
+};
+
+/** Which variant of the step the student's dA is, if any (compared with the variants built from their own Wᵀ·dZ). */
+export function backwardStepVariant(label: string, received: WireTensor, WTdZ: tf.Tensor2D, D: tf.Tensor2D, keepProb: number): BackwardStepVariant | undefined {
+  return scoped(() => {
+    const options: [BackwardStepVariant, tf.Tensor][] = [
+      ["correct", tf.div(tf.mul(WTdZ, D), keepProb)],
+      ["no-mask", tf.div(WTdZ, keepProb)],
+      ["no-scaling", tf.mul(WTdZ, D)],
+      ["neither", WTdZ],
+      ["times-keepprob", tf.mul(tf.mul(WTdZ, D), keepProb)],
+      ["one-minus-keepprob", tf.div(tf.mul(WTdZ, D), 1 - keepProb)],
+    ];
+    for (const [variant, candidate] of options) {
+      const wire = { shape: candidate.shape.slice(), values: Array.from(candidate.dataSync(), Number) };
+      if (!wire.values.every(Number.isFinite)) continue; // 1 / (1 - keepProb) at keepProb 1
+      if (compare(label, received, wire, false).ok) return variant;
+    }
+    return undefined;
+  });
+}
+
+/**
  * Backward: dropout's part of one step, checked against the student's own numbers: dA = Wᵀ·dZ (from
  * their dZ) times the mask, divided by keepProb. Returns an explanation of the first mismatch.
  */
@@ -117,26 +191,13 @@ export function diagnoseBackwardStep(
   D: tf.Tensor2D,
   keepProb: number,
 ): string | undefined {
-  const options: [string, tf.Tensor][] = [
-    ["correct", tf.div(tf.mul(WTdZ, D), keepProb)],
-    [`${label} is not multiplied by the mask from the cache (step 1): the gradient must flow only through the units the forward pass kept, so a dropped unit gets a zero gradient.`, tf.div(WTdZ, keepProb)],
-    [`${label} is not divided by keepProb (step 2). The forward pass divided the kept activations by keepProb, so their gradient carries the same factor.`, tf.mul(WTdZ, D)],
-    [`${label} is neither masked nor divided by keepProb: the backward pass must apply the forward pass's mask (from the cache) and divide by keepProb.`, WTdZ],
-    [`${label} is multiplied by keepProb instead of divided by it.`, tf.mul(tf.mul(WTdZ, D), keepProb)],
-    [`${label} is divided by 1 - keepProb instead of keepProb.`, tf.div(tf.mul(WTdZ, D), 1 - keepProb)],
-  ];
-  try {
-    for (const [explanation, candidate] of options) {
-      const wire = { shape: candidate.shape.slice(), values: Array.from(candidate.dataSync(), Number) };
-      if (compare(label, received, wire, false).ok) return explanation === "correct" ? undefined : explanation;
-    }
-    // Nonzero where the forward pass dropped the unit: a different mask.
-    const d = D.dataSync();
-    if (received.values.some((v, k) => d[k] === 0 && v !== 0)) {
-      return `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`;
-    }
-    return `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`;
-  } finally {
-    tf.dispose(options.map(([, t]) => t));
+  const variant = backwardStepVariant(label, received, WTdZ, D, keepProb);
+  if (variant === "correct") return undefined;
+  if (variant) return BACKWARD_EXPLANATIONS[variant](label);
+  // Nonzero where the forward pass dropped the unit: a different mask.
+  const d = D.dataSync();
+  if (received.values.some((v, k) => d[k] === 0 && v !== 0)) {
+    return `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`;
   }
+  return `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`;
 }

@@ -18,7 +18,7 @@ export interface CheckSpec {
 export const CHECKS: CheckSpec[] = ([
   { id: "forward.course", fn: "forwardPropagationWithDropout", name: "forward: the course's published case" },
   { id: "forward.cases", fn: "forwardPropagationWithDropout", name: "forward: other seeds, shapes and keepProbs" },
-  { id: "forward.masks", fn: "forwardPropagationWithDropout", name: "forward: masks of 0s and 1s, shaped like the activations, one rng.rand per layer" },
+  { id: "forward.masks", fn: "forwardPropagationWithDropout", name: "forward: the masks are the generator's: rng.rand shaped like A1, then like A2, kept where the draw is below keepProb" },
   { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", name: "forward: over many units, the kept fraction is close to keepProb" },
   { id: "forward.scaling", fn: "forwardPropagationWithDropout", name: "forward: kept units are divided by keepProb, dropped ones are 0" },
   { id: "forward.keep-all", fn: "forwardPropagationWithDropout", name: "forward: keepProb = 1 gives the plain forward pass" },

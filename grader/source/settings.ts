@@ -39,7 +39,7 @@ export const points: Record<string, number> = {
 export interface ForwardCaseSettings {
   id: string;
   description: string;
-  /** Layer sizes [n0, n1, n2, 1]; ignored for the course case. */
+  /** Layer sizes [n0, n1, n2, 1]; ignored when the inputs are the course's. */
   dims: number[];
   examples: number;
   keepProb: number;
@@ -47,22 +47,39 @@ export interface ForwardCaseSettings {
   maskSeed: number;
   /** Seed of the inputs (initial weights, then X). */
   inputSeed: number;
-  /** The course's published case: public, and its inputs are the course's own. */
+  /** The course's published case: public (its expected values may be shown), and its inputs are the course's own. */
   course?: boolean;
+  /**
+   * The course's inputs, with a generator and keepProb of the grader's own: hidden. The course check needs it
+   * too, so that returning the published values for the published inputs is not taken for a computation.
+   */
+  courseInputs?: boolean;
 }
 
 export interface BackwardCaseSettings {
   id: string;
   description: string;
-  /** The forward case whose reference cache (from the solution) is the input; Y from labelSeed. */
-  fromForward?: string;
-  labelSeed?: number;
+  /** The course's published case: X, Y, its cache and keepProb 0.8 are the course's own. */
   course?: boolean;
+  /** The course's X and cache with labels from labelSeed and this case's keepProb: hidden (see ForwardCaseSettings). */
+  courseInputs?: boolean;
+  /**
+   * Otherwise a case of its own: inputs from inputSeed (as a forward case's), a forward pass of the solution
+   * with a generator seeded maskSeed makes its cache, labels from labelSeed. Its seeds are used by no forward
+   * case, so its inputs (sent to the student's code) hold no forward case's expected values.
+   */
+  dims?: number[];
+  examples?: number;
+  keepProb?: number;
+  inputSeed?: number;
+  maskSeed?: number;
+  labelSeed?: number;
 }
 
 export const cases: { forward: ForwardCaseSettings[]; statistics: ForwardCaseSettings; backward: BackwardCaseSettings[] } = {
   forward: [
     { id: "course", description: "the course's published case (seed 1, keepProb 0.7)", dims: [3, 2, 3, 1], examples: 5, keepProb: 0.7, maskSeed: 1, inputSeed: 1, course: true },
+    { id: "course-twin", description: "the course's inputs with a generator of the grader's own, keepProb 0.75 (hidden)", dims: [3, 2, 3, 1], examples: 5, keepProb: 0.75, maskSeed: 4, inputSeed: 1, courseInputs: true },
     { id: "net-0.86", description: "the course's net [2, 20, 3, 1], 12 examples, keepProb 0.86, seed 7", dims: [2, 20, 3, 1], examples: 12, keepProb: 0.86, maskSeed: 7, inputSeed: 3 },
     { id: "wide-0.5", description: "a net [4, 6, 5, 1], 7 examples, keepProb 0.5, seed 11", dims: [4, 6, 5, 1], examples: 7, keepProb: 0.5, maskSeed: 11, inputSeed: 5 },
     { id: "net-0.95", description: "a net [3, 8, 4, 1], 9 examples, keepProb 0.95, seed 21", dims: [3, 8, 4, 1], examples: 9, keepProb: 0.95, maskSeed: 21, inputSeed: 13 },
@@ -72,8 +89,9 @@ export const cases: { forward: ForwardCaseSettings[]; statistics: ForwardCaseSet
   statistics: { id: "statistics", description: "the course's net, 2000 examples, keepProb 0.7", dims: [2, 20, 3, 1], examples: 2000, keepProb: 0.7, maskSeed: 5, inputSeed: 17 },
   backward: [
     { id: "course", description: "the course's published case (keepProb 0.8)", course: true },
-    { id: "net-0.86", description: "the course's net, 12 examples, keepProb 0.86", fromForward: "net-0.86", labelSeed: 31 },
-    { id: "wide-0.5", description: "a net [4, 6, 5, 1], 7 examples, keepProb 0.5", fromForward: "wide-0.5", labelSeed: 32 },
-    { id: "net-0.95", description: "a net [3, 8, 4, 1], 9 examples, keepProb 0.95", fromForward: "net-0.95", labelSeed: 33 },
+    { id: "net-0.86", description: "the course's net, 10 examples, keepProb 0.86", dims: [2, 20, 3, 1], examples: 10, keepProb: 0.86, inputSeed: 43, maskSeed: 47, labelSeed: 31 },
+    { id: "wide-0.5", description: "a net [4, 6, 5, 1], 8 examples, keepProb 0.5", dims: [4, 6, 5, 1], examples: 8, keepProb: 0.5, inputSeed: 53, maskSeed: 59, labelSeed: 32 },
+    { id: "net-0.8", description: "a net [3, 8, 4, 1], 11 examples, keepProb 0.8", dims: [3, 8, 4, 1], examples: 11, keepProb: 0.8, inputSeed: 61, maskSeed: 67, labelSeed: 33 },
+    { id: "course-twin", description: "the course's X and cache with other labels and keepProb 0.6 (hidden)", courseInputs: true, keepProb: 0.6, labelSeed: 34 },
   ],
 };

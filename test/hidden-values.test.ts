@@ -1,0 +1,90 @@
+/**
+ * Hidden expected values stay in the grader: a hostile submission that prints and throws everything it is
+ * given (its forward pass its inputs, its backward pass its whole cache) is graded by the real command, and
+ * no hidden reference value reaches the reports (feedback.md, results.json, result.json, grades.csv) or the
+ * grader's own output. And the Gradescope package ships no solution.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gradescopeEntries, gradescopeLeaks, shippedGraderFile } from "../grader/assign/gradescope";
+import { GALLERY_DIR } from "../grader/examples/gallery";
+import { COURSE_TWIN } from "../grader/grading/cases";
+import { readReferences } from "../grader/grading/references";
+import { round } from "../grader/grading/wire";
+import type { WireTensor } from "../grader/sandbox/protocol";
+
+const references = readReferences();
+
+/** The same number written as the student's code (raw float) or as the feedback (8 significant digits) writes it. */
+const forms = (v: number) => [String(v), round(v)];
+const significant = (text: string) => text.replace(/^-/, "").replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").length;
+
+/**
+ * The hidden cases' expected values, in both forms, without: trivial ones (0, 1, 0.5: 3 significant digits
+ * or fewer), those the public course case has too, and those that are in the same case's own inputs (a
+ * forward cache's W1, b1...; dZ3 = A3 - Y is A3 where Y is 0), which the student's code holds anyway.
+ */
+function hiddenValues(): Map<string, string> {
+  const collect = (tensors: WireTensor[]) => new Set(tensors.flatMap((t) => t.values.flatMap(forms)));
+  const published = collect([...Object.values(references.forward.course), ...Object.values(references.backward.course.outputs), ...Object.values(references.backward.course.inputs.cache)]);
+  const hidden = new Map<string, string>();
+  const add = (where: string, tensors: Record<string, WireTensor>, own: Set<string>) => {
+    for (const [name, t] of Object.entries(tensors)) {
+      for (const text of t.values.flatMap(forms)) if (significant(text) > 3 && !published.has(text) && !own.has(text)) hidden.set(text, `${where} ${name}`);
+    }
+  };
+  for (const [id, tensors] of Object.entries(references.forward)) {
+    if (id === "course") continue;
+    const inputs = Object.entries(tensors).filter(([name]) => /^cache\.[Wb]\d$/.test(name)).map(([, t]) => t);
+    add(`forward ${id}`, tensors, collect(inputs));
+  }
+  for (const [id, { inputs, outputs }] of Object.entries(references.backward)) {
+    if (id === "course") continue;
+    add(`backward ${id}`, outputs, collect([inputs.X, inputs.Y, ...Object.values(inputs.cache)]));
+  }
+  return hidden;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe("hidden expected values stay hidden", () => {
+  it("a submission that prints and throws everything it is given finds no hidden expected value in any report or in the grader's output", () => {
+    const hidden = hiddenValues();
+    expect(hidden.size).toBeGreaterThan(500);
+    expect([...hidden.values()].some((where) => where.includes(COURSE_TWIN))).toBe(true);
+    const out = mkdtempSync(join(tmpdir(), "hidden-values-"));
+    const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), join(GALLERY_DIR, "throws-its-inputs.ipynb"), "--out", out, "--jobs", "1"], { encoding: "utf8", timeout: 240_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const texts = [{ path: "the grader's output", text: `${run.stdout}\n${run.stderr}` }, ...filesUnder(out).map((path) => ({ path, text: readFileSync(path, "utf8") }))];
+    expect(texts.map((t) => t.path.replace(`${out}/`, "")).sort()).toEqual(["grades.csv", "the grader's output", "throws-its-inputs/feedback.md", "throws-its-inputs/result.json", "throws-its-inputs/results.json"]);
+    // The hostile code did reach the reports with what it was given: its inputs are there, thrown.
+    const feedback = texts.find((t) => t.path.endsWith("feedback.md"))!.text;
+    expect(feedback).toContain('your function threw Error: {"cache":{"A3":[[');
+    for (const { path, text } of texts) {
+      const numbers = text.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? [];
+      const found = numbers.filter((n) => hidden.has(n)).map((n) => `${n} (${hidden.get(n)})`);
+      expect(found, path).toEqual([]);
+    }
+  }, 300_000);
+});
+
+describe("the Gradescope package ships no solution", () => {
+  it("holds no notebook, nothing of grader/source but the settings, no example gallery, and no line of the solution", () => {
+    const paths = gradescopeEntries().map((e) => e.path);
+    expect(paths).toContain("grader/references/dropout.json");
+    expect(paths).toContain("grader/source/settings.ts");
+    expect(paths.filter((p) => p.endsWith(".ipynb") || (p.startsWith("grader/source/") && p !== "grader/source/settings.ts") || p.startsWith("grader/examples/") || p.includes("/.cache/"))).toEqual([]);
+    expect(gradescopeLeaks()).toEqual([]);
+    expect(shippedGraderFile("grader/source/dropout.ipynb")).toBe(false);
+    expect(shippedGraderFile("grader/source/anything-else.ts")).toBe(false);
+    expect(gradescopeLeaks([{ path: "grader/x.ts", content: "  A1 = tf.div(A1, keepProb);\n" }])).toEqual(["gradescope-autograder.zip:grader/x.ts contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
+  });
+});
