@@ -107,6 +107,8 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
     },
   },
   "nan-in-cache": { fails: every(FORWARD, "NaN") },
+  "malformed-cell": { fails: every(FORWARD, "is malformed: its source is an object") },
+  "malformed-metadata": { fails: {}, notes: ["is malformed: it is null, not a cell", "could not be identified (the metadata of cell"] },
   "throws-its-inputs": { fails: every([...FORWARD, ...BACKWARD].filter((id) => !id.endsWith(".course")), "your function threw Error") },
 };
 

@@ -105,6 +105,19 @@ export const EXAMPLES: Example[] = [
   { name: "duplicated-cell", description: "the forward cell copied twice", build: submission([], (nb) => { const i = nb.cells.findIndex((c) => gradeIdOf(c) === FORWARD); nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i]))); }) },
   { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, "forward_propagation_with_dropout_test").source = ['console.log("All tests passed.");\n']; }) },
   { name: "forward-drops-input", description: "applies dropout to the input features", build: submission([[FORWARD, "const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;", "const D0 = tf.cast(tf.less(rng.rand(X.shape[0], X.shape[1]), keepProb), \"float32\");\n  const Z1 = tf.add(tf.matMul(W1, tf.div(tf.mul(X, D0), keepProb)), b1) as Matrix;"]]) },
+  {
+    name: "malformed-cell",
+    description: "the forward cell's source saved as an object (a broken editor or a hand edit)",
+    build: submission([], (nb) => { (cellById(nb, FORWARD) as unknown as { source: unknown }).source = { code: cellSource(cellById(nb, FORWARD)) }; }),
+  },
+  {
+    name: "malformed-metadata",
+    description: "a null among the cells, and the backward cell's grade_id a number",
+    build: submission([], (nb) => {
+      (cellById(nb, BACKWARD).metadata.nbgrader as unknown as { grade_id: unknown }).grade_id = 42;
+      (nb.cells as unknown[]).splice(1, 0, null);
+    }),
+  },
   { name: "python-kernel", description: "saved with a Python kernelspec", build: submission([], (nb) => { nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" }; }) },
   { name: "invalid-json", description: "a notebook cut short", build: () => submission()().slice(0, 5000) },
   { name: "not-a-notebook", description: "JSON, but not a notebook", build: () => `${JSON.stringify({ hello: "world" })}\n` },
