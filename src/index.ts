@@ -22,7 +22,7 @@ export { courseInputs, courseForwardCase, courseBackwardCase } from "./courseCas
 export type { ForwardCase, BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest } from "./publicTests";
 export { compareMatrix, ATOL, RTOL } from "./compare";
-export { formatArray, printArray } from "./format";
+export { formatArray, formatShape, printArray } from "./format";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";
 export {
