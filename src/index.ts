@@ -33,6 +33,9 @@ export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptio
 export {
   averageOverMasks, unitTrace, scaledNorm, scalingConventions, dropoutMultiplier, trainWithDropoutLayer, scaleWeightsForTest, probabilities,
   probabilitiesWithDropout, accuracyOf, monteCarloDropout, noiseStatistics, thinnedNetworksPerIteration, lineFigure, histogramFigure, mask,
-  norm, mean, variance,
+  norm, mean, variance, predictionShift, accuraciesWithDropoutOn, countAround, spreadByPrediction, costJumpiness, meanCostFrom,
+  costWithoutDropout,
 } from "./experiments";
-export type { AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series } from "./experiments";
+export type {
+  AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series, PredictionShift, SpreadBin,
+} from "./experiments";
