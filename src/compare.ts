@@ -3,6 +3,7 @@
  * tolerance, and a message that names the first element that differs.
  */
 import * as tf from "@tensorflow/tfjs";
+import { formatShape } from "./format";
 
 export type Rows = number[][];
 
@@ -28,7 +29,7 @@ export function shapeOf(value: unknown): number[] | undefined {
 /** Values of a rank-2 tensor (or nested array) as rows of plain numbers; booleans become 0/1. */
 export function toRows(value: tf.Tensor | Rows): Rows {
   if (value instanceof tf.Tensor) {
-    if (value.rank !== 2) throw new Error(`expected a 2-D tensor, got shape [${value.shape}]`);
+    if (value.rank !== 2) throw new Error(`expected a 2-D tensor, got shape ${formatShape(value.shape)}`);
     return (value.arraySync() as (number | boolean)[][]).map((row) => row.map(Number));
   }
   return value.map((row) => row.map(Number));
@@ -43,7 +44,7 @@ export function compareMatrix(received: unknown, expected: tf.Tensor | Rows, ato
   const expectedRows = toRows(expected);
   const expectedShape = [expectedRows.length, expectedRows[0]?.length ?? 0];
   if (received.rank !== 2 || received.shape[0] !== expectedShape[0] || received.shape[1] !== expectedShape[1]) {
-    return { kind: "shape", message: `wrong shape: expected [${expectedShape}], got [${received.shape}]` };
+    return { kind: "shape", message: `wrong shape: expected ${formatShape(expectedShape)}, got ${formatShape(received.shape)}` };
   }
   const got = toRows(received);
   for (let i = 0; i < expectedRows.length; i++) {
@@ -59,7 +60,7 @@ export function compareMatrix(received: unknown, expected: tf.Tensor | Rows, ato
 
 export function describe(value: unknown): string {
   if (value === null) return "null";
-  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape}]`;
+  if (value instanceof tf.Tensor) return `a tensor of shape ${formatShape(value.shape)}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }

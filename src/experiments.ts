@@ -80,7 +80,7 @@ export function scaledNorm(A: ArrayLike<number>, m: number): { norm: number; sca
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 4. 1/keepProb against 1/(1 - keepProb), and tfjs's rate.
+// 4. 1/keepProb against 1/(1 - keepProb), multiplying by keepProb, and tfjs's rate.
 
 /** Mean of the layer's output over many draws, divided by the mean of its input, for each convention. */
 export function scalingConventions(A: ArrayLike<number>, keepProb: number, draws: number, rng: RandomState, seed = 1): Record<string, number> {
@@ -88,11 +88,13 @@ export function scalingConventions(A: ArrayLike<number>, keepProb: number, draws
   const total = a.reduce((s, x) => s + x, 0) * draws;
   let byKeepProb = 0;
   let byDropProb = 0;
+  let timesKeepProb = 0;
   for (let d = 0; d < draws; d++) {
     const m = mask(a.length, keepProb, rng);
     for (let i = 0; i < a.length; i++) {
       byKeepProb += (a[i] * m[i]) / keepProb;
       byDropProb += (a[i] * m[i]) / (1 - keepProb);
+      timesKeepProb += a[i] * m[i] * keepProb;
     }
   }
   // tf.dropout's second argument is the rate of DROPPING: rate = 1 - keepProb keeps the expectation.
@@ -101,7 +103,13 @@ export function scalingConventions(A: ArrayLike<number>, keepProb: number, draws
   const dropped = tf.dropout(tiled, 1 - keepProb, undefined, seed);
   const tfSum = dropped.sum().dataSync()[0];
   tf.dispose([input, tiled, dropped]);
-  return { "divide by keepProb": byKeepProb / total, "divide by 1 - keepProb": byDropProb / total, "tf.dropout(x, 1 - keepProb)": tfSum / total };
+  return {
+    "divide by keepProb": byKeepProb / total,
+    "divide by 1 - keepProb": byDropProb / total,
+    // The mistake of multiplying instead of dividing: keepProb² on average (the mask's keepProb, then the factor's).
+    "multiply by keepProb": timesKeepProb / total,
+    "tf.dropout(x, 1 - keepProb)": tfSum / total,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -202,6 +210,29 @@ export function scaleWeightsForTest(parameters: Parameters, keepProb: number): P
   return { ...parameters, W2: tf.mul(parameters.W2, keepProb) as Matrix, W3: tf.mul(parameters.W3, keepProb) as Matrix };
 }
 
+/**
+ * How much a recorded cost moves from one record to the next: the mean |cost[k] - cost[k - 1]| over the
+ * records from iteration `from` on (dropout's noise, once the cost has stopped falling fast).
+ */
+export function costJumpiness(costs: { iteration: number; cost: number }[], from = 0): number {
+  const kept = costs.filter((c) => c.iteration >= from);
+  return mean(kept.slice(1).map((c, k) => Math.abs(c.cost - kept[k].cost)));
+}
+
+/** Mean of the recorded costs from iteration `from` on. */
+export function meanCostFrom(costs: { iteration: number; cost: number }[], from: number): number {
+  return mean(costs.filter((c) => c.iteration >= from).map((c) => c.cost));
+}
+
+/** The training cost of the full network, no dropout: the cross-entropy of `probabilities`. */
+export function costWithoutDropout(parameters: Parameters, X: Matrix, Y: Matrix): number {
+  const probs = probabilities(parameters, X);
+  const A3 = tf.tensor2d(probs, [1, probs.length]) as Matrix;
+  const cost = computeCost(A3, Y);
+  A3.dispose();
+  return cost;
+}
+
 /** Probabilities of the plain forward pass (no dropout), [1, m]. */
 export function probabilities(parameters: Parameters, X: Matrix): Float32Array {
   return tf.tidy(() => {
@@ -222,6 +253,29 @@ export function probabilitiesWithDropout(parameters: Parameters, X: Matrix, keep
     const A2d = tf.mul(A2, dropoutMultiplier(A2.shape as [number, number], keepProb, rng));
     return tf.sigmoid(tf.add(tf.matMul(W3, A2d), b3)).dataSync() as Float32Array;
   });
+}
+
+/** How far `other`'s predictions are from `base`'s, point by point (both probabilities of the same points). */
+export interface PredictionShift {
+  /** Fraction of the points that get the same label (threshold 0.5) from both. */
+  sameLabel: number;
+  /** Mean |other - base| over the points. */
+  meanAbsDifference: number;
+  /** Fraction of the points where `other` is further from 0.5 than `base`: more confident. */
+  moreConfident: number;
+}
+
+export function predictionShift(base: ArrayLike<number>, other: ArrayLike<number>): PredictionShift {
+  const n = base.length;
+  let same = 0;
+  let difference = 0;
+  let confident = 0;
+  for (let i = 0; i < n; i++) {
+    same += base[i] > 0.5 === other[i] > 0.5 ? 1 : 0;
+    difference += Math.abs(other[i] - base[i]);
+    confident += Math.abs(other[i] - 0.5) > Math.abs(base[i] - 0.5) ? 1 : 0;
+  }
+  return { sameLabel: same / n, meanAbsDifference: difference / n, moreConfident: confident / n };
 }
 
 /** Accuracy of probabilities against 0/1 labels (threshold 0.5), in [0, 1]. */
@@ -248,6 +302,42 @@ export function monteCarloDropout(parameters: Parameters, X: Matrix, keepProb: n
   return { mean: meanP, std: sumSq.map((s, i) => Math.sqrt(Math.max(0, s / passes - meanP[i] * meanP[i]))) };
 }
 
+/** Test accuracy of `passes` single forward passes with dropout left on, one fresh set of masks each. */
+export function accuraciesWithDropoutOn(parameters: Parameters, X: Matrix, Y: Matrix, keepProb: number, passes: number, rng: RandomState): number[] {
+  return Array.from({ length: passes }, () => accuracyOf(probabilitiesWithDropout(parameters, X, keepProb, rng), Y));
+}
+
+/** How many values lie below, at, and above `reference`. */
+export function countAround(values: ArrayLike<number>, reference: number): { below: number; equal: number; above: number } {
+  const v = Array.from(values);
+  return { below: v.filter((x) => x < reference).length, equal: v.filter((x) => x === reference).length, above: v.filter((x) => x > reference).length };
+}
+
+export interface SpreadBin {
+  /** The bin holds the points whose mean prediction p has from <= p < to (the last bin includes 1). */
+  from: number;
+  to: number;
+  points: number;
+  /** Mean of the points' standard deviations (NaN for an empty bin). */
+  meanStd: number;
+}
+
+/**
+ * Monte-Carlo spread against the mean prediction: the points grouped by their mean prediction (bins
+ * between consecutive `edges`), and the point with the largest spread.
+ */
+export function spreadByPrediction(mc: { mean: ArrayLike<number>; std: ArrayLike<number> }, edges: number[]): { bins: SpreadBin[]; largest: { meanPrediction: number; std: number } } {
+  const bins: SpreadBin[] = edges.slice(0, -1).map((from, k) => {
+    const to = edges[k + 1];
+    const last = k === edges.length - 2;
+    const stds = Array.from(mc.std).filter((_, i) => mc.mean[i] >= from && (mc.mean[i] < to || (last && mc.mean[i] <= to)));
+    return { from, to, points: stds.length, meanStd: stds.length ? mean(stds) : NaN };
+  });
+  let at = 0;
+  for (let i = 1; i < mc.std.length; i++) if (mc.std[i] > mc.std[at]) at = i;
+  return { bins, largest: { meanPrediction: mc.mean[at], std: mc.std[at] } };
+}
+
 /** The zero-mean-noise view: output - A = A·(multiplier - 1). Mean and variance of that noise for one unit. */
 export function noiseStatistics(a: number, keepProb: number, draws: number, rng: RandomState, noise: Noise): { mean: number; variance: number; theoryVariance: number; samples: number[] } {
   const multiplier = dropoutMultiplier([1, draws], keepProb, rng, { noise });
@@ -261,19 +351,21 @@ export function noiseStatistics(a: number, keepProb: number, draws: number, rng:
 
 export interface Series {
   name: string;
-  x: number[];
+  /** Numbers, or names (then the x axis is a category axis: one tick per name). */
+  x: number[] | string[];
   y: number[];
   mode?: "lines" | "markers" | "lines+markers";
   dash?: "solid" | "dash" | "dot";
 }
 
-/** A line chart of named series (log axes where asked). */
+/** A line chart of named series (log axes where asked; a category x axis when x holds names). */
 export function lineFigure(title: string, xTitle: string, yTitle: string, series: Series[], options: { logX?: boolean; logY?: boolean } = {}): Figure {
+  const categories = series.some((s) => s.x.some((x) => typeof x === "string"));
   return {
     data: series.map((s) => ({ type: "scatter", mode: s.mode ?? "lines", name: s.name, x: s.x, y: s.y, line: { dash: s.dash ?? "solid" } })),
     layout: {
       title: { text: title, x: 0.02, xanchor: "left" },
-      xaxis: { title: { text: xTitle }, type: options.logX ? "log" : "linear" },
+      xaxis: { title: { text: xTitle }, type: categories ? "category" : options.logX ? "log" : "linear" },
       yaxis: { title: { text: yTitle }, type: options.logY ? "log" : "linear" },
       margin: { t: 50, r: 20, b: 50, l: 60 },
       legend: { orientation: "h", y: -0.2 },

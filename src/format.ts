@@ -29,6 +29,11 @@ export function formatArray(value: tf.Tensor | Nested): string {
   return formatNested(values, shape, formatOne, summarize);
 }
 
+/** A shape as numpy and tfjs write it, `[2, 211]` (a template literal would give `2,211`). */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
 /** Prints `label = array`, on one line, or with the array starting on the next line when it has several. */
 export function printArray(label: string, value: tf.Tensor | Nested): void {
   const text = formatArray(value);

@@ -22,7 +22,7 @@ export { courseInputs, courseForwardCase, courseBackwardCase } from "./courseCas
 export type { ForwardCase, BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest } from "./publicTests";
 export { compareMatrix, ATOL, RTOL } from "./compare";
-export { formatArray, printArray } from "./format";
+export { formatArray, formatShape, printArray } from "./format";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";
 export {
@@ -33,6 +33,9 @@ export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptio
 export {
   averageOverMasks, unitTrace, scaledNorm, scalingConventions, dropoutMultiplier, trainWithDropoutLayer, scaleWeightsForTest, probabilities,
   probabilitiesWithDropout, accuracyOf, monteCarloDropout, noiseStatistics, thinnedNetworksPerIteration, lineFigure, histogramFigure, mask,
-  norm, mean, variance,
+  norm, mean, variance, predictionShift, accuraciesWithDropoutOn, countAround, spreadByPrediction, costJumpiness, meanCostFrom,
+  costWithoutDropout,
 } from "./experiments";
-export type { AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series } from "./experiments";
+export type {
+  AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series, PredictionShift, SpreadBin,
+} from "./experiments";

@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { predictDec } from "./predict";
+import { formatShape } from "./format";
 import type { Matrix, Parameters } from "./types";
 
 export interface Figure {
@@ -123,8 +124,8 @@ export interface PlotOptions {
 }
 
 function columns(X: Matrix, Y: Matrix): { x1: number[]; x2: number[]; y: number[] } {
-  if (X.rank !== 2 || X.shape[0] !== 2) throw new RangeError(`X must have shape [2, m] (one column per point), got [${X.shape}]`);
-  if (Y.rank !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== X.shape[1]) throw new RangeError(`Y must have shape [1, ${X.shape[1]}] to match X, got [${Y.shape}]`);
+  if (X.rank !== 2 || X.shape[0] !== 2) throw new RangeError(`X must have shape [2, m] (one column per point), got ${formatShape(X.shape)}`);
+  if (Y.rank !== 2 || Y.shape[0] !== 1 || Y.shape[1] !== X.shape[1]) throw new RangeError(`Y must have shape [1, ${X.shape[1]}] to match X, got ${formatShape(Y.shape)}`);
   const x = X.arraySync() as number[][];
   return { x1: x[0], x2: x[1], y: Array.from(Y.dataSync()) };
 }

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Gradients, Parameters } from "./types";
 import { PARAMETER_NAMES } from "./types";
+import { formatShape } from "./format";
 
 /** One step of gradient descent: θ ← θ − learningRate · dθ. Returns new tensors; inputs are untouched. */
 export function updateParameters(parameters: Parameters, grads: Gradients, learningRate: number): Parameters {
@@ -24,8 +25,8 @@ export function updateParametersInPlace(variables: Parameters, grads: Gradients,
     if (!(variable instanceof tf.Variable)) throw new TypeError(`${name} is not a tf.Variable; use updateParameters`);
     const gradient = grads[`d${name}` as keyof Gradients];
     if (!(gradient instanceof tf.Tensor) || !sameShape(gradient.shape, variable.shape)) {
-      const got = gradient instanceof tf.Tensor ? `shape [${gradient.shape}]` : String(gradient);
-      throw new Error(`the gradient d${name} must have the shape of ${name}, [${variable.shape}]; got ${got}`);
+      const got = gradient instanceof tf.Tensor ? `shape ${formatShape(gradient.shape)}` : String(gradient);
+      throw new Error(`the gradient d${name} must have the shape of ${name}, ${formatShape(variable.shape)}; got ${got}`);
     }
     variable.assign(tf.sub(variable, tf.mul(gradient, learningRate)));
   }

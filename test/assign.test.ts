@@ -253,7 +253,7 @@ describe("Execute, where the instructor asks", () => {
     marked.cells[dataset].metadata.assign = { keep_outputs: true };
     const once = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");
     const outputs = once.cells[dataset].outputs as { output_type: string; text?: string[]; data?: Record<string, unknown> }[];
-    expect(outputs[0].text!.join("")).toContain(`training set: X 2,${notebookSettings.DATASET.trainSize}`);
+    expect(outputs[0].text!.join("")).toContain(`training set: X [2, ${notebookSettings.DATASET.trainSize}]`);
     expect(outputs.some((o) => o.output_type === "display_data" && "text/html" in o.data!)).toBe(true);
     expect(once.cells.filter((c, i) => i !== dataset && c.cell_type === "code" && (c.outputs ?? []).length > 0)).toEqual([]);
     const twice = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");

@@ -46,7 +46,13 @@ describe("notebooks/experiments.ipynb, executed headless", () => {
     expect(byId("q1_run").stdout).toMatch(/the average is 0\.8\d\d times A/);
     expect(byId("q2_run").stdout).toContain("values seen: 0, 52.5; -0.573 / 0.8 = -0.71625");
     expect(byId("q4_run").stdout).toMatch(/divide by 1 - keepProb\s+mean output \/ mean input = 3\.9\d\d|= 4\.0\d\d/);
+    expect(byId("q4_run").stdout).toMatch(/multiply by keepProb\s+mean output \/ mean input = 0\.6[34]\d/);
     expect(byId("q5_run").stdout).toMatch(/: (9\d|100) different thinned networks with a mask per example, 1 with one mask per batch/);
+    expect(byId("q5_run").stdout).toMatch(/from one record to the next: mask per example 0\.\d{3}, one mask per batch 0\.\d{3}/);
+    expect(byId("q6_run").stdout).toMatch(/passes below \/ equal to \/ above the accuracy with dropout off: \d+ \/ \d+ \/ 0\n/);
+    expect(byId("q6_run").stdout).toMatch(/largest standard deviation: 0\.\d{3}, at a mean prediction of 0\.[78]\d/);
+    expect(byId("q7_run").stdout).toMatch(/training cost of the full network, no dropout: fixed 0\.\d{3}, annealed 0\.\d{3}/);
+    expect(byId("q8_run").stdout).toContain("values -2 and 0.5");
   });
 });
 

@@ -8,7 +8,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatArray, printArray, tf } from "dropout-kit";
+import { compareMatrix, datasetFigure, formatArray, formatShape, printArray, tf } from "dropout-kit";
+import type { Matrix } from "dropout-kit";
 import { withMutedConsole } from "./helpers/console";
 
 interface FixtureCase {
@@ -61,5 +62,20 @@ describe("printArray", () => {
       printArray("dA1", tf.tensor2d([[1, 0], [0, 1]]));
     });
     expect(log).toBe("A3 = [[0.5  0.25]]\ndA1 =\n[[1. 0.]\n [0. 1.]]\n");
+  });
+});
+
+describe("formatShape", () => {
+  it("writes a shape as numpy and tfjs do, [2, 211], never as a template literal's 2,211", () => {
+    expect(formatShape([2, 211])).toBe("[2, 211]");
+    expect(formatShape([20])).toBe("[20]");
+    expect(formatShape([])).toBe("[]");
+  });
+
+  it("the helpers' messages print shapes that way", () => {
+    const bad = tf.tensor2d([[1, 2, 3]]);
+    expect(compareMatrix(bad, [[1], [2]])?.message).toBe("wrong shape: expected [2, 1], got [1, 3]");
+    expect(() => datasetFigure(bad as Matrix, bad as Matrix)).toThrow("got [1, 3]");
+    bad.dispose();
   });
 });

@@ -196,7 +196,7 @@ describe("model: clear errors", () => {
       return { ...grads, db1: tf.sum(grads.dZ1, 1) as unknown as Matrix }; // [20] instead of [20, 1]
     };
     expect(() => model(X, Y, { numIterations: 3, keepProb: 0.86, printCost: false, ...solution, backwardPropagationWithDropout: backward }))
-      .toThrow(/the gradient db1 must have the shape of b1, \[20,1\]; got shape \[20\]/);
+      .toThrow(/the gradient db1 must have the shape of b1, \[20, 1\]; got shape \[20\]/);
     expect(tf.memory().numTensors).toBe(before);
   });
 
