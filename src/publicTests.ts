@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { compareMatrix, describe, Rows } from "./compare";
 import { courseBackwardCase, courseForwardCase } from "./courseCases";
 import { NotImplementedError } from "./dropout";
-import { formatArray } from "./format";
+import { formatArray, formatShape } from "./format";
 import { initializeParameters } from "./initialize";
 import { backwardPropagation, forwardPropagation } from "./propagation";
 import { RandomState } from "./random";
@@ -93,7 +93,7 @@ function expectShape(fail: (check: string, detail: string) => void, label: strin
     return false;
   }
   if (received.rank !== 2 || received.shape[0] !== shape[0] || received.shape[1] !== shape[1]) {
-    fail(`${label}: shape check`, `wrong shape: expected [${shape}], got [${received.shape}]`);
+    fail(`${label}: shape check`, `wrong shape: expected ${formatShape(shape)}, got ${formatShape(received.shape)}`);
     return false;
   }
   return true;

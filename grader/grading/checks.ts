@@ -11,7 +11,7 @@
  * is credited only together with evidence of real work, as each check's gating rule says. Expected values of
  * hidden cases are never shown: only the public course case's are.
  */
-import { ATOL, forwardPropagation, RandomState, tf } from "dropout-kit";
+import { ATOL, formatShape, forwardPropagation, RandomState, tf } from "dropout-kit";
 import type { CallResult, WireTensor } from "../sandbox/protocol";
 import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES, STATISTICS_CASE } from "./cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "./cases";
@@ -101,9 +101,9 @@ function output(result: CallResult, key: string, description: string, shape?: nu
   if (!t) {
     const v = result.values[key];
     const what = v && "other" in v ? String(v.other).slice(0, 200) : "nothing";
-    return { ok: false, why: `On ${description}: ${label} should be a tensor${shape ? ` of shape [${shape}]` : ""}; your function gave ${what}.` };
+    return { ok: false, why: `On ${description}: ${label} should be a tensor${shape ? ` of shape ${formatShape(shape)}` : ""}; your function gave ${what}.` };
   }
-  if (t.shape.length !== 2 || (shape && t.shape.join() !== shape.join())) return { ok: false, why: `On ${description}: ${label} has shape [${t.shape}]; it should have shape [${shape ?? "rows, columns"}].` };
+  if (t.shape.length !== 2 || (shape && t.shape.join() !== shape.join())) return { ok: false, why: `On ${description}: ${label} has shape ${formatShape(t.shape)}; it should have shape ${shape ? formatShape(shape) : "[rows, columns]"}.` };
   const bad = t.values.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) return { ok: false, why: `On ${description}: ${label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${round(t.values[bad])}; every value must be a finite number (NaN and Infinity usually come from a division by 0, or from 0 / 0).` };
   return { ok: true, t };
@@ -349,8 +349,8 @@ function masksOf(run: ForwardRun): Verdict {
     const got = tensorOf(run.result.values[D]);
     if (!got) return fail(`On ${where}: the cache has no tensor ${label}; store the mask there (the backward pass needs it).`);
     const activation = tensorOf(run.result.values[A]);
-    if (activation && got.shape.join() !== activation.shape.join()) return fail(`On ${where}: ${label} has shape [${got.shape}] but ${short(A)} has shape [${activation.shape}]; a mask is shaped like its activations.`);
-    if (got.shape.join() !== layerShape(run.inputs, W).join()) return fail(`On ${where}: ${label} has shape [${got.shape}]; it should be shaped like ${short(A)}, [${layerShape(run.inputs, W)}].`);
+    if (activation && got.shape.join() !== activation.shape.join()) return fail(`On ${where}: ${label} has shape ${formatShape(got.shape)} but ${short(A)} has shape ${formatShape(activation.shape)}; a mask is shaped like its activations.`);
+    if (got.shape.join() !== layerShape(run.inputs, W).join()) return fail(`On ${where}: ${label} has shape ${formatShape(got.shape)}; it should be shaped like ${short(A)}, ${formatShape(layerShape(run.inputs, W))}.`);
     const odd = got.values.find((v) => v !== 0 && v !== 1);
     if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
     const k = got.values.findIndex((v, i) => v !== mask.values[i]);

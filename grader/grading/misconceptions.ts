@@ -19,7 +19,7 @@ export interface ForwardVariant {
 
 export const FORWARD_VARIANTS: ForwardVariant[] = [
   {
-    explanation: "You multiplied the kept activations by keepProb instead of dividing by it. Dividing (inverted dropout) keeps each activation's expected value the same as without dropout; multiplying shrinks it twice.",
+    explanation: "You multiplied the kept activations by keepProb instead of dividing by it. Dividing (inverted dropout) keeps each activation's expected value the same as without dropout; multiplying leaves each activation, on average, at keepProb² of its value: once because only that fraction of the units survives, once more from the multiplication.",
     keep: "below",
     factor: (p) => p,
   },

@@ -4,7 +4,7 @@
  * not a number, is taken for what it is. NaN, ±Infinity (and null, which is how JSON carries them) never
  * equal a number; -0 is the number 0 (tfjs gives -0 for a negative gradient times a dropped unit's 0).
  */
-import { ATOL, RTOL, tf } from "dropout-kit";
+import { ATOL, formatShape, RTOL, tf } from "dropout-kit";
 import type { WireTensor, WireValue } from "../sandbox/protocol";
 
 export function toTensor(w: WireTensor): tf.Tensor2D {
@@ -56,10 +56,10 @@ export function compare(label: string, received: WireValue | WireTensor | undefi
   const got = received && typeof received === "object" && "values" in received ? validTensor(received) : tensorOf(received as WireValue | undefined);
   if (!got) {
     const what = received && typeof received === "object" && "other" in received ? received.other : received && "values" in received ? "a tensor whose shape does not match its values" : "nothing";
-    return { ok: false, why: `${label} should be a tensor of shape [${expected.shape}]; your function gave ${what}` };
+    return { ok: false, why: `${label} should be a tensor of shape ${formatShape(expected.shape)}; your function gave ${what}` };
   }
   if (got.shape.join() !== expected.shape.join()) {
-    return { ok: false, why: `${label} has shape [${got.shape}]; it should have shape [${expected.shape}]` };
+    return { ok: false, why: `${label} has shape ${formatShape(got.shape)}; it should have shape ${formatShape(expected.shape)}` };
   }
   for (let k = 0; k < expected.values.length; k++) {
     const [g, e] = [got.values[k], expected.values[k]];
