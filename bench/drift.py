@@ -44,26 +44,7 @@ import numpy_reference as ref  # noqa: E402
 
 def backward_float32(X, Y, cache, keep_prob):
     """numpy_reference.backward with the ReLU derivative in the arrays' dtype (no promotion to float64)."""
-    m = X.shape[1]
-    (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
-    dZ3 = A3 - Y
-    dW3 = 1.0 / m * np.dot(dZ3, A2.T)
-    db3 = 1.0 / m * np.sum(dZ3, axis=1, keepdims=True)
-    dA2 = np.dot(W3.T, dZ3)
-    if keep_prob < 1:
-        dA2 = dA2 * D2
-        dA2 = dA2 / keep_prob
-    dZ2 = np.multiply(dA2, (A2 > 0).astype(A2.dtype))
-    dW2 = 1.0 / m * np.dot(dZ2, A1.T)
-    db2 = 1.0 / m * np.sum(dZ2, axis=1, keepdims=True)
-    dA1 = np.dot(W2.T, dZ2)
-    if keep_prob < 1:
-        dA1 = dA1 * D1
-        dA1 = dA1 / keep_prob
-    dZ1 = np.multiply(dA1, (A1 > 0).astype(A1.dtype))
-    dW1 = 1.0 / m * np.dot(dZ1, X.T)
-    db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
-    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dW3": dW3, "db3": db3}
+    return ref.backward(X, Y, cache, keep_prob, relu_dtype=X.dtype)
 
 
 def logit_cost(Z3, Y):

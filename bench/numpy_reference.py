@@ -80,7 +80,9 @@ def forward(X, p, keep_prob, clock):
     return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
 
 
-def backward(X, Y, cache, keep_prob):
+def backward(X, Y, cache, keep_prob, relu_dtype=np.int64):
+    """The course's backward pass. relu_dtype: the ReLU derivative's dtype; the course's int64 promotes float32
+    arrays to float64 (bench/drift.py passes the arrays' own dtype to stay in float32)."""
     m = X.shape[1]
     (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
     dZ3 = A3 - Y
@@ -90,14 +92,14 @@ def backward(X, Y, cache, keep_prob):
     if keep_prob < 1:
         dA2 = dA2 * D2
         dA2 = dA2 / keep_prob
-    dZ2 = np.multiply(dA2, np.int64(A2 > 0))
+    dZ2 = np.multiply(dA2, (A2 > 0).astype(relu_dtype))
     dW2 = 1.0 / m * np.dot(dZ2, A1.T)
     db2 = 1.0 / m * np.sum(dZ2, axis=1, keepdims=True)
     dA1 = np.dot(W2.T, dZ2)
     if keep_prob < 1:
         dA1 = dA1 * D1
         dA1 = dA1 / keep_prob
-    dZ1 = np.multiply(dA1, np.int64(A1 > 0))
+    dZ1 = np.multiply(dA1, (A1 > 0).astype(relu_dtype))
     dW1 = 1.0 / m * np.dot(dZ1, X.T)
     db1 = 1.0 / m * np.sum(dZ1, axis=1, keepdims=True)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dW3": dW3, "db3": db3}
