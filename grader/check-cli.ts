@@ -2,6 +2,8 @@
  * `npm run check -- <notebook>`: a student's self-check. Runs the graded functions of the notebook in the
  * grader's sandbox on the course's published cases only, and prints what the grader says about them: the
  * same checks and messages as the real grading, on public inputs (the real grading adds hidden cases).
+ * Exit status: 0 when every public check passes, 1 when one fails, 2 when the file cannot be checked
+ * (missing, not a notebook) or the command is misused.
  */
 import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
@@ -21,15 +23,24 @@ async function main(): Promise<number> {
   const problem = bubblewrapProblem();
   if (problem) console.error(`(note: ${problem}; your code runs under Node's permission model only)\n`);
   const result = await gradeSubmission(resolve(path), readReferences(), { publicOnly: true, isolation: isolation(problem ? "permission-model" : "bubblewrap") });
+  if (result.status === "ungradable") {
+    // The file itself is the problem: say it once, with what to do; no list of checks that could not run.
+    console.log(`${result.submission} cannot be checked:\n\n${result.notes.join("\n\n")}`);
+    return 2;
+  }
   console.log(`Self-check of ${result.submission} on the course's public cases (the grader also runs hidden ones):\n`);
   for (const note of result.notes) console.log(`! ${note}\n`);
+  const said = new Set<string>();
   for (const t of result.tests) {
     console.log(`${t.passed ? "✓" : "✗"} ${t.name}`);
-    if (!t.passed) console.log(`    ${t.output.replace(/\n/g, "\n    ")}`);
+    if (t.passed) continue;
+    // Each problem once: a reason shared by several checks (a cell that did not run) is printed the first time.
+    console.log(said.has(t.output) ? "    (the same reason as above)" : `    ${t.output.replace(/\n/g, "\n    ")}`);
+    said.add(t.output);
   }
   const passed = result.tests.filter((t) => t.passed).length;
-  console.log(`\n${passed} of ${result.tests.length} public checks passed.`);
-  return 0;
+  console.log(`\n${passed} of ${result.tests.length} public checks passed.${passed < result.tests.length ? "" : " The grader also runs hidden cases: this is no promise of full marks."}`);
+  return passed === result.tests.length ? 0 : 1;
 }
 
 main().then(

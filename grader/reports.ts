@@ -49,7 +49,8 @@ export function feedbackMarkdown(result: SubmissionResult): string {
     lines.push(`### ${t.passed ? "✅" : "❌"} ${t.name} (${formatScore(t.score)} / ${formatScore(t.maxScore)})`, "");
     if (!t.passed) lines.push("```", t.output, "```", "");
   }
-  lines.push("Run `npm run check -- <your notebook>` to see what the public cases say before you submit.", "");
+  // What a student has: the notebook's own test cells (the student bundle has no grader, so no `npm run check`).
+  lines.push("Before you submit again, run the test cell below each exercise in your notebook: it checks the course's public cases.", "");
   return lines.join("\n");
 }
 

@@ -81,7 +81,9 @@ export async function gradeSubmission(path: string, references: References, opti
   const read = readSubmission(path);
   const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes, isolation: sandboxIsolation.description };
   if (read.fatal) {
-    return bounded({ ...base, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests: failAll(read.fatal), durationMs: Date.now() - started });
+    const tests = failAll(read.fatal).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
+    const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
+    return bounded({ ...base, maxScore, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests, durationMs: Date.now() - started });
   }
 
   const unavailable: Unavailable = { ...read.missing };
