@@ -2,6 +2,8 @@
  * The instructor tooling: `npm run assign` regenerates and validates everything from the source; its
  * steps on their own (release, settings, validations); the student bundle and the Gradescope package are
  * deterministic, hold what they should and nothing secret, and work when unpacked.
+ * Fails when: assign writes before every validation passed, releases a stray notebook from notebooks/, or
+ * its output is not byte-identical to the committed files (each seen red on purpose).
  */
 import { spawnSync } from "node:child_process";
 import type { SpawnSyncReturns } from "node:child_process";

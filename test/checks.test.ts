@@ -3,6 +3,9 @@
  * pass and answers that must not (degenerate ones that satisfy a property trivially, recalled published
  * values, NaN), that the sandbox's report about itself never raises a score, that hidden expected values
  * never reach a message, and compare's handling of NaN, ±Infinity, null and -0.
+ * Fails when: a gate is dropped (zero masks and zero gradients then pass the property checks), compare
+ * lets NaN or null equal a number, or a rule reads the child's rng/mutated report for its verdict (each
+ * mutation seen red once by its author).
  */
 import { describe, expect, it } from "vitest";
 import { DROPOUT_CACHE_NAMES, RandomState, tf } from "dropout-kit";

@@ -5,6 +5,8 @@
  * malformed cells get a message in the student's words; huge lines and runs of blank lines are read.
  * Each test has a control: the same input made honest is accepted, or the unsafe name really was unsafe.
  * Most tests call the steps directly (no sandbox); one batch runs end to end.
+ * Fails when: reading follows links or opens a FIFO blocking, report folders keep unsafe or colliding
+ * names, grades.csv cells are not neutralised, or the cell-shape checks are dropped (each seen red once).
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";

@@ -2,6 +2,9 @@
  * The autograder, end to end: the example gallery graded to its expected scores and feedback (typical
  * mistakes named, correct variants at full marks, broken and hostile notebooks each with a result and a
  * clear message), the reports, resuming, and the generated files kept in step with their source.
+ * Fails when: a check passes or fails other than its row says (each row lists exactly the failing checks),
+ * a diagnosis changes its words or disappears, or reports depend on parallelism (seen red: a changed
+ * compile budget blamed the compiler for never-returns; a nondeterministic diagnosis for backward-fresh-mask).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";

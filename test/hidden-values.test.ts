@@ -3,6 +3,8 @@
  * given (its forward pass its inputs, its backward pass its whole cache) is graded by the real command, and
  * no hidden reference value reaches the reports (feedback.md, results.json, result.json, grades.csv) or the
  * grader's own output. And the Gradescope package ships no solution.
+ * Fails when: hidden backward cases take their inputs from forward references again (seen red: a hidden
+ * forward case's A3 and Z3 appeared in feedback.md), or the Gradescope package ships a notebook.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
