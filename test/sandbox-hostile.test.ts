@@ -52,6 +52,8 @@ function attacks(target: string): Record<string, string> {
   throw new Error("signals " + outcome.join(", "));`,
     "garbage-frame": `require("fs").writeSync(3, "this is not a frame, it is a denial of service");`,
     "forged-reply": `require("fs").writeSync(3, ${frame(`JSON.stringify({ kind: "result", id: 999, ok: true, values: {}, mutated: [], output: "", durationMs: 0 })`)});`,
+    // Reading the returned value runs student code too: a getter that throws is their error, not the grader's.
+    "throwing-getter": `return [A1, new Proxy({}, { get() { throw new Error("a getter that throws"); } })] as any;`,
     "huge-frame": `const h = Buffer.alloc(4); h.writeUInt32BE(0x7fffffff); require("fs").writeSync(3, h);`,
   };
 }
@@ -125,6 +127,11 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
   it("cannot signal the grader, nor its sandbox's parent", () => {
     expect(feedback("signals")).toContain(`signals ${process.pid}: ESRCH, 1: `);
     expect(feedback("signals")).not.toContain(`${process.pid}: reached`);
+  });
+
+  it("a return value whose getters throw is the student's error, said plainly, with no path of the grader's", () => {
+    expect(feedback("throwing-getter")).toContain("reading the value your function returned threw Error: a getter that throws");
+    for (const name of results.keys()) expect(feedback(name), name).not.toContain(resolve(__dirname, ".."));
   });
 
   it("data on the reply channel that the grader did not ask for stops that submission alone, with a clear message", () => {

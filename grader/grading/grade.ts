@@ -4,7 +4,7 @@
  * them in a sandboxed child -> call the graded functions on every case -> check in this process, against
  * the references -> a result with a score and a message per check.
  */
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
@@ -45,9 +45,16 @@ const NOTES_LIMIT = 20;
 const CHECK_OUTPUT_LIMIT = 4_000;
 
 function bounded(result: SubmissionResult): SubmissionResult {
-  const notes = result.notes.slice(0, NOTES_LIMIT).map((n) => cutOutput(n, NOTE_LIMIT));
+  const clean = (text: string, limit: number) => cutOutput(withoutServerPaths(text), limit);
+  const notes = result.notes.slice(0, NOTES_LIMIT).map((n) => clean(n, NOTE_LIMIT));
   if (result.notes.length > NOTES_LIMIT) notes.push(`... and ${result.notes.length - NOTES_LIMIT} more notes like these.`);
-  return { ...result, notes, tests: result.tests.map((t) => ({ ...t, output: cutOutput(t.output, CHECK_OUTPUT_LIMIT) })) };
+  return { ...result, notes, tests: result.tests.map((t) => ({ ...t, output: clean(t.output, CHECK_OUTPUT_LIMIT) })) };
+}
+
+/** Where the grader lives is none of a student's business (a crash's stack names its files). */
+const PROJECT_ROOT = resolve(__dirname, "../..");
+function withoutServerPaths(text: string): string {
+  return text.split(PROJECT_ROOT).join("<grader>");
 }
 
 /** The names each graded function's outputs may have on the wire. */

@@ -156,6 +156,15 @@ function mutatedInputs(inputs: Record<string, tf.Tensor>, before: Record<string,
   });
 }
 
+/** Reading what the student returned runs their code too (getters, proxies): a throw there is their error. */
+function unpackSafely(unpack: (result: unknown) => { values: Record<string, PackedValue>; form?: string }, value: unknown): { values: Record<string, PackedValue>; form?: string } {
+  try {
+    return unpack(value);
+  } catch (error) {
+    return { values: {}, form: `reading the value your function returned threw ${errorOf(error).name}: ${errorOf(error).message}` };
+  }
+}
+
 async function call(
   id: number,
   fnName: string,
@@ -174,11 +183,11 @@ async function call(
     if ("error" in run && run.error !== undefined) {
       return { ...base, ok: false, error: errorOf(run.error), values: {}, mutated: mutatedInputs(inputs, before) };
     }
-    const { values, form } = unpack(run.value);
+    const { values, form } = unpackSafely(unpack, run.value);
     const mutated = mutatedInputs(inputs, before);
     // The same input objects again: what the first call did to them shows in the outputs.
     const again = await capturing(async () => await invoke(fn, true));
-    const repeat = "error" in again && again.error !== undefined ? { ok: false, values: {}, error: errorOf(again.error) } : { ok: true, values: unpack(again.value).values };
+    const repeat = "error" in again && again.error !== undefined ? { ok: false, values: {}, error: errorOf(again.error) } : { ok: true, values: unpackSafely(unpack, again.value).values };
     return { ...base, ok: true, values, form, mutated, repeat };
   } finally {
     tf.engine().endScope();

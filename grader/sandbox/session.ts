@@ -156,7 +156,11 @@ export class SandboxSession {
       try {
         reply = checkReply(raw, waiting.request, waiting.valueNames);
       } catch (error) {
-        if (error instanceof ChildFatal) return this.stop({ kind: "crash", detail: `the sandbox runtime failed: ${error.message}` });
+        if (error instanceof ChildFatal) {
+          // The details (a stack with the grader's paths) are the instructor's, not the student's.
+          console.error(`grader: a sandbox runtime failure: ${error.message}`);
+          return this.stop({ kind: "crash", detail: "the grader's sandbox failed while running your code (your instructor has the details)" });
+        }
         return this.stop({ kind: "protocol", detail: error instanceof ReplyError ? error.message : `the sandbox sent data the grader did not ask for (${String(error)})` });
       }
       this.pending = undefined;
