@@ -35,6 +35,9 @@ describe("one deadline per submission", () => {
     // The forward cell hangs at load (shared sandbox, then its own), the backward function never returns.
     const path = editedSolution((f, b) => [`await new Promise(() => {});\n${f}`, b.replace("assertKeepProb(keepProb);", "assertKeepProb(keepProb);\n  while (true) {}")]);
     const limits = { loadTimeoutMs: 8_000, callTimeoutMs: 6_000, totalTimeoutMs: 12_000, memoryMb: 1024 };
+    // A warm compiler first, untimed: starting one (seconds on a busy machine) is the grader's own cost,
+    // trusted, and not charged to a submission's deadline.
+    await gradeSubmission(join(GALLERY_DIR, "untouched-release.ipynb"), readReferences(), limits);
     const started = Date.now();
     const result = await gradeSubmission(path, readReferences(), limits);
     const took = Date.now() - started;
@@ -43,7 +46,7 @@ describe("one deadline per submission", () => {
     expect(took, JSON.stringify(result.notes)).toBeLessThan(limits.totalTimeoutMs + 7_000);
     expect(result.notes.join("\n")).toContain("grading your notebook as a whole did not finish within 12 s");
     expect(result.tests.every((t) => !t.passed)).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("hostile text, linear time", () => {
