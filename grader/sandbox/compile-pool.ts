@@ -80,3 +80,17 @@ export async function compileInWorker(prevDecl: string, src: string, timeoutMs: 
   idle.push(compiler);
   return { prevDecl, src, result };
 }
+
+/**
+ * Makes sure a warm compiler is waiting (starting one takes seconds: the grader's own cost, trusted code
+ * only), so that a submission's clock starts after it.
+ */
+export async function warmCompiler(warmUp: string): Promise<void> {
+  const compiler = idle.pop() ?? startWorker(warmUp);
+  try {
+    await compiler.ready;
+    idle.push(compiler);
+  } catch {
+    // A worker that failed to warm up is gone; compileInWorker will start another and report the problem.
+  }
+}
