@@ -129,6 +129,30 @@ describe("public tests", () => {
     expect(out.log).toMatch(/expected .*=\n/);
   });
 
+  it("a failed public test reads as a failed test: its error carries no stack through the library's internals", async () => {
+    const wrong = await variant("forward_propagation_with_dropout", forwardMistakes[0][1], forwardMistakes[0][2]);
+    let thrown: unknown;
+    withMutedConsole(() => {
+      try {
+        forwardPropagationWithDropoutTest(wrong.forwardPropagationWithDropout);
+      } catch (error) {
+        thrown = error;
+      }
+    });
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).stack).toMatch(/^PublicTestsFailed: \d+ check\(s\) failed in forwardPropagationWithDropout/);
+    expect((thrown as Error).stack).not.toMatch(/\n\s+at |publicTests|tf-core/);
+    const stub = () => {
+      throw new NotImplementedError("forwardPropagationWithDropout: Steps 1-4");
+    };
+    try {
+      forwardPropagationWithDropoutTest(stub as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).stack).not.toMatch(/\n\s+at /);
+  });
+
   const backwardMistakes: [string, string, string, RegExp][] = [
     ["mask not re-applied", "dA2 = tf.mul(dA2, D2);", "", /dA2 = W3ᵀ·dZ3 \* D2 \/ keepProb/],
     ["scaling missing in backward", "dA1 = tf.div(dA1, keepProb);", "", /dA1 = W2ᵀ·dZ2 \* D1 \/ keepProb/],
