@@ -19,9 +19,17 @@ const GREEN = "\x1b[92m";
 const RED = "\x1b[91m";
 const RESET = "\x1b[0m";
 
-/** Collects failed checks per case and prints one verdict at the end. */
+/** Lines a failure's details may take on screen: the rest of a matrix is cut, and said so. */
+const DETAIL_LINES = 10;
+/** Failed checks listed one line each; more are counted. */
+const LISTED_FAILURES = 10;
+
+/**
+ * Collects failed checks per case and prints one verdict at the end, on one screen: one line per failed
+ * check, then the first failure in detail (cut to a few lines), then the count.
+ */
 class TestReport {
-  private failures: string[] = [];
+  private failures: { line: string; detail: string }[] = [];
   private cases = 0;
 
   constructor(private readonly functionName: string) {}
@@ -29,7 +37,7 @@ class TestReport {
   /** Runs one case. A "not implemented" stub stops the whole test at once with its own message. */
   run(caseName: string, body: (fail: (check: string, detail: string) => void) => void): void {
     this.cases++;
-    const fail = (check: string, detail: string) => this.failures.push(`✗ ${caseName}: ${check}\n    ${detail.replace(/\n/g, "\n    ")}`);
+    const fail = (check: string, detail: string) => this.failures.push({ line: `✗ ${caseName}: ${check}`, detail });
     try {
       tf.tidy(() => body(fail));
     } catch (error) {
@@ -44,7 +52,11 @@ class TestReport {
       console.log(`${GREEN}All tests passed.${RESET} (${this.functionName}: ${this.cases} cases)`);
       return;
     }
-    console.log(this.failures.join("\n"));
+    const listed = this.failures.slice(0, LISTED_FAILURES).map((f) => f.line);
+    if (this.failures.length > LISTED_FAILURES) listed.push(`... and ${this.failures.length - LISTED_FAILURES} more`);
+    const detail = this.failures[0].detail.split("\n");
+    const shown = detail.length > DETAIL_LINES ? [...detail.slice(0, DETAIL_LINES), `... (${detail.length - DETAIL_LINES} more lines)`] : detail;
+    console.log(`${listed.join("\n")}\n\nThe first one, in detail (${this.failures[0].line.slice(2)}):\n    ${shown.join("\n    ")}`);
     const summary = `${this.failures.length} check(s) failed in ${this.functionName}: see the messages above.`;
     console.log(`${RED}${summary}${RESET}`);
     throw withoutStack(Object.assign(new Error(summary), { name: "PublicTestsFailed" }));
