@@ -98,13 +98,13 @@ export async function gradeSubmission(path: string, references: References, opti
   const functions = (Object.keys(GRADED_CELLS) as GradedFunctionName[]).filter((fn) => read.gradedSources[fn] !== undefined);
   const notes = [...read.notes];
   const sessions: SandboxSession[] = [];
+  // The set-up cell as released (imports, settings, backend), derived by `npm run assign` into the
+  // references: grading needs no instructor notebook.
   const setup = setupCellOf(references);
   await warmCompiler(setup);
   // One wall clock for the whole submission: type-checking and every sandbox it needs (from here: starting
   // a compiler is the grader's own cost).
   const deadline = Date.now() + limits.totalTimeoutMs;
-  // The set-up cell (above) is the release's (imports, settings, backend), derived by `npm run assign` into
-  // the references: grading needs no instructor notebook.
   const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, setup);
   // What the sandboxes may send back, all together.
   const replyBudget = { left: MAX_SUBMISSION_REPLY_BYTES };
