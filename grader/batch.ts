@@ -102,7 +102,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
           // grader's internals (a stack names server paths); the instructor gets the details; the batch goes on.
           const details = (error as Error)?.stack ?? String(error);
           process.stderr.write(`grade: the grader failed on ${file}:\n${details}\n`);
-          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [GRADER_FAILED], tests: failAll(GRADER_FAILED), durationMs: 0, graderError: details };
+          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [GRADER_FAILED], tests: failAll(GRADER_FAILED), durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };
         }
         writeReports(dir, result);
       }

@@ -25,7 +25,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON=/usr/bin/python3
 TSLAB="$ROOT/node_modules/.bin/tslab"
 KERNEL_NAME=tslab
-# bubblewrap: the grader's sandbox (grader/sandbox/isolation.ts); without it `npm run grade` refuses to run.
+# bubblewrap: the grader's sandbox (grader/sandbox/isolation.ts: without it `npm run grade` refuses to run);
+# in the student bundle it serves nothing yet, and costs a few hundred kilobytes.
 PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-nbformat bubblewrap)
 
 say() { printf '[setup:jupyter] %s\n' "$*"; }

@@ -41,9 +41,10 @@ describe("one deadline per submission", () => {
     const started = Date.now();
     const result = await gradeSubmission(path, readReferences(), limits);
     const took = Date.now() - started;
-    // Without the deadline: 8 s (shared load) + 8 s (forward alone) + 6 s per backward call. The bound leaves
-    // room for starting processes on a busy machine; it is the deadline, not this number, that is tested.
-    expect(took, JSON.stringify(result.notes)).toBeLessThan(limits.totalTimeoutMs + 7_000);
+    // Without the deadline: 8 s (shared load) + 8 s (forward alone) + 6 s per backward call, 28 s at least.
+    // The bound leaves 12 s for starting processes on a busy machine (the compiler is warm): it is the
+    // deadline, not this number, that is tested.
+    expect(took, JSON.stringify(result.notes)).toBeLessThan(limits.totalTimeoutMs + 12_000);
     expect(result.notes.join("\n")).toContain("grading your notebook as a whole did not finish within 12 s");
     expect(result.tests.every((t) => !t.passed)).toBe(true);
   }, 240_000);

@@ -65,9 +65,11 @@ describe("replies", () => {
   it("refuses another request's id, the wrong kind, and a cell list that is not the one sent", () => {
     expect(() => checkReply(result({ id: 999 }), CALL, NAMES)).toThrow(new ReplyError("a reply to request 999 while request 7 was waiting"));
     expect(() => checkReply({ kind: "loaded", id: 7, cells: [], defined: {}, needsSeparateSandboxes: false }, CALL, NAMES)).toThrow(/instead of a call's result/);
-    expect(() => checkReply({ kind: "loaded", id: 4, cells: [{ gradeId: "other", ok: true, output: "" }], defined: {}, needsSeparateSandboxes: false }, LOAD, [])).toThrow(/cell 0 named 'other'/);
-    const loaded = checkReply({ kind: "loaded", id: 4, cells: [], defined: { f: true, extra: "ignored" }, needsSeparateSandboxes: false }, LOAD, []);
-    expect(loaded).toEqual({ kind: "loaded", id: 4, cells: [], defined: { f: true }, needsSeparateSandboxes: false });
+    expect(() => checkReply({ kind: "loaded", id: 4, cells: [{ gradeId: "other", ok: true, output: "" }, { gradeId: "forward", ok: true, output: "" }], defined: {}, needsSeparateSandboxes: false }, LOAD, [])).toThrow(/cell 0 named 'other'/);
+    expect(() => checkReply({ kind: "loaded", id: 4, cells: [], defined: {}, needsSeparateSandboxes: false }, LOAD, [])).toThrow(/the outcome of 0 cells, not 2/);
+    const cells = [{ gradeId: "setup", ok: true, output: "" }, { gradeId: "forward", ok: false, output: "oops" }];
+    const loaded = checkReply({ kind: "loaded", id: 4, cells, defined: { f: true, extra: "ignored" }, needsSeparateSandboxes: false }, LOAD, []);
+    expect(loaded).toEqual({ kind: "loaded", id: 4, cells, defined: { f: true }, needsSeparateSandboxes: false });
   });
 
   it("refuses values not asked for, malformed tensors and oversized ones", () => {

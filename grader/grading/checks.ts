@@ -78,6 +78,11 @@ function firstFailure(verdicts: Iterable<Verdict>): Verdict {
   return ok();
 }
 
+/** A rule over a list of cases: no case run is no evidence (not a pass). */
+function overCases<R>(runs: R[], rule: (run: R) => Verdict): Verdict {
+  return runs.length === 0 ? fail("No case of this check was run, so it cannot be passed.") : firstFailure(runs.map(rule));
+}
+
 /** Runs each in turn, stopping at the first failure (later verdicts may assume earlier ones). */
 function all(...steps: (() => Verdict)[]): Verdict {
   for (const step of steps) {
@@ -629,6 +634,7 @@ export function autodiffGradients(inputs: BackwardInputs): Record<string, WireTe
  * cost with the masks held fixed. The expected gradients are nonzero, so zero gradients fail.
  */
 function backwardAutodiff(runs: BackwardRun[]): Verdict {
+  if (runs.length === 0) return fail("No case of this check was run, so it cannot be passed.");
   return firstFailure(
     runs.map((run) => {
       const error = callError(run, run.description);
@@ -659,6 +665,7 @@ function deterministic(runs: BackwardRun[]): Verdict {
       firstFailure(
         runs.map((run) => {
           const again = run.again;
+          if (again && !again.ok) return fail(callError({ result: again }, `${run.description}, called a second time`) ?? "The second call failed.");
           if (again?.ok) {
             const name = firstDifference(run.result.values, again.values);
             if (name !== undefined) return fail(`Called twice with the same inputs (${run.description}), your function returned different ${name}. ${explain}`);
@@ -708,8 +715,8 @@ export function runChecks(evidence: Evidence, references: References, unavailabl
   const evaluate: Record<string, () => Verdict> = {
     "forward.course": () => courseForward(evidence, references),
     // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
-    "forward.cases": () => firstFailure(evidence.forward.filter(hiddenForward).map((r) => forwardReference(r, references))),
-    "forward.masks": () => firstFailure(forwardRuns(evidence).map(masksOf)),
+    "forward.cases": () => overCases(evidence.forward.filter(hiddenForward), (r) => forwardReference(r, references)),
+    "forward.masks": () => overCases(forwardRuns(evidence), masksOf),
     "forward.kept-fraction": () => keptFraction(evidence.statistics),
     "forward.scaling": () => forwardScaling(evidence),
     "forward.keep-all": () => keepAll(evidence),
@@ -717,7 +724,7 @@ export function runChecks(evidence: Evidence, references: References, unavailabl
     "forward.inputs": () => forwardInputsUnchanged(evidence),
     "backward.course": () => courseBackward(evidence, references),
     // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
-    "backward.cases": () => firstFailure(evidence.backward.filter(hiddenBackward).map((r) => backwardReference(r, references, false))),
+    "backward.cases": () => overCases(evidence.backward.filter(hiddenBackward), (r) => backwardReference(r, references, false)),
     "backward.masks": () => backwardMasks(evidence.backward),
     "backward.autodiff": () => backwardAutodiff(evidence.backward.filter(hiddenBackward)),
     "backward.deterministic": () => deterministic(evidence.backward),

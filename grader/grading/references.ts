@@ -5,7 +5,7 @@
  * fails when the committed file differs from what the source generates. Grading needs this file and
  * never the instructor notebook (the Gradescope package ships no solution).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, RandomState, tf } from "dropout-kit";
 import type { DropoutCache, Matrix, Parameters } from "dropout-kit";
@@ -98,11 +98,6 @@ export function generateReferences(solution: DropoutFunctions): References {
 
 export function serializeReferences(references: References): string {
   return `${JSON.stringify(references)}\n`;
-}
-
-export function writeReferences(references: References, file = REFERENCES_FILE): void {
-  writeFileSync(`${file}.tmp`, serializeReferences(references));
-  renameSync(`${file}.tmp`, file);
 }
 
 export function readReferences(file = REFERENCES_FILE): References {

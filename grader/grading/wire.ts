@@ -1,7 +1,8 @@
 /**
  * Comparing and computing with wire tensors (plain { shape, values }) in the grader's process. What the
  * sandbox sends back is data to validate: a tensor whose shape and values do not agree, or a value that is
- * not a number, is taken for what it is. NaN, ±Infinity (and null, which is how JSON carries them) never
+ * not a number, is taken for what it is (sandbox/replies.ts is the gate; this stays defensive for hand-made
+ * results). NaN, ±Infinity (and null, from older hand-written JSON) never
  * equal a number; -0 is the number 0 (tfjs gives -0 for a negative gradient times a dropped unit's 0).
  */
 import { ATOL, formatShape, RTOL, tf } from "dropout-kit";

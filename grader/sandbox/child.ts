@@ -27,6 +27,7 @@ const graded: Record<string, GradedFunction> = {};
 
 /** Replies go out on fd 3 as frames (frames.ts); the parent reads nothing else. */
 const REPLY_FD = 3;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 function send(message: ChildMessage): void {
   const frame = encodeFrame(message);
@@ -35,6 +36,7 @@ function send(message: ChildMessage): void {
       offset += writeSync(REPLY_FD, frame, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(PAUSE, 0, 0, 2); // the parent is busy reading: wait for it without spinning
     }
   }
 }
@@ -48,7 +50,8 @@ class RecordingRandomState extends RandomState {
     this.recording = true;
   }
   private record(method: string, args: unknown[]): void {
-    if (this.recording) this.use.calls.push({ method, args });
+    // As data the parent accepts: a finite number, or a short description of whatever else was passed.
+    if (this.recording) this.use.calls.push({ method, args: args.slice(0, 4).map((a) => (typeof a === "number" && Number.isFinite(a) ? a : String(a).slice(0, 40))) });
   }
   override seed(seed: number): void {
     this.record("seed", [seed]);
@@ -138,7 +141,7 @@ function errorOf(error: unknown): { name: string; message: string } {
     // The permission model's refusals say what was refused: keep that (ERR_ACCESS_DENIED, FileSystemWrite, the path).
     const denied = error as Error & { code?: string; permission?: string; resource?: string };
     const detail = denied.code === "ERR_ACCESS_DENIED" ? ` (ERR_ACCESS_DENIED: ${denied.permission ?? "?"}${denied.resource ? ` ${denied.resource}` : ""})` : "";
-    return { name: error.name, message: cutOutput(error.message + detail, 2000) };
+    return { name: String(error.name).slice(0, 100), message: cutOutput(String(error.message) + detail, 2000) };
   }
   return { name: "thrown value", message: cutOutput(String(error), 2000) };
 }

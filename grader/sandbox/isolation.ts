@@ -11,7 +11,7 @@
  *   as inner layers.
  * - "permission-model" (weaker, only when asked for by name): Node's permission model and the network
  *   guard, plus a network namespace via `unshare` where the kernel allows one. Node's own documentation says
- *   the permission model is no defence against malicious code (TOOLCHAIN.md lists what gets through); use
+ *   the permission model is no defence against malicious code (README's threat model lists what gets through); use
  *   it only where each submission already runs in a throw-away container, as on Gradescope.
  *
  * Nothing secret (references, cases, settings, the instructor notebook, submissions, reports, the home

@@ -5,9 +5,10 @@
  * lookup alone can carry data out) throw an ERR_ACCESS_DENIED error shaped like the permission model's,
  * so the attempt is reported like a refused file write.
  *
- * This is the first line. The second is the kernel's: where the machine allows it, session.ts starts the
- * child in a network namespace of its own (`unshare -n`), which has no interface at all, so even code that
- * found a way around these patches reaches nothing.
+ * This is an inner layer. The boundary is the kernel's: under bubblewrap (isolation.ts, the default) the
+ * child has a network namespace of its own with only its own loopback, and under the weaker
+ * permission-model isolation an `unshare` namespace where the machine allows one, so even code that found a
+ * way around these patches reaches nothing outside.
  */
 import dgram from "node:dgram";
 import dns from "node:dns";

@@ -85,7 +85,7 @@ function rng(value: unknown): RngUse {
   const r = object(value, "rng");
   const calls = array(r.calls, "rng.calls", 50).map((c, k) => {
     const call = object(c, `rng.calls[${k}]`);
-    return { method: string(call.method, "rng method", 40), args: array(call.args, "rng args", 4).map((a) => finite(a, "rng argument")) };
+    return { method: string(call.method, "rng method", 40), args: array(call.args, "rng args", 4).map((a) => (typeof a === "string" ? a.slice(0, 40) : finite(a, "rng argument"))) };
   });
   return { calls, draws: finite(r.draws, "rng.draws") };
 }
@@ -97,7 +97,9 @@ export function checkReply(raw: unknown, request: ParentMessage, valueNames: rea
   if (message.kind === "fatal") throw new ChildFatal(string(message.message, "the failure", 2000));
   if (request.kind === "load") {
     if (message.kind !== "loaded") throw new ReplyError(`a '${String(message.kind).slice(0, 20)}' message instead of the cells' outcome`);
-    const cells = array(message.cells, "cells", request.cells.length).map((c, k): CellOutcome => {
+    const listed = array(message.cells, "cells", request.cells.length);
+    if (listed.length !== request.cells.length) throw new ReplyError(`the outcome of ${listed.length} cells, not ${request.cells.length}`);
+    const cells = listed.map((c, k): CellOutcome => {
       const cell = object(c, `cells[${k}]`);
       if (cell.gradeId !== request.cells[k].gradeId) throw new ReplyError(`cell ${k} named '${String(cell.gradeId).slice(0, 40)}'`);
       return { gradeId: request.cells[k].gradeId, ok: boolean(cell.ok, "a cell's ok"), output: string(cell.output, "a cell's output", OUTPUT_LIMIT) };

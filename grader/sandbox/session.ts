@@ -4,7 +4,7 @@
  * limits the parent enforces:
  * - the child reads only node_modules, the helper library and the compiled sandbox runtime: never the
  *   references, cases, settings, the instructor notebook, the submissions or the reports;
- * - no network (a namespace with no interface; the child's own guard refuses sockets and DNS besides);
+ * - no network (a namespace with only its own loopback; the child's own guard refuses sockets and DNS besides);
  * - time: a limit per request, and the submission's deadline for the whole session; the whole sandbox
  *   (its process group, and with bubblewrap its pid namespace) is killed when either runs out;
  * - memory: V8's heap limit, and a watchdog on the resident memory of the sandbox's processes (typed
@@ -112,7 +112,9 @@ export class SandboxSession {
     this.frames = new FrameReader(MAX_REPLY_BYTES, options.replyBudget ?? { left: MAX_SUBMISSION_REPLY_BYTES });
     const nodeArgs = ["--experimental-permission", ...readablePaths().map((p) => `--allow-fs-read=${p}`), `--max-old-space-size=${Math.max(64, Math.floor(limits.memoryMb / 2))}`, "--no-warnings", CHILD_SCRIPT];
     const cwd = resolve(PROJECT_ROOT, "grader/dist");
-    const { file, args } = this.isolation.command(nodeArgs, cwd, { cpuSeconds: (deadline - Date.now()) / 1000 + 5 });
+    // CPU time counts every thread (V8's compiler and GC run beside the student's code): a generous backstop;
+    // the deadline is the limit a student meets.
+    const { file, args } = this.isolation.command(nodeArgs, cwd, { cpuSeconds: 4 * ((deadline - Date.now()) / 1000) + 10 });
     // Its own process group: a stop kills everything in it (with bubblewrap, killing bwrap ends the whole
     // pid namespace). Requests go in on stdin, replies come out on fd 3, both as frames.
     this.child = spawn(file, args, { cwd, detached: true, stdio: ["pipe", "pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NO_COLOR: "1" } });
@@ -126,7 +128,9 @@ export class SandboxSession {
     });
     this.child.on("error", (error) => this.stop({ kind: "crash", detail: `it could not be started: ${error.message}` }));
     this.child.on("exit", (code, signal) => {
-      if (!this.stopped) this.stop({ kind: "crash", detail: signal ? `signal ${signal}` : `exit status ${code}${this.stderrTail()}` });
+      if (this.stopped) return;
+      if (signal === "SIGXCPU") this.stop({ kind: "timeout", what: "your code", limitMs: limits.totalTimeoutMs, hint: "it used all the CPU time a submission may" });
+      else this.stop({ kind: "crash", detail: signal ? `signal ${signal}` : `exit status ${code}${this.stderrTail()}` });
     });
     this.sessionTimer = setTimeout(() => this.stop({ kind: "timeout", what: "grading your notebook as a whole", limitMs: limits.totalTimeoutMs }), Math.max(0, deadline - Date.now()));
     this.memoryTimer = setInterval(() => {
