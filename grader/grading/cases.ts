@@ -9,7 +9,7 @@
  */
 import { courseBackwardCase, courseInputs, initializeParameters, RandomState, tf } from "dropout-kit";
 import type { WireTensor } from "../sandbox/protocol";
-import { scoped } from "./wire";
+import { fromTensor, scoped } from "./wire";
 import { cases } from "../source/settings";
 import type { BackwardCaseSettings, ForwardCaseSettings } from "../source/settings";
 
@@ -31,9 +31,8 @@ export interface ForwardInputs {
   seed: number;
 }
 
-export function toWire(t: tf.Tensor): WireTensor {
-  return { shape: t.shape.slice(), values: Array.from(t.dataSync() as ArrayLike<number>, Number) };
-}
+/** A tensor as plain data (the grader's one conversion, wire.ts). */
+export const toWire = fromTensor;
 
 /** Inputs of a forward pass from the seeds of a case (forward, or a hidden backward case's own forward pass). */
 export function forwardInputs(spec: Pick<ForwardCaseSpec, "dims" | "examples" | "keepProb" | "maskSeed" | "inputSeed" | "course" | "courseInputs">): ForwardInputs {

@@ -78,6 +78,11 @@ function firstFailure(verdicts: Iterable<Verdict>): Verdict {
   return ok();
 }
 
+/** Why a mask is not one, said the same way by every check that needs a mask. */
+function notAMask(where: string, label: string, values: number[]): Verdict | undefined {
+  return values.every((v) => v === 0 || v === 1) ? undefined : fail(`On ${where}: ${label} holds values other than 0 and 1; a mask is (draw < keepProb) as 0s and 1s.`);
+}
+
 /** A rule over a list of cases: no case run is no evidence (not a pass). */
 function overCases<R>(runs: R[], rule: (run: R) => Verdict): Verdict {
   return runs.length === 0 ? fail("No case of this check was run, so it cannot be passed.") : firstFailure(runs.map(rule));
@@ -114,7 +119,6 @@ function output(result: CallResult, key: string, description: string, shape?: nu
   return { ok: true, t };
 }
 
-const wire = (t: tf.Tensor): WireTensor => fromTensor(t);
 
 // ---------------------------------------------------------------------------------------------- recomputation
 
@@ -137,8 +141,8 @@ export function generatorMasks(inputs: ForwardInputs): GeneratorMasks {
     const m = inputs.X.shape[1];
     const draws1 = rng.rand(inputs.parameters.W1.shape[0], m);
     const draws2 = rng.rand(inputs.parameters.W2.shape[0], m);
-    const keep = (d: tf.Tensor) => wire(tf.cast(tf.less(d, inputs.keepProb), "float32"));
-    return { draws1: wire(draws1), draws2: wire(draws2), D1: keep(draws1), D2: keep(draws2) };
+    const keep = (d: tf.Tensor) => fromTensor(tf.cast(tf.less(d, inputs.keepProb), "float32"));
+    return { draws1: fromTensor(draws1), draws2: fromTensor(draws2), D1: keep(draws1), D2: keep(draws2) };
   });
   masksMemo.set(inputs, masks);
   return masks;
@@ -148,7 +152,7 @@ export function generatorMasks(inputs: ForwardInputs): GeneratorMasks {
 export function plainForward(inputs: ForwardInputs): WireTensor {
   return scoped(() => {
     const parameters = Object.fromEntries(Object.entries(inputs.parameters).map(([k, w]) => [k, toTensor(w)]));
-    return wire(forwardPropagation(toTensor(inputs.X), parameters as never)[0]);
+    return fromTensor(forwardPropagation(toTensor(inputs.X), parameters as never)[0]);
   });
 }
 
@@ -200,7 +204,8 @@ export function dropoutShown(evidence: Evidence): Verdict {
       const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape), output(run.result, A, run.spec.description, shape)];
       for (const g of got) if (!g.ok) return fail(g.why);
       const [z, d, a] = got.map((g) => (g as { t: WireTensor }).t.values);
-      if (!d.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${Dn} holds values other than 0 and 1; a mask is (draw < keepProb) as 0s and 1s.`);
+      const notMask = notAMask(run.spec.description, Dn, d);
+      if (notMask) return notMask;
       if (d.some((v, k) => v === 0 && Math.abs(a[k]) > ATOL)) return fail(`On ${run.spec.description}: ${An} is nonzero where ${Dn} is 0; a dropped unit's activation must be 0 (${An} * ${Dn}).`);
       units += d.length;
       d.forEach((v, k) => {
@@ -258,17 +263,17 @@ function backwardChain(run: BackwardRun): Verdict {
   const got = (name: string, like: WireTensor) => output(run.result, name, where, like.shape);
   const dZ3 = got("dZ3", c.A3);
   if (!dZ3.ok) return fail(dZ3.why);
-  const expectedDZ3 = scoped(() => wire(tf.sub(toTensor(c.A3), toTensor(run.inputs.Y))));
+  const expectedDZ3 = scoped(() => fromTensor(tf.sub(toTensor(c.A3), toTensor(run.inputs.Y))));
   const c3 = compare("dZ3", dZ3.t, expectedDZ3, reveal);
   if (!c3.ok) return fail(`On ${where}: dZ3 should be A3 − Y (from the cache and the labels): ${c3.why}.`);
   const dA2 = got("dA2", c.A2);
   if (!dA2.ok) return fail(dA2.why);
   const dZ2 = got("dZ2", c.A2);
   if (!dZ2.ok) return fail(dZ2.why);
-  const expectedDZ2 = scoped(() => wire(tf.mul(toTensor(dA2.t), tf.step(toTensor(c.A2)))));
+  const expectedDZ2 = scoped(() => fromTensor(tf.mul(toTensor(dA2.t), tf.step(toTensor(c.A2)))));
   const c2 = compare("dZ2", dZ2.t, expectedDZ2, reveal);
   if (!c2.ok) return fail(`On ${where}: dZ2 should be dA2 * (A2 > 0), from your own dA2 (ReLU's derivative): ${c2.why}.`);
-  const through = scoped(() => [wire(tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3.t))), wire(tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2.t)))]);
+  const through = scoped(() => [fromTensor(tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3.t))), fromTensor(tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2.t)))]);
   if (!through.every((t) => t.values.some((v) => Math.abs(v) > ATOL))) return fail(`On ${where}: no gradient reaches the hidden layers (W3ᵀ·dZ3 or W2ᵀ·dZ2 is zero).`);
   return ok();
 }
@@ -387,7 +392,8 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
     const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W));
     if (!mask.ok) return fail(mask.why);
     const values = mask.t.values;
-    if (!values.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${label} holds values other than 0 and 1; store the mask (D < keepProb).`);
+    const notMask = notAMask(run.spec.description, label, values);
+    if (notMask) return notMask;
     const kept = values.filter((v) => v === 1).length / values.length;
     if (Math.abs(kept - p) > tolerance) {
       return fail(`With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
@@ -423,8 +429,9 @@ function forwardScaling(evidence: Evidence): Verdict {
             const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape)];
             for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`);
             const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
-            if (!d.values.every((v) => v === 0 || v === 1)) return fail(`On ${run.spec.description}: ${short(D)} holds values other than 0 and 1; the mask is (draw < keepProb) as 0s and 1s.`);
-            const expected = scoped(() => wire(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
+            const notMask = notAMask(run.spec.description, short(D), d.values);
+            if (notMask) return notMask;
+            const expected = scoped(() => fromTensor(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
             const c = compare(short(A), run.result.values[A], expected, isPublic(run));
             if (!c.ok) {
               const diagnosis = diagnoseForwardValues(run.result, run.inputs);
@@ -461,7 +468,7 @@ function keepAll(evidence: Evidence): Verdict {
 function linearLayer(run: ForwardRun): Verdict {
   const error = callError(run, run.spec.description);
   if (error) return fail(error);
-  const z1 = scoped(() => wire(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
+  const z1 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
   const c = compare("Z1", run.result.values["cache.Z1"], z1, isPublic(run));
   return c.ok ? ok() : fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`);
 }
@@ -487,10 +494,10 @@ function layers(evidence: Evidence): Verdict {
               const Z3 = output(run.result, "cache.Z3", where, [n3, m]);
               if (!Z3.ok) return fail(Z3.why);
               const p = run.inputs.parameters;
-              const z3 = scoped(() => wire(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
+              const z3 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
               const c3 = compare("Z3", Z3.t, z3, isPublic(run));
               if (!c3.ok) return fail(`On ${where}: Z3 should be W3·A2 + b3, from your own A2; ${c3.why}.`);
-              const a3 = scoped(() => wire(tf.sigmoid(toTensor(Z3.t))));
+              const a3 = scoped(() => fromTensor(tf.sigmoid(toTensor(Z3.t))));
               const c = compare("A3", run.result.values.A3, a3, isPublic(run));
               return c.ok ? ok() : fail(`On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`);
             },

@@ -4,13 +4,13 @@
  * them in a sandboxed child -> call the graded functions on every case -> check in this process, against
  * the references -> a result with a score and a message per check.
  */
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
 import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
-import { isolation, requestedIsolation } from "../sandbox/isolation";
+import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolation";
 import type { Isolation } from "../sandbox/isolation";
 import { SubmissionCompiler } from "../sandbox/compile-cells";
 import { warmCompiler } from "../sandbox/compile-pool";
@@ -53,7 +53,6 @@ function bounded(result: SubmissionResult): SubmissionResult {
 }
 
 /** Where the grader lives is none of a student's business (a crash's stack names its files). */
-const PROJECT_ROOT = resolve(__dirname, "../..");
 function withoutServerPaths(text: string): string {
   return text.split(PROJECT_ROOT).join("<grader>");
 }

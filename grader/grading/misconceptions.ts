@@ -6,7 +6,7 @@
 import { RandomState, tf } from "dropout-kit";
 import type { CallResult, WireTensor } from "../sandbox/protocol";
 import type { ForwardInputs } from "./cases";
-import { compare, scoped, tensorOf, toTensor } from "./wire";
+import { compare, fromTensor, scoped, tensorOf, toTensor } from "./wire";
 
 export interface ForwardVariant {
   /** What the student reads when their output matches this variant. */
@@ -56,8 +56,7 @@ function forwardWith(variant: ForwardVariant, inputs: ForwardInputs): { A3: Wire
     const Z2 = tf.add(tf.matMul(p.W2, A1), p.b2) as tf.Tensor2D;
     const A2 = tf.mul(tf.mul(tf.relu(Z2), mask(Z2)), factor) as tf.Tensor2D;
     const A3 = tf.sigmoid(tf.add(tf.matMul(p.W3, A2), p.b3));
-    const wire = (t: tf.Tensor) => ({ shape: t.shape.slice(), values: Array.from(t.dataSync(), Number) });
-    return { A3: wire(A3), A1: wire(A1) };
+    return { A3: fromTensor(A3), A1: fromTensor(A1) };
   });
 }
 
@@ -172,7 +171,7 @@ export function backwardStepVariant(label: string, received: WireTensor, WTdZ: t
       ["one-minus-keepprob", tf.div(tf.mul(WTdZ, D), 1 - keepProb)],
     ];
     for (const [variant, candidate] of options) {
-      const wire = { shape: candidate.shape.slice(), values: Array.from(candidate.dataSync(), Number) };
+      const wire = fromTensor(candidate);
       if (!wire.values.every(Number.isFinite)) continue; // 1 / (1 - keepProb) at keepProb 1
       if (compare(label, received, wire, false).ok) return variant;
     }

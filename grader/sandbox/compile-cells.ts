@@ -6,7 +6,7 @@
  * same submission (a second sandbox reuses what is known). Trusted cells (the instructor's set-up) are not
  * charged to the budget.
  */
-import { CompileFailed, compileInWorker } from "./compile-pool";
+import { CompileFailed, compileInWorker, TRUSTED_COMPILE_TIMEOUT_MS } from "./compile-pool";
 import { compilerGaveUp } from "./compiler";
 import type { Conversion } from "./compiler";
 
@@ -17,8 +17,6 @@ export interface CellToRun {
   trusted?: boolean;
 }
 
-/** Trusted cells may wait for a busy machine. */
-const TRUSTED_TIMEOUT_MS = 120_000;
 
 export class SubmissionCompiler {
   private readonly known = new Map<string, Conversion>();
@@ -52,7 +50,7 @@ export class SubmissionCompiler {
         // A fair share of what is left for each student cell still to compile, so that one cell cannot
         // use the time of the others; the last takes all that remains.
         const left = cells.slice(k).filter((c) => !c.trusted && !this.stopped.has(c.gradeId) && !this.known.has(`${decl}\u0000${c.source}`)).length;
-        let timeoutMs = TRUSTED_TIMEOUT_MS;
+        let timeoutMs = TRUSTED_COMPILE_TIMEOUT_MS;
         let startedAt = 0;
         // Asked once the worker is warm: starting a compiler is not the student's time.
         const limit = () => {

@@ -30,14 +30,14 @@ interface CompileWorker {
 const idle: CompileWorker[] = [];
 
 /** Generous: warming up runs trusted code only, but may wait for a busy machine. */
-const WARM_UP_TIMEOUT_MS = 120_000;
+export const TRUSTED_COMPILE_TIMEOUT_MS = 120_000;
 
 function startWorker(warmUp: string): CompileWorker {
   if (!existsSync(WORKER_SCRIPT)) throw new Error(`${WORKER_SCRIPT} is missing: run \`npm run build\` first`);
   const worker = new Worker(WORKER_SCRIPT, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
   worker.stdout.resume(); // the compiler's own warnings: not the grader's output
   worker.stderr.resume();
-  const ready = exchange(worker, { prevDecl: "", src: warmUp }, WARM_UP_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
+  const ready = exchange(worker, { prevDecl: "", src: warmUp }, TRUSTED_COMPILE_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
   return { worker, ready };
 }
 

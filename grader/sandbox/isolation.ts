@@ -24,7 +24,8 @@ import { resolve } from "node:path";
 export type IsolationMode = "bubblewrap" | "permission-model";
 export const ISOLATION_MODES: IsolationMode[] = ["bubblewrap", "permission-model"];
 
-const PROJECT_ROOT = resolve(__dirname, "../..");
+/** The project's folder (this module runs from grader/sandbox/ or its compiled grader/dist/sandbox/). */
+export const PROJECT_ROOT = resolve(__dirname, "../..");
 
 /** What the child may read, as real paths (bind mounts and the permission model both want them resolved). */
 export function readablePaths(): string[] {

@@ -18,13 +18,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ByteBudget } from "./frames";
 import { encodeFrame, FrameError, FrameReader } from "./frames";
-import { isolation, readablePaths, requestedIsolation } from "./isolation";
+import { isolation, PROJECT_ROOT, readablePaths, requestedIsolation } from "./isolation";
 import type { Isolation } from "./isolation";
 import type { BackwardCall, CallResult, ForwardCall, Loaded, LoadRequest, ParentMessage, WireTensor } from "./protocol";
 import { ChildFatal, checkReply, ReplyError } from "./replies";
 import { packWire } from "./tensor-codec";
 
-const PROJECT_ROOT = resolve(__dirname, "../..");
 /** The compiled child; `npm run build` makes it (the tests' global set-up too). */
 export const CHILD_SCRIPT = resolve(PROJECT_ROOT, "grader/dist/sandbox/child.js");
 
