@@ -22,6 +22,8 @@ export { courseInputs, courseForwardCase, courseBackwardCase } from "./courseCas
 export type { ForwardCase, BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest } from "./publicTests";
 export { compareMatrix, ATOL, RTOL } from "./compare";
+// The checks and diagnoses the public tests, `npm run check` and the grader share (src/checks/).
+export * from "./checks";
 export { formatArray, formatShape, printArray } from "./format";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";

@@ -8,16 +8,15 @@
  * mutation seen red once by its author).
  */
 import { describe, expect, it } from "vitest";
-import { DROPOUT_CACHE_NAMES, RandomState, tf } from "dropout-kit";
+import { autodiffGradients, compare, DROPOUT_CACHE_NAMES, generatorMasks, isPublicCase, RandomState, round, runChecks as runSharedChecks, scoped, tf } from "dropout-kit";
+import type { BackwardRun, CallResult, CheckResult, Evidence, ExpectedOutputs, ForwardRun, Unavailable, WireTensor, WireValue } from "dropout-kit";
 import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/grading/cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/grading/cases";
-import { autodiffGradients, generatorMasks, runChecks } from "../grader/grading/checks";
-import type { BackwardRun, CheckResult, Evidence, ForwardRun } from "../grader/grading/checks";
-import { PUBLIC_CHECKS } from "../grader/grading/grade";
 import { readReferences, releasedSetupCell, setupCellOf } from "../grader/grading/references";
-import { CHECKS } from "../grader/grading/spec";
-import type { CallResult, WireTensor, WireValue } from "../grader/sandbox/protocol";
-import { compare, round, scoped } from "../grader/grading/wire";
+import { CHECKS, PUBLIC_CHECKS } from "../grader/grading/spec";
+
+/** The grader's checks, with their points. */
+const runChecks = (evidence: Evidence, expected: ExpectedOutputs, unavailable: Unavailable) => runSharedChecks(evidence, expected, unavailable, CHECKS);
 
 const references = readReferences();
 
@@ -119,12 +118,12 @@ function evidence({ forward = right.forward, backward = right.backward, publicOn
   const backwardRun = (id: string): BackwardRun => {
     const spec = BACKWARD_CASES.find((c) => c.id === id)!;
     const inputs = backwardCaseInputs.get(id)!;
-    return { id, description: spec.description, inputs, result: backward(id, inputs) };
+    return { id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result: backward(id, inputs) };
   };
   return {
-    forward: FORWARD_CASES.filter((c) => !publicOnly || c.course).map(run),
+    forward: FORWARD_CASES.filter((c) => !publicOnly || isPublicCase(c)).map(run),
     statistics: publicOnly ? undefined : run(STATISTICS_CASE),
-    backward: BACKWARD_CASES.filter((c) => !publicOnly || c.course).map((c) => backwardRun(c.id)),
+    backward: BACKWARD_CASES.filter((c) => !publicOnly || isPublicCase(c)).map((c) => backwardRun(c.id)),
   };
 }
 
@@ -172,13 +171,19 @@ const significant = (text: string) => text.replace(/^-/, "").replace(/e.*$/, "")
  * Every value of the hidden cases' expected outputs, as feedback would print it, minus trivial ones (0, 1,
  * 0.5...) and those the public course case has too (sigmoid(b3) where a column of A2 is all 0, say).
  */
+/** The public cases: their expected values may be shown (the notebook's public tests show them). */
+const PUBLIC_FORWARD = FORWARD_CASES.filter(isPublicCase).map((c) => c.id);
+const PUBLIC_BACKWARD = BACKWARD_CASES.filter(isPublicCase).map((c) => c.id);
+
 function hiddenValues({ backward = true } = {}): Set<string> {
   const shown = (t: WireTensor) => t.values.map(round).filter((text) => significant(text) > 3);
-  const published = new Set([...Object.values(references.forward.course), ...Object.values(references.backward.course.outputs)].flatMap(shown));
+  const published = new Set(
+    [...PUBLIC_FORWARD.flatMap((id) => Object.values(references.forward[id])), ...PUBLIC_BACKWARD.flatMap((id) => Object.values(references.backward[id].outputs))].flatMap(shown),
+  );
   const out = new Set<string>();
   const add = (t: WireTensor) => shown(t).forEach((text) => !published.has(text) && out.add(text));
-  for (const [id, tensors] of Object.entries(references.forward)) if (id !== "course") for (const [name, t] of Object.entries(tensors)) if (!/cache\.[Wb]/.test(name)) add(t);
-  if (backward) for (const [id, b] of Object.entries(references.backward)) if (id !== "course") Object.values(b.outputs).forEach(add);
+  for (const [id, tensors] of Object.entries(references.forward)) if (!PUBLIC_FORWARD.includes(id)) for (const [name, t] of Object.entries(tensors)) if (!/cache\.[Wb]/.test(name)) add(t);
+  if (backward) for (const [id, b] of Object.entries(references.backward)) if (!PUBLIC_BACKWARD.includes(id)) Object.values(b.outputs).forEach(add);
   return out;
 }
 
@@ -420,8 +425,8 @@ describe("hidden expected values stay hidden", () => {
     // As numbers: the parent's recomputation from a student's values may differ from the reference in the last float32 digit.
     const hidden = sorted([...hiddenValues()].map(Number));
     // Right on the course's cases (whose values may be shown), wrong on the hidden ones: each message is about a hidden case.
-    const hiddenOnly = (answer: ForwardAnswer) => (spec: ForwardCaseSpec, inputs: ForwardInputs) => result(forwardValues(inputs, spec.course || spec.id === COURSE_TWIN ? {} : answer));
-    const hiddenOnlyBackward = (answer: BackwardAnswer) => (id: string, inputs: BackwardInputs) => result(backwardValues(inputs, id === "course" || id === COURSE_TWIN ? {} : answer));
+    const hiddenOnly = (answer: ForwardAnswer) => (spec: ForwardCaseSpec, inputs: ForwardInputs) => result(forwardValues(inputs, isPublicCase(spec) || spec.id === COURSE_TWIN ? {} : answer));
+    const hiddenOnlyBackward = (answer: BackwardAnswer) => (id: string, inputs: BackwardInputs) => result(backwardValues(inputs, PUBLIC_BACKWARD.includes(id) || id === COURSE_TWIN ? {} : answer));
     const shifted = (names: string[]) => ({ cacheValue: (n: string, t: tf.Tensor2D) => (names.includes(n) ? (tf.add(t, 0.25) as tf.Tensor2D) : t) });
     const answers: Answers[] = [
       { forward: (_, inputs) => result(forwardValues(inputs, { factor: (p) => p })), backward: (_, inputs) => result(backwardValues(inputs, noMaskStep)) },
@@ -433,7 +438,7 @@ describe("hidden expected values stay hidden", () => {
       { forward: hiddenOnly({ factor: () => 1.1 }) },
       { forward: (_, inputs) => result(forwardValues(inputs, zerosMask)), backward: (_, inputs) => result(backwardValues(inputs, { step: (WTdZ, D) => tf.mul(WTdZ, D) as tf.Tensor2D })) },
       { backward: hiddenOnlyBackward({ fakeDZ2: true }) },
-      { backward: (id, inputs) => result(id === "course" || id === COURSE_TWIN ? backwardValues(inputs) : { ...backwardValues(inputs), dZ3: backwardValues({ ...inputs, Y: { ...inputs.Y, values: inputs.Y.values.map((v) => 1 - v) } }).dZ3 }) },
+      { backward: (id, inputs) => result(PUBLIC_BACKWARD.includes(id) || id === COURSE_TWIN ? backwardValues(inputs) : { ...backwardValues(inputs), dZ3: backwardValues({ ...inputs, Y: { ...inputs.Y, values: inputs.Y.values.map((v) => 1 - v) } }).dZ3 }) },
     ];
     for (const answer of answers) {
       // A message may quote the student's own values: those that happen to be right are theirs already.

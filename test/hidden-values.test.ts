@@ -13,9 +13,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gradescopeEntries, gradescopeLeaks, shippedGraderFile } from "../grader/assign/gradescope";
 import { GALLERY_DIR } from "../grader/examples/gallery";
-import { COURSE_TWIN } from "../grader/grading/cases";
+import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES } from "../grader/grading/cases";
+import { PUBLIC_CASES_FILE } from "../grader/grading/references";
 import { readReferences } from "../grader/grading/references";
-import { round } from "../grader/grading/wire";
+import { isPublicCase, round } from "dropout-kit";
+import type { PublicCases } from "dropout-kit";
 import type { WireTensor } from "../grader/sandbox/protocol";
 
 const references = readReferences();
@@ -29,9 +31,16 @@ const significant = (text: string) => text.replace(/^-/, "").replace(/e.*$/, "")
  * or fewer), those the public course case has too, and those that are in the same case's own inputs (a
  * forward cache's W1, b1...; dZ3 = A3 - Y is A3 where Y is 0), which the student's code holds anyway.
  */
+/** The public cases: the notebook's public tests run them and show their expected values. */
+const PUBLIC_FORWARD = FORWARD_CASES.filter(isPublicCase).map((c) => c.id);
+const PUBLIC_BACKWARD = BACKWARD_CASES.filter(isPublicCase).map((c) => c.id);
+
 function hiddenValues(): Map<string, string> {
   const collect = (tensors: WireTensor[]) => new Set(tensors.flatMap((t) => t.values.flatMap(forms)));
-  const published = collect([...Object.values(references.forward.course), ...Object.values(references.backward.course.outputs), ...Object.values(references.backward.course.inputs.cache)]);
+  const published = collect([
+    ...PUBLIC_FORWARD.flatMap((id) => Object.values(references.forward[id])),
+    ...PUBLIC_BACKWARD.flatMap((id) => [...Object.values(references.backward[id].outputs), ...Object.values(references.backward[id].inputs.cache)]),
+  ]);
   const hidden = new Map<string, string>();
   const add = (where: string, tensors: Record<string, WireTensor>, own: Set<string>) => {
     for (const [name, t] of Object.entries(tensors)) {
@@ -39,12 +48,12 @@ function hiddenValues(): Map<string, string> {
     }
   };
   for (const [id, tensors] of Object.entries(references.forward)) {
-    if (id === "course") continue;
+    if (PUBLIC_FORWARD.includes(id)) continue;
     const inputs = Object.entries(tensors).filter(([name]) => /^cache\.[Wb]\d$/.test(name)).map(([, t]) => t);
     add(`forward ${id}`, tensors, collect(inputs));
   }
   for (const [id, { inputs, outputs }] of Object.entries(references.backward)) {
-    if (id === "course") continue;
+    if (PUBLIC_BACKWARD.includes(id)) continue;
     add(`backward ${id}`, outputs, collect([inputs.X, inputs.Y, ...Object.values(inputs.cache)]));
   }
   return hidden;
@@ -58,6 +67,16 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("hidden expected values stay hidden", () => {
+  it("the public cases students get (src/checks/publicCases.json) are the public cases only, and hold no hidden expected value", () => {
+    const file = readFileSync(PUBLIC_CASES_FILE, "utf8");
+    const cases = JSON.parse(file) as PublicCases;
+    expect(cases.forward.map((c) => c.spec.id).sort()).toEqual([...PUBLIC_FORWARD].sort());
+    expect(cases.backward.map((c) => c.id).sort()).toEqual([...PUBLIC_BACKWARD].sort());
+    const hidden = hiddenValues();
+    const shown = new Set([...cases.forward.flatMap((c) => [c.inputs.X, ...Object.values(c.inputs.parameters), ...Object.values(c.outputs)]), ...cases.backward.flatMap((c) => [c.inputs.X, c.inputs.Y, ...Object.values(c.inputs.cache), ...Object.values(c.outputs)])].flatMap((t) => t.values.flatMap(forms)));
+    expect([...shown].filter((text) => hidden.has(text)).map((text) => `${text} (${hidden.get(text)})`)).toEqual([]);
+  });
+
   it("a submission that prints and throws everything it is given finds no hidden expected value in any report or in the grader's output", () => {
     const hidden = hiddenValues();
     expect(hidden.size).toBeGreaterThan(500);

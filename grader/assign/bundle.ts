@@ -86,8 +86,9 @@ export function committedRelease(): ReleasedNotebook[] {
  * The bundle's files. Its notebooks are the release `npm run assign` generates (passed in), not whatever
  * lies in notebooks/: an Untitled.ipynb or a solved copy there never reaches students.
  */
-export function bundleEntries(release: ReleasedNotebook[] = committedRelease()): ArchiveEntry[] {
-  const read = (path: string) => readFileSync(join(PROJECT_ROOT, path));
+export function bundleEntries(release: ReleasedNotebook[] = committedRelease(), generated: Record<string, string> = {}): ArchiveEntry[] {
+  // Files `npm run assign` has just generated (staged, not yet in place) are taken as generated.
+  const read = (path: string) => (path in generated ? Buffer.from(generated[path]) : readFileSync(join(PROJECT_ROOT, path)));
   const files = [
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
     "package-lock.json",
@@ -102,6 +103,6 @@ export function bundleEntries(release: ReleasedNotebook[] = committedRelease()):
   ];
 }
 
-export function studentBundle(release?: ReleasedNotebook[]): Uint8Array {
-  return zipArchive(bundleEntries(release));
+export function studentBundle(release?: ReleasedNotebook[], generated?: Record<string, string>): Uint8Array {
+  return zipArchive(bundleEntries(release, generated));
 }

@@ -22,7 +22,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
 import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
 import { gradeSubmission } from "../grading/grade";
-import { generateReferences, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
+import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
 import { cellSource, readNotebook, serializeNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
@@ -225,6 +225,9 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
   await initBackend();
   const referencesText = serializeReferences(generateReferences(await loadReferenceSolution()));
   const stagedReferences = staging.put(REFERENCES_FILE, referencesText);
+  // The public cases, for the notebook's public tests: derived from the same references.
+  const publicCasesText = serializeReferences(publicCasesOf(readReferences(stagedReferences)));
+  staging.put(PUBLIC_CASES_FILE, publicCasesText);
 
   console.log("assign: the example gallery");
   const gallery = galleryFiles();
@@ -233,7 +236,7 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
   for (const old of readdirSync(GALLERY_DIR).filter((f) => f.endsWith(".ipynb") && !wanted.has(f))) staging.remove(join(GALLERY_DIR, old));
 
   console.log("assign: the student bundle and the Gradescope package");
-  const bundle = studentBundle(released);
+  const bundle = studentBundle(released, { [relative(PROJECT_ROOT, PUBLIC_CASES_FILE)]: publicCasesText });
   const autograder = gradescopePackage({ [relative(PROJECT_ROOT, REFERENCES_FILE)]: referencesText });
   // dist/ is not committed: --check neither compares nor writes it.
   if (!check) {

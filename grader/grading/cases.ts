@@ -7,9 +7,8 @@
  * its inputs into the feedback. So a hidden backward case is not built from a forward case's outputs: it
  * has seeds of its own (checked below), and its cache comes from a forward pass on its own inputs.
  */
-import { courseBackwardCase, courseInputs, initializeParameters, RandomState, tf } from "dropout-kit";
-import type { WireTensor } from "../sandbox/protocol";
-import { fromTensor, scoped } from "./wire";
+import { courseBackwardCase, courseInputs, fromTensor, initializeParameters, RandomState, scoped, tf } from "dropout-kit";
+import type { BackwardInputs, ForwardInputs, WireTensor } from "dropout-kit";
 import { cases } from "../source/settings";
 import type { BackwardCaseSettings, ForwardCaseSettings } from "../source/settings";
 
@@ -24,14 +23,9 @@ export const BACKWARD_CASES: BackwardCaseSpec[] = cases.backward;
 /** The hidden cases on the course's inputs (see settings.ts): the course checks need them too. */
 export const COURSE_TWIN = "course-twin";
 
-export interface ForwardInputs {
-  X: WireTensor;
-  parameters: Record<string, WireTensor>;
-  keepProb: number;
-  seed: number;
-}
+export type { BackwardInputs, ForwardInputs };
 
-/** A tensor as plain data (the grader's one conversion, wire.ts). */
+/** A tensor as plain data (the one conversion, dropout-kit's checks/tensorData.ts). */
 export const toWire = fromTensor;
 
 /** Inputs of a forward pass from the seeds of a case (forward, or a hidden backward case's own forward pass). */
@@ -47,13 +41,6 @@ export function forwardInputs(spec: Pick<ForwardCaseSpec, "dims" | "examples" | 
     const X = rng.randn(spec.dims[0], spec.examples);
     return { X: toWire(X), parameters: mapValues(parameters, toWire), keepProb: spec.keepProb, seed: spec.maskSeed };
   });
-}
-
-export interface BackwardInputs {
-  X: WireTensor;
-  Y: WireTensor;
-  cache: Record<string, WireTensor>;
-  keepProb: number;
 }
 
 /** The seeds a hidden backward case's own forward pass is made from (see references.ts). */

@@ -15,12 +15,12 @@ import type { Isolation } from "../sandbox/isolation";
 import { SubmissionCompiler } from "../sandbox/compile-cells";
 import { warmCompiler } from "../sandbox/compile-pool";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
-import { isAccessDenied, runChecks } from "./checks";
-import type { BackwardRun, CheckResult, ForwardRun, Unavailable } from "./checks";
+import { isAccessDenied, isPublicCase, runChecks } from "dropout-kit";
+import type { BackwardRun, CheckResult, ForwardRun, Unavailable } from "dropout-kit";
 import type { References } from "./references";
 import { setupCellOf } from "./references";
 import { readSubmission } from "./submission";
-import { CHECKS, GRADED_CELLS, MAX_SCORE, SETUP_CELL } from "./spec";
+import { CHECKS, GRADED_CELLS, MAX_SCORE, PUBLIC_CHECKS, SETUP_CELL } from "./spec";
 import type { GradedFunctionName } from "./spec";
 
 export interface SubmissionResult {
@@ -72,14 +72,11 @@ export function failAll(reason: string): CheckResult[] {
 
 export interface GradeOptions {
   limits?: SandboxLimits;
-  /** Only the course's published cases and the checks that need nothing else: `npm run check`. */
+  /** Only the public cases (the course's and the public tests' own) and the public checks: `npm run check`. */
   publicOnly?: boolean;
   /** Where student code runs (default: bubblewrap, or DROPOUT_GRADER_ISOLATION); see sandbox/isolation.ts. */
   isolation?: Isolation;
 }
-
-/** The checks a student's self-check runs: those decided on the course's published cases alone. */
-export const PUBLIC_CHECKS = ["forward.course", "forward.masks", "forward.scaling", "forward.layers", "forward.inputs", "backward.course", "backward.masks", "backward.inputs"];
 
 export async function gradeSubmission(path: string, references: References, options: GradeOptions | SandboxLimits = {}): Promise<SubmissionResult> {
   const { limits = DEFAULT_LIMITS, publicOnly = false, isolation: chosen = undefined }: GradeOptions = "callTimeoutMs" in options ? { limits: options } : options;
@@ -177,21 +174,22 @@ export async function gradeSubmission(path: string, references: References, opti
 
     if (functions.includes("forwardPropagationWithDropout")) {
       const session = await sessionFor("forwardPropagationWithDropout");
-      for (const spec of publicOnly ? FORWARD_CASES.filter((c) => c.course) : [...FORWARD_CASES, STATISTICS_CASE]) {
+      for (const spec of publicOnly ? FORWARD_CASES.filter(isPublicCase) : [...FORWARD_CASES, STATISTICS_CASE]) {
         const inputs = forwardInputs(spec);
         const result = await call("forwardPropagationWithDropout", () => session!.forward(inputs, FORWARD_VALUES));
-        if (spec === STATISTICS_CASE) statistics = { spec, inputs, result };
-        else forward.push({ spec, inputs, result });
+        const source = read.gradedSources.forwardPropagationWithDropout;
+        if (spec === STATISTICS_CASE) statistics = { spec, inputs, result, source };
+        else forward.push({ spec, inputs, result, source });
       }
     }
     if (functions.includes("backwardPropagationWithDropout")) {
       const session = await sessionFor("backwardPropagationWithDropout");
-      for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter((c) => c.course) : BACKWARD_CASES).entries()) {
+      for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter(isPublicCase) : BACKWARD_CASES).entries()) {
         const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
         const result = await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES));
         // The first two cases a second time: the same inputs must give the same gradients.
         const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES)) : undefined;
-        backward.push({ id: spec.id, description: spec.description, inputs, result, again });
+        backward.push({ id: spec.id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result, again, source: read.gradedSources.backwardPropagationWithDropout });
       }
     }
   } finally {
@@ -204,7 +202,7 @@ export async function gradeSubmission(path: string, references: References, opti
   const blocked = [...forward, ...(statistics ? [statistics] : []), ...backward].map((r) => r.result.error?.message).find((m) => m && isAccessDenied(m));
   if (blocked) notes.push(`Your code tried to reach files, processes or the network, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
   const uniqueNotes = [...new Set(notes)];
-  const tests = runChecks({ forward, statistics, backward }, references, unavailable).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
+  const tests = runChecks({ forward, statistics, backward }, references, unavailable, CHECKS).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
   const score = tests.reduce((sum, t) => sum + t.score, 0);
   const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
   return bounded({ ...base, maxScore, notes: uniqueNotes, status: "graded", score, tests, durationMs: Date.now() - started });

@@ -7,14 +7,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, RandomState, tf } from "dropout-kit";
-import type { DropoutCache, Matrix, Parameters } from "dropout-kit";
+import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, isPublicCase, RandomState, tf } from "dropout-kit";
+import type { DropoutCache, Matrix, Parameters, PublicCases } from "dropout-kit";
 import { releaseNotebook } from "../assign/release";
 import { cellSource, gradeIdOf, readNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
 import type { DropoutFunctions } from "../reference-solution";
-import type { WireTensor } from "../sandbox/protocol";
+import type { WireTensor } from "dropout-kit";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, labels, mapValues, ownForwardOf, toWire } from "./cases";
 import type { BackwardInputs, ForwardInputs } from "./cases";
 import { SETUP_CELL } from "./spec";
@@ -96,7 +96,27 @@ export function generateReferences(solution: DropoutFunctions): References {
   return JSON.parse(JSON.stringify({ setupCell: releasedSetupCell(), forward, backward })) as References;
 }
 
-export function serializeReferences(references: References): string {
+/** Where the public tests find the public cases (in the helper library, which students have). */
+export const PUBLIC_CASES_FILE = resolve(__dirname, "../../src/checks/publicCases.json");
+
+/** The public cases of the references, with their inputs and expected outputs: nothing of a hidden case. */
+export function publicCasesOf(references: References): PublicCases {
+  const forward = FORWARD_CASES.filter(isPublicCase).map((spec) => ({
+    spec: { id: spec.id, description: spec.description, keepProb: spec.keepProb, course: spec.course, public: true },
+    inputs: forwardInputs(spec),
+    outputs: references.forward[spec.id],
+  }));
+  const backward = BACKWARD_CASES.filter(isPublicCase).map((spec) => ({
+    id: spec.id,
+    description: spec.description,
+    public: true as const,
+    inputs: references.backward[spec.id].inputs,
+    outputs: references.backward[spec.id].outputs,
+  }));
+  return JSON.parse(JSON.stringify({ forward, backward })) as PublicCases;
+}
+
+export function serializeReferences(references: References | PublicCases): string {
   return `${JSON.stringify(references)}\n`;
 }
 

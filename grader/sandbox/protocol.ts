@@ -6,14 +6,11 @@
  * parent validates it (replies.ts) into the types below before anything reads it.
  */
 import type { Conversion } from "./compiler";
+import type { CallResult, RngUse, WireTensor, WireValue } from "dropout-kit";
 import type { PackedTensor } from "./tensor-codec";
 
-/** A tensor in the parent's hands: shape and values (row-major). */
-export interface WireTensor {
-  shape: number[];
-  values: number[];
-  dtype?: string;
-}
+export type { CallResult, RngUse, WireTensor, WireValue };
+
 
 // ------------------------------------------------------------------------------------ parent -> child
 
@@ -68,41 +65,9 @@ export interface Loaded {
   defined: Record<string, boolean>;
 }
 
-/** How the student's code used the generator it was given (the child's own report: wording only). */
-export interface RngUse {
-  /** Each call, in order: the method and its arguments. */
-  calls: { method: string; args: unknown[] }[];
-  /** Uniform numbers consumed in all. */
-  draws: number;
-}
 
-/** A value the student returned: a tensor, or a description of what it was instead. */
-export type WireValue = { tensor: WireTensor } | { other: string };
 export type PackedValue = { tensor: PackedTensor } | { other: string };
 
-export interface CallResult {
-  kind: "result";
-  id: number;
-  ok: boolean;
-  /** The thrown error's name and message when ok is false. */
-  error?: { name: string; message: string };
-  /** forward: [A3, cache] flattened to { A3, cache.Z1, ... }; backward: the gradients by name. */
-  values: Record<string, WireValue>;
-  /** Whether the return value had the expected form ([A3, cache] / an object of gradients). */
-  form?: string;
-  rng?: RngUse;
-  /** Inputs whose values the call changed (the child's own report: it may shape feedback, never a score). */
-  mutated: string[];
-  /**
-   * The function called a second time on the very same input objects (forward: with a fresh generator
-   * seeded alike), right after the first call: if the first call changed its inputs, or draws from anything
-   * but the generator it was given, this differs from `values`. Decided on by the parent from outputs.
-   */
-  repeat?: { ok: boolean; values: Record<string, WireValue>; error?: { name: string; message: string } };
-  /** Student output printed during the call (cut). */
-  output: string;
-  durationMs: number;
-}
 
 /** CallResult as the child sends it: tensors packed. */
 export type PackedCallResult = Omit<CallResult, "values" | "repeat"> & {

@@ -54,6 +54,8 @@ export interface ForwardCaseSettings {
    * too, so that returning the published values for the published inputs is not taken for a computation.
    */
   courseInputs?: boolean;
+  /** A public case: the notebook's public tests and `npm run check` run it too, and its expected values may be shown. */
+  public?: boolean;
 }
 
 export interface BackwardCaseSettings {
@@ -63,6 +65,8 @@ export interface BackwardCaseSettings {
   course?: boolean;
   /** The course's X and cache with labels from labelSeed and this case's keepProb: hidden (see ForwardCaseSettings). */
   courseInputs?: boolean;
+  /** A public case (see ForwardCaseSettings). */
+  public?: boolean;
   /**
    * Otherwise a case of its own: inputs from inputSeed (as a forward case's), a forward pass of the solution
    * with a generator seeded maskSeed makes its cache, labels from labelSeed. Its seeds are used by no forward
@@ -79,6 +83,9 @@ export interface BackwardCaseSettings {
 export const cases: { forward: ForwardCaseSettings[]; statistics: ForwardCaseSettings; backward: BackwardCaseSettings[] } = {
   forward: [
     { id: "course", description: "the course's published case (seed 1, keepProb 0.7)", dims: [3, 2, 3, 1], examples: 5, keepProb: 0.7, maskSeed: 1, inputSeed: 1, course: true },
+    // Public too, and every tensor of its net has a shape of its own (X [3, 6], A1 [5, 6], A2 [4, 6], A3 [1, 6];
+    // the course's net gives A2 and X the same shape), so that no shape can be taken for another's.
+    { id: "public-shapes", description: "the public case: a net [3, 5, 4, 1], 6 examples, keepProb 0.8, seed 9", dims: [3, 5, 4, 1], examples: 6, keepProb: 0.8, maskSeed: 9, inputSeed: 19, public: true },
     { id: "course-twin", description: "the course's inputs with a generator of the grader's own, keepProb 0.75 (hidden)", dims: [3, 2, 3, 1], examples: 5, keepProb: 0.75, maskSeed: 4, inputSeed: 1, courseInputs: true },
     { id: "net-0.86", description: "the course's net [2, 20, 3, 1], 12 examples, keepProb 0.86, seed 7", dims: [2, 20, 3, 1], examples: 12, keepProb: 0.86, maskSeed: 7, inputSeed: 3 },
     { id: "wide-0.5", description: "a net [4, 6, 5, 1], 7 examples, keepProb 0.5, seed 11", dims: [4, 6, 5, 1], examples: 7, keepProb: 0.5, maskSeed: 11, inputSeed: 5 },
@@ -89,6 +96,9 @@ export const cases: { forward: ForwardCaseSettings[]; statistics: ForwardCaseSet
   statistics: { id: "statistics", description: "the course's net, 2000 examples, keepProb 0.7", dims: [2, 20, 3, 1], examples: 2000, keepProb: 0.7, maskSeed: 5, inputSeed: 17 },
   backward: [
     { id: "course", description: "the course's published case (keepProb 0.8)", course: true },
+    // Public too: D1 and D2 of the same shape, so that masks swapped between the layers give numbers to compare
+    // (elsewhere they give a broadcast error).
+    { id: "public-same-width", description: "the public case: a net [3, 4, 4, 1], 6 examples, keepProb 0.75", dims: [3, 4, 4, 1], examples: 6, keepProb: 0.75, inputSeed: 71, maskSeed: 73, labelSeed: 35, public: true },
     { id: "net-0.86", description: "the course's net, 10 examples, keepProb 0.86", dims: [2, 20, 3, 1], examples: 10, keepProb: 0.86, inputSeed: 43, maskSeed: 47, labelSeed: 31 },
     { id: "wide-0.5", description: "a net [4, 6, 5, 1], 8 examples, keepProb 0.5", dims: [4, 6, 5, 1], examples: 8, keepProb: 0.5, inputSeed: 53, maskSeed: 59, labelSeed: 32 },
     { id: "net-0.8", description: "a net [3, 8, 4, 1], 11 examples, keepProb 0.8", dims: [3, 8, 4, 1], examples: 11, keepProb: 0.8, inputSeed: 61, maskSeed: 67, labelSeed: 33 },

@@ -11,15 +11,53 @@
  * is credited only together with evidence of real work, as each check's gating rule says. Expected values of
  * hidden cases are never shown: only the public course case's are.
  */
-import { ATOL, formatShape, forwardPropagation, RandomState, tf } from "dropout-kit";
-import type { CallResult, WireTensor } from "../sandbox/protocol";
-import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES, STATISTICS_CASE } from "./cases";
-import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "./cases";
-import { backwardStepVariant, diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./misconceptions";
-import type { References } from "./references";
-import { CHECKS } from "./spec";
-import type { CheckSpec } from "./spec";
-import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor } from "./wire";
+import * as tf from "@tensorflow/tfjs";
+import { ATOL } from "../compare";
+import { formatShape } from "../format";
+import { forwardPropagation } from "../propagation";
+import { RandomState } from "../random";
+import { isHiddenCase, isPublicCase } from "./cases";
+import type { BackwardInputs, CaseInfo, ForwardInputs } from "./cases";
+import { backwardStepVariant, diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseNonFinite, diagnoseRngUse } from "./diagnoses";
+import type { CallResult, WireTensor } from "./tensorData";
+import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor } from "./tensorData";
+
+export type GradedFunctionName = "forwardPropagationWithDropout" | "backwardPropagationWithDropout";
+
+/** A check: one entry. The grader adds its points (grader/source/settings.ts); the public tests run the public ones. */
+export interface CheckDefinition {
+  id: string;
+  fn: GradedFunctionName;
+  /** What a student reads as the test's name. */
+  name: string;
+  /** Run by the notebook's public tests and `npm run check` (on the public cases) as well as by the grader. */
+  public: boolean;
+}
+
+export const CHECK_DEFINITIONS: CheckDefinition[] = [
+  { id: "forward.course", fn: "forwardPropagationWithDropout", public: true, name: "forward: the course's published case" },
+  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs" },
+  { id: "forward.masks", fn: "forwardPropagationWithDropout", public: true, name: "forward: the masks are the generator's: rng.rand shaped like A1, then like A2, kept where the draw is below keepProb" },
+  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb" },
+  { id: "forward.scaling", fn: "forwardPropagationWithDropout", public: true, name: "forward: kept units are divided by keepProb, dropped ones are 0" },
+  { id: "forward.keep-all", fn: "forwardPropagationWithDropout", public: false, name: "forward: keepProb = 1 gives the plain forward pass" },
+  { id: "forward.layers", fn: "forwardPropagationWithDropout", public: true, name: "forward: no dropout on the input or the output layer" },
+  { id: "forward.inputs", fn: "forwardPropagationWithDropout", public: true, name: "forward: inputs left unchanged" },
+  { id: "backward.course", fn: "backwardPropagationWithDropout", public: true, name: "backward: the course's published case" },
+  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs" },
+  { id: "backward.masks", fn: "backwardPropagationWithDropout", public: true, name: "backward: the forward pass's masks re-applied, and the division by keepProb" },
+  { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed" },
+  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)" },
+  { id: "backward.inputs", fn: "backwardPropagationWithDropout", public: true, name: "backward: inputs left unchanged" },
+];
+
+/** What the checks compare with: the solution's outputs on the cases (the grader's references, or the public ones). */
+export interface ExpectedOutputs {
+  /** forward case id -> A3 and cache.<name> values. */
+  forward: Record<string, Record<string, WireTensor>>;
+  /** backward case id -> the gradients. */
+  backward: Record<string, { outputs: Record<string, WireTensor> }>;
+}
 
 export interface CheckResult {
   id: string;
@@ -32,14 +70,22 @@ export interface CheckResult {
 }
 
 export interface ForwardRun {
-  spec: ForwardCaseSpec;
+  /** The student's function's source, where known: it only words a diagnosis whose mistake the values show. */
+  source?: string;
+  spec: CaseInfo & { keepProb: number };
   inputs: ForwardInputs;
   result: CallResult;
 }
 
 export interface BackwardRun {
+  /** The student's function's source, where known (wording only, as ForwardRun's). */
+  source?: string;
   id: string;
   description: string;
+  /** A public case of the public tests (the course's is public by its id "course"). */
+  public?: boolean;
+  /** The course's X and cache with labels and keepProb of the grader's own (hidden; the course check's gate). */
+  courseInputs?: boolean;
   inputs: BackwardInputs;
   result: CallResult;
   /** The same call made again by the parent with fresh input tensors (determinism), where it was made. */
@@ -47,7 +93,7 @@ export interface BackwardRun {
 }
 
 /** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
-export type Unavailable = Partial<Record<CheckSpec["fn"], string>>;
+export type Unavailable = Partial<Record<GradedFunctionName, string>>;
 
 export type Verdict = { passed: true; note?: string } | { passed: false; why: string };
 
@@ -71,6 +117,16 @@ function callError(run: { result: CallResult }, caseDescription: string): string
   }
   if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
   return `On ${caseDescription}, your function threw ${e.name}: ${message}`;
+}
+
+/** A backward call's error, with what a broadcast error between the two layers' shapes means. */
+function backwardCallError(run: BackwardRun): string | undefined {
+  const error = callError(run, run.description);
+  const message = run.result.error?.message;
+  if (!error || !message) return error;
+  const c = run.inputs.cache;
+  const hint = c.D1 && c.D2 ? diagnoseBroadcastError(message, { layer1: c.D1.shape, layer2: c.D2.shape }) : undefined;
+  return hint ? `${error}\n${hint}` : error;
 }
 
 function firstFailure(verdicts: Iterable<Verdict>): Verdict {
@@ -105,7 +161,7 @@ function gated(gate: Verdict): Verdict {
 type Got = { ok: true; t: WireTensor } | { ok: false; why: string };
 
 /** One of the student's outputs as a tensor of finite numbers (of the given shape): something to compute from. */
-function output(result: CallResult, key: string, description: string, shape?: number[]): Got {
+function output(result: CallResult, key: string, description: string, shape?: number[], keepProb?: number): Got {
   const label = key.replace(/^cache\./, "");
   const t = tensorOf(result.values[key]);
   if (!t) {
@@ -115,7 +171,12 @@ function output(result: CallResult, key: string, description: string, shape?: nu
   }
   if (t.shape.length !== 2 || (shape && t.shape.join() !== shape.join())) return { ok: false, why: `On ${description}: ${label} has shape ${formatShape(t.shape)}; it should have shape ${shape ? formatShape(shape) : "[rows, columns]"}.` };
   const bad = t.values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) return { ok: false, why: `On ${description}: ${label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${round(t.values[bad])}; every value must be a finite number (NaN and Infinity usually come from a division by 0, or from 0 / 0).` };
+  if (bad >= 0) {
+    // A forward pass's NaN is traced to the step that made it; later steps' checks then say where it came from.
+    const origin = keepProb !== undefined ? diagnoseNonFinite(result, keepProb) : undefined;
+    if (origin) return { ok: false, why: `On ${description}: every value must be a finite number, and ${origin}` };
+    return { ok: false, why: `On ${description}: ${label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${round(t.values[bad])}; every value must be a finite number (NaN and Infinity usually come from a division by 0, or from 0 / 0).` };
+  }
   return { ok: true, t };
 }
 
@@ -170,14 +231,14 @@ function layerShape(inputs: ForwardInputs, W: "W1" | "W2"): number[] {
 
 /** Hidden cases: neither the course's published case nor its twin on the same (published) inputs. */
 function hiddenForward(r: ForwardRun): boolean {
-  return !r.spec.course && r.spec.id !== COURSE_TWIN;
+  return isHiddenCase(r.spec);
 }
 function hiddenBackward(r: BackwardRun): boolean {
-  return r.id !== "course" && r.id !== COURSE_TWIN;
+  return isHiddenCase({ ...r, course: r.id === "course" });
 }
 
-/** The course's case, and the cases whose expected values may be shown: the course's only. */
-const isPublic = (run: ForwardRun) => !!run.spec.course;
+/** The cases whose expected values may be shown: the course's and the public tests' own. */
+const isPublic = (run: ForwardRun) => isPublicCase(run.spec);
 
 // ---------------------------------------------------------------------------------------------- evidence of real work
 
@@ -191,7 +252,7 @@ const isPublic = (run: ForwardRun) => !!run.spec.course;
  */
 export function dropoutShown(evidence: Evidence): Verdict {
   const hidden = forwardRuns(evidence).filter((r) => hiddenForward(r) && r.spec.keepProb < 1);
-  const runs = hidden.length > 0 ? hidden : evidence.forward.filter((r) => r.spec.course);
+  const runs = hidden.length > 0 ? hidden : evidence.forward.filter((r) => isPublic(r) && r.spec.keepProb < 1);
   if (runs.length === 0) return fail("No case that shows the masks at work was run.");
   const where = hidden.length > 0 ? "the hidden cases" : runs[0].spec.description;
   for (const { Z, D, A, W } of LAYERS) {
@@ -201,7 +262,7 @@ export function dropoutShown(evidence: Evidence): Verdict {
       const error = callError(run, run.spec.description);
       if (error) return fail(error);
       const shape = layerShape(run.inputs, W);
-      const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape), output(run.result, A, run.spec.description, shape)];
+      const got = [output(run.result, Z, run.spec.description, shape, run.spec.keepProb), output(run.result, D, run.spec.description, shape, run.spec.keepProb), output(run.result, A, run.spec.description, shape, run.spec.keepProb)];
       for (const g of got) if (!g.ok) return fail(g.why);
       const [z, d, a] = got.map((g) => (g as { t: WireTensor }).t.values);
       const notMask = notAMask(run.spec.description, Dn, d);
@@ -255,10 +316,10 @@ function forwardRuns(evidence: Evidence): ForwardRun[] {
  * pass (no mask, no factor) are not real work.
  */
 function backwardChain(run: BackwardRun): Verdict {
-  const error = callError(run, run.description);
+  const error = backwardCallError(run);
   if (error) return fail(error);
   const c = run.inputs.cache;
-  const reveal = run.id === "course";
+  const reveal = !hiddenBackward(run) && !run.courseInputs;
   const where = run.description;
   const got = (name: string, like: WireTensor) => output(run.result, name, where, like.shape);
   const dZ3 = got("dZ3", c.A3);
@@ -285,7 +346,7 @@ function backwardStepApplied(run: BackwardRun): Verdict {
     const received = tensorOf(v[label]);
     const from = tensorOf(v[dZ]);
     if (!received || !from) return fail(`On ${run.description}: return ${label} and ${dZ} as tensors.`);
-    const variant = safely(() => scoped(() => backwardStepVariant(label, received, tf.matMul(tf.transpose(toTensor(c[W])), toTensor(from)), toTensor(c[D]), run.inputs.keepProb)));
+    const variant = safely(() => scoped(() => backwardStepVariant(label, received, tf.matMul(tf.transpose(toTensor(c[W])), toTensor(from)), toTensor(c[D]), run.inputs.keepProb, toTensor(c[D === "D1" ? "D2" : "D1"]))));
     if (!variant || variant === "neither") {
       return fail(`On ${run.description}: ${label} is not Wᵀ·dZ with dropout's step applied (the cache's mask ${D}, the division by keepProb): ${variant === "neither" ? "it is the plain backward pass, without dropout" : "it matches no version of the step"}.`);
     }
@@ -308,7 +369,7 @@ function safely<T>(body: () => T): T | undefined {
 // ---------------------------------------------------------------------------------------------- forward
 
 /** A3 and the cache equal the references (the solution's outputs on the same inputs). */
-function forwardReference(run: ForwardRun, references: References, description = run.spec.description): Verdict {
+function forwardReference(run: ForwardRun, references: ExpectedOutputs, description = run.spec.description): Verdict {
   const error = callError(run, description);
   if (error) return fail(error);
   const expected = references.forward[run.spec.id];
@@ -317,7 +378,7 @@ function forwardReference(run: ForwardRun, references: References, description =
     const c = compare(short(label), run.result.values[label], expected[label], isPublic(run));
     if (!c.ok) {
       const hidden = hiddenSizes(run.inputs);
-      const diagnosis = diagnoseRngUse(run.result, run.inputs, hidden) ?? diagnoseForwardValues(run.result, run.inputs);
+      const diagnosis = diagnoseRngUse(run.result, run.inputs, hidden) ?? diagnoseForwardValues(run.result, run.inputs, run.source);
       return fail(`On ${description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
     }
   }
@@ -333,10 +394,10 @@ function hiddenSizes(inputs: ForwardInputs): [number, number] {
  * inputs with a generator and keepProb of the grader's own (the hidden twin, run in every grading) give the
  * solution's values too, so recalling the published outputs for the published inputs is not credited.
  */
-function courseForward(evidence: Evidence, references: References): Verdict {
+function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict {
   const course = evidence.forward.find((r) => r.spec.course);
   if (!course) return fail("The course's case was not run.");
-  const twin = evidence.forward.find((r) => r.spec.id === COURSE_TWIN);
+  const twin = evidence.forward.find((r) => r.spec.courseInputs);
   return all(
     () => forwardReference(course, references),
     () => (twin ? gated(forwardReference(twin, references)) : ok()),
@@ -365,7 +426,7 @@ function masksOf(run: ForwardRun): Verdict {
     if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
     const k = got.values.findIndex((v, i) => v !== mask.values[i]);
     if (k >= 0) {
-      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
+      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs, run.result.rng) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
       const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
       const value = isPublic(run) ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
       return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
@@ -389,7 +450,7 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
   const tolerance = 0.03; // 9 standard deviations for D1's 40,000 units, 4 for D2's 6,000: a correct mask never fails
   for (const { D, W } of LAYERS) {
     const label = short(D);
-    const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W));
+    const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W), run.spec.keepProb);
     if (!mask.ok) return fail(mask.why);
     const values = mask.t.values;
     const notMask = notAMask(run.spec.description, label, values);
@@ -426,7 +487,7 @@ function forwardScaling(evidence: Evidence): Verdict {
           if (error) return fail(error);
           for (const { Z, D, A, W } of LAYERS) {
             const shape = layerShape(run.inputs, W);
-            const got = [output(run.result, Z, run.spec.description, shape), output(run.result, D, run.spec.description, shape)];
+            const got = [output(run.result, Z, run.spec.description, shape, run.spec.keepProb), output(run.result, D, run.spec.description, shape, run.spec.keepProb)];
             for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`);
             const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
             const notMask = notAMask(run.spec.description, short(D), d.values);
@@ -434,7 +495,7 @@ function forwardScaling(evidence: Evidence): Verdict {
             const expected = scoped(() => fromTensor(tf.div(tf.mul(tf.relu(toTensor(z)), toTensor(d)), run.spec.keepProb)));
             const c = compare(short(A), run.result.values[A], expected, isPublic(run));
             if (!c.ok) {
-              const diagnosis = diagnoseForwardValues(run.result, run.inputs);
+              const diagnosis = diagnoseForwardValues(run.result, run.inputs, run.source);
               return fail(`On ${run.spec.description}: ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}; ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
             }
           }
@@ -489,9 +550,9 @@ function layers(evidence: Evidence): Verdict {
             () => {
               const where = run.spec.description;
               const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
-              const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"));
+              const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"), run.spec.keepProb);
               if (!A2.ok) return fail(A2.why);
-              const Z3 = output(run.result, "cache.Z3", where, [n3, m]);
+              const Z3 = output(run.result, "cache.Z3", where, [n3, m], run.spec.keepProb);
               if (!Z3.ok) return fail(Z3.why);
               const p = run.inputs.parameters;
               const z3 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
@@ -546,8 +607,8 @@ function forwardInputsUnchanged(evidence: Evidence): Verdict {
 
 // ---------------------------------------------------------------------------------------------- backward
 
-function backwardReference(run: BackwardRun, references: References, reveal: boolean): Verdict {
-  const error = callError(run, run.description);
+function backwardReference(run: BackwardRun, references: ExpectedOutputs, reveal: boolean): Verdict {
+  const error = backwardCallError(run);
   if (error) return fail(error);
   const reference = references.backward[run.id];
   if (!reference) throw new Error(`no reference outputs for backward case "${run.id}": run \`npm run assign\``);
@@ -569,9 +630,9 @@ function backwardStep(run: BackwardRun): string | undefined {
   const c = run.inputs.cache;
   const diagnosis = safely(() =>
     scoped(() => {
-      const step2 = diagnoseBackwardStep("dA2", dA2, tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3)), toTensor(c.D2), run.inputs.keepProb);
+      const step2 = diagnoseBackwardStep("dA2", dA2, tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3)), toTensor(c.D2), run.inputs.keepProb, toTensor(c.D1), run.source);
       if (step2) return step2;
-      return diagnoseBackwardStep("dA1", dA1, tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2)), toTensor(c.D1), run.inputs.keepProb);
+      return diagnoseBackwardStep("dA1", dA1, tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2)), toTensor(c.D1), run.inputs.keepProb, toTensor(c.D2), run.source);
     }),
   );
   // Undefined too when it cannot be computed (dZ of the wrong shape): the comparisons and gates say that.
@@ -583,10 +644,10 @@ function backwardStep(run: BackwardRun): string | undefined {
  * with labels and keepProb of the grader's own (the hidden twin, run in every grading) give the solution's
  * gradients too, so recalling the published gradients for the published inputs is not credited.
  */
-function courseBackward(evidence: Evidence, references: References): Verdict {
+function courseBackward(evidence: Evidence, references: ExpectedOutputs): Verdict {
   const course = evidence.backward.find((r) => r.id === "course");
   if (!course) return fail("The course's case was not run.");
-  const twin = evidence.backward.find((r) => r.id === COURSE_TWIN);
+  const twin = evidence.backward.find((r) => r.courseInputs);
   return all(
     () => backwardReference(course, references, true),
     () => (twin ? gated(backwardReference(twin, references, false)) : ok()),
@@ -600,11 +661,13 @@ function courseBackward(evidence: Evidence, references: References): Verdict {
  * trivially) or a faked dZ are not credited.
  */
 function backwardMasks(runs: BackwardRun[]): Verdict {
+  // Cases that returned gradients first: a mistake confirmed on numbers says more than another case's error.
+  const ordered = [...runs].sort((a, b) => Number(!a.result.ok) - Number(!b.result.ok));
   return firstFailure(
-    runs.map((run) =>
+    ordered.map((run) =>
       all(
         () => {
-          const error = callError(run, run.description);
+          const error = backwardCallError(run);
           if (error) return fail(error);
           const step = backwardStep(run);
           return step ? fail(`On ${run.description}: ${step}`) : ok();
@@ -644,7 +707,7 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
   if (runs.length === 0) return fail("No case of this check was run, so it cannot be passed.");
   return firstFailure(
     runs.map((run) => {
-      const error = callError(run, run.description);
+      const error = backwardCallError(run);
       if (error) return fail(error);
       const expected = autodiffGradients(run.inputs);
       for (const name of ["dW3", "db3", "dW2", "db2", "dW1", "db1"]) {
@@ -667,7 +730,7 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
 function deterministic(runs: BackwardRun[]): Verdict {
   const explain = "The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.";
   return all(
-    () => firstFailure(runs.map((run) => callError(run, run.description)).filter(Boolean).map((e) => fail(e!))),
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
     () =>
       firstFailure(
         runs.map((run) => {
@@ -693,7 +756,7 @@ function deterministic(runs: BackwardRun[]): Verdict {
  */
 function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
   return all(
-    () => firstFailure(runs.map((run) => callError(run, run.description)).filter(Boolean).map((e) => fail(e!))),
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
     () =>
       firstFailure(
         runs.map((run) =>
@@ -718,7 +781,8 @@ export interface Evidence {
 }
 
 
-export function runChecks(evidence: Evidence, references: References, unavailable: Unavailable): CheckResult[] {
+/** Each given check's verdict (the grader passes them all with their points; the public tests the public ones). */
+export function runChecks(evidence: Evidence, references: ExpectedOutputs, unavailable: Unavailable, checks: (CheckDefinition & { points: number })[]): CheckResult[] {
   const evaluate: Record<string, () => Verdict> = {
     "forward.course": () => courseForward(evidence, references),
     // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
@@ -737,7 +801,7 @@ export function runChecks(evidence: Evidence, references: References, unavailabl
     "backward.deterministic": () => deterministic(evidence.backward),
     "backward.inputs": () => backwardInputsUnchanged(evidence.backward),
   };
-  return CHECKS.map((spec) => {
+  return checks.map((spec) => {
     const reason = unavailable[spec.fn];
     let verdict: Verdict;
     if (reason) verdict = fail(reason);
@@ -759,4 +823,3 @@ export function runChecks(evidence: Evidence, references: References, unavailabl
   });
 }
 
-export { BACKWARD_CASES, FORWARD_CASES, STATISTICS_CASE };

@@ -1,12 +1,56 @@
 /**
- * Comparing and computing with wire tensors (plain { shape, values }) in the grader's process. What the
- * sandbox sends back is data to validate: a tensor whose shape and values do not agree, or a value that is
- * not a number, is taken for what it is (sandbox/replies.ts is the gate; this stays defensive for hand-made
- * results). NaN, ±Infinity (and null, from older hand-written JSON) never
+ * Tensors as plain data ({ shape, values }), and comparing and computing with them: what the checks read,
+ * in the grader's process and in the notebook's public tests alike. What a sandbox sends back is data to
+ * validate: a tensor whose shape and values do not agree, or a value that is not a number, is taken for what
+ * it is (the grader's replies.ts is the gate; this stays defensive for hand-made results). NaN, ±Infinity (and null, from older hand-written JSON) never
  * equal a number; -0 is the number 0 (tfjs gives -0 for a negative gradient times a dropped unit's 0).
  */
-import { ATOL, formatShape, RTOL, tf } from "dropout-kit";
-import type { WireTensor, WireValue } from "../sandbox/protocol";
+import * as tf from "@tensorflow/tfjs";
+import { ATOL, RTOL } from "../compare";
+import { formatShape } from "../format";
+
+/** A tensor as plain data: shape and values (row-major). What crosses the grader's sandbox, and what checks read. */
+export interface WireTensor {
+  shape: number[];
+  values: number[];
+  dtype?: string;
+}
+
+/** A value the student returned: a tensor, or a description of what it was instead. */
+export type WireValue = { tensor: WireTensor } | { other: string };
+
+/** How the student's code used the generator it was given (a report of the call: wording only, never a score). */
+export interface RngUse {
+  /** Each call, in order: the method and its arguments. */
+  calls: { method: string; args: unknown[] }[];
+  /** Uniform numbers consumed in all. */
+  draws: number;
+}
+
+/** One call of a graded function, as plain data: what it returned, how it used the generator, what it changed. */
+export interface CallResult {
+  kind: "result";
+  id: number;
+  ok: boolean;
+  /** The thrown error's name and message when ok is false. */
+  error?: { name: string; message: string };
+  /** forward: [A3, cache] flattened to { A3, cache.Z1, ... }; backward: the gradients by name. */
+  values: Record<string, WireValue>;
+  /** Whether the return value had the expected form ([A3, cache] / an object of gradients). */
+  form?: string;
+  rng?: RngUse;
+  /** Inputs whose values the call changed (the caller's own report: it may shape feedback, never a score). */
+  mutated: string[];
+  /**
+   * The function called a second time on the very same input objects (forward: with a fresh generator
+   * seeded alike), right after the first call: if the first call changed its inputs, or draws from anything
+   * but the generator it was given, this differs from `values`. Decided on by the checks, from outputs.
+   */
+  repeat?: { ok: boolean; values: Record<string, WireValue>; error?: { name: string; message: string } };
+  /** Student output printed during the call (cut). */
+  output: string;
+  durationMs: number;
+}
 
 export function toTensor(w: WireTensor): tf.Tensor2D {
   return tf.tensor2d(w.values, w.shape as [number, number]);

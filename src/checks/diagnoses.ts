@@ -1,0 +1,382 @@
+/**
+ * Naming the misconception behind a wrong answer, in words a student understands. Each diagnosis is an
+ * experiment, not a guess: the grader recomputes the pass with one typical mistake built in and says so
+ * only when the student's numbers match it; or it reads how the student used the generator.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { RandomState } from "../random";
+import type { ForwardInputs } from "./cases";
+import type { CallResult, RngUse, WireTensor } from "./tensorData";
+import { compare, fromTensor, scoped, tensorOf, toTensor } from "./tensorData";
+
+export interface ForwardVariant {
+  /** What the student reads when their output matches this variant. */
+  explanation: string;
+  /** Kept where the draw is below keepProb (correct) or at/above it (inverted). */
+  keep: "below" | "above";
+  /** The factor the kept activations are multiplied by. */
+  factor: (keepProb: number) => number;
+}
+
+/** Inverted dropout as the assignment asks: kept where the draw is below keepProb, divided by keepProb. */
+export const CORRECT_FORWARD: ForwardVariant = { explanation: "", keep: "below", factor: (p) => 1 / p };
+
+export const FORWARD_VARIANTS: ForwardVariant[] = [
+  {
+    explanation: "You multiplied the kept activations by keepProb instead of dividing by it. Dividing (inverted dropout) keeps each activation's expected value the same as without dropout; multiplying leaves each activation, on average, at keepProb² of its value: once because only that fraction of the units survives, once more from the multiplication.",
+    keep: "below",
+    factor: (p) => p,
+  },
+  {
+    explanation: "Your threshold is inverted: a unit must be kept where the draw is below keepProb (D1 < keepProb), so that it survives with probability keepProb. Yours keeps it with probability 1 - keepProb.",
+    keep: "above",
+    factor: (p) => 1 / p,
+  },
+  {
+    explanation: "You divided by 1 - keepProb. The survivors are divided by the probability of surviving, keepProb, not by the probability of being dropped.",
+    keep: "below",
+    factor: (p) => 1 / (1 - p),
+  },
+  {
+    explanation: "The dropped units are right, but the kept activations are not divided by keepProb (step 4). Without it the next layer receives on average only keepProb times its usual input.",
+    keep: "below",
+    factor: () => 1,
+  },
+];
+
+/**
+ * The masked forward pass, with one variant's mistake built in, on the same inputs and generator as the
+ * student's: the one place the checks compute a whole pass with dropout (the correct variant included).
+ * `usedKeepProb` is the keep probability the function really used (a number written into it, say).
+ */
+export function forwardWith(variant: ForwardVariant, inputs: ForwardInputs, usedKeepProb = inputs.keepProb): { A3: WireTensor; A1: WireTensor } {
+  return scoped(() => {
+    const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
+    const X = toTensor(inputs.X);
+    const rng = new RandomState(inputs.seed);
+    const mask = (A: tf.Tensor2D) => {
+      const D = rng.rand(A.shape[0], A.shape[1]);
+      return tf.cast(variant.keep === "below" ? tf.less(D, usedKeepProb) : tf.greaterEqual(D, usedKeepProb), "float32");
+    };
+    const factor = variant.factor(usedKeepProb);
+    const A1raw = tf.relu(tf.add(tf.matMul(p.W1, X), p.b1)) as tf.Tensor2D;
+    const A1 = tf.mul(tf.mul(A1raw, mask(A1raw)), factor) as tf.Tensor2D;
+    const Z2 = tf.add(tf.matMul(p.W2, A1), p.b2) as tf.Tensor2D;
+    const A2 = tf.mul(tf.mul(tf.relu(Z2), mask(Z2)), factor) as tf.Tensor2D;
+    const A3 = tf.sigmoid(tf.add(tf.matMul(p.W3, A2), p.b3));
+    return { A3: fromTensor(A3), A1: fromTensor(A1) };
+  });
+}
+
+/** Reads the generator's use: the most specific explanation of a wrong pattern, if any. */
+export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hiddenSizes: [number, number]): string | undefined {
+  const calls = result.rng?.calls ?? [];
+  const m = inputs.X.shape[1];
+  const [n0] = inputs.X.shape;
+  const [n1, n2] = hiddenSizes;
+  if (calls.some((c) => c.method === "seed")) {
+    return "Your function reseeds the generator (rng.seed). Then every call, and so every training iteration, draws the same masks, and dropout stops being random. Use the rng you are given as it is.";
+  }
+  const rands = calls.filter((c) => c.method === "rand").map((c) => c.args as number[]);
+  const others = calls.filter((c) => c.method !== "rand");
+  if (calls.length === 0) {
+    return "Your function never draws from the generator it is given. Draw the masks with rng.rand(rows, cols) (not Math.random or tf.randomUniform), so that results are reproducible and match the course's.";
+  }
+  if (others.length > 0 && rands.length === 0) {
+    return `Draw the masks with rng.rand(rows, cols), uniform in [0, 1); your function used rng.${others[0].method}${others[0].method === "randn" ? " (normal values, which are not probabilities)" : ""}.`;
+  }
+  if (rands.some(([r, c]) => (c === 1 && m > 1) || (r === 1 && c === m && rands.length === 2 && n1 > 1))) {
+    return "Your masks are shaped [units, 1] (or [1, examples]): one mask shared by all examples, or by all units. Each example needs its own mask: draw D1 with rng.rand(A1.shape[0], A1.shape[1]).";
+  }
+  // A shape names a tensor only where no other tensor of this net has it (the course's net gives X and A2
+  // the same shape, [3, 5]): otherwise the draws are listed as they are, without a guess.
+  const onlyShape = (rows: number, others: number[]) => !others.includes(rows);
+  if (rands.length === 2 && n1 !== n2 && rands[0][0] === n2 && rands[0][1] === m && rands[1][0] === n1 && rands[1][1] === m) {
+    return `You drew D2's mask before D1's: rng.rand(${n2}, ${m}) first, then rng.rand(${n1}, ${m}). The generator's numbers go to the masks in the order they are drawn: D1 (shaped like A1) first, then D2 (shaped like A2).`;
+  }
+  if (rands.length >= 1 && rands[0][0] === n0 && rands[0][1] === m && onlyShape(n0, [n1, n2, 1])) {
+    return "Your first mask is shaped like X: dropout applied to the input features. In this assignment only the two hidden layers are dropped out.";
+  }
+  if (rands.length === 3 && rands[2][0] === 1 && rands[2][1] === m && onlyShape(1, [n0, n1, n2])) {
+    return "You drew a third mask shaped like A3: dropout on the output layer. The output unit is never dropped; only A1 and A2 are.";
+  }
+  if (rands.length !== 2 || rands[0][0] !== n1 || rands[0][1] !== m || rands[1][0] !== n2 || rands[1][1] !== m) {
+    const seen = rands.map(([r, c]) => `rand(${r}, ${c})`).join(", ") || "none";
+    return `Draw exactly two masks, D1 with rng.rand(${n1}, ${m}) (shaped like A1) and then D2 with rng.rand(${n2}, ${m}) (shaped like A2). Your function called: ${seen}.`;
+  }
+  return undefined;
+}
+
+/** The order the forward pass computes its outputs in: where a NaN first appears says where it came from. */
+const FORWARD_STEPS = [
+  { key: "cache.Z1", label: "Z1", from: "W1·X + b1", step: "the linear step of layer 1" },
+  { key: "cache.A1", label: "A1", from: "Z1", step: "layer 1's ReLU and dropout step" },
+  { key: "cache.Z2", label: "Z2", from: "A1", step: "the linear step of layer 2" },
+  { key: "cache.A2", label: "A2", from: "Z2", step: "layer 2's ReLU and dropout step" },
+  { key: "cache.Z3", label: "Z3", from: "A2", step: "the linear step of the output layer" },
+  { key: "A3", label: "A3", from: "Z3", step: "the sigmoid" },
+] as const;
+
+/**
+ * Where NaN or Infinity in a forward pass's outputs come from: the first output (in the order they are
+ * computed) that holds one, the step that made it from finite values, and, at keepProb = 1, a division by
+ * 1 - keepProb (= 0) when the values are exactly that: Infinity where the unit is active and kept, NaN (0 / 0)
+ * where it is not.
+ */
+export function diagnoseNonFinite(result: CallResult, keepProb: number): string | undefined {
+  for (const [k, step] of FORWARD_STEPS.entries()) {
+    const t = tensorOf(result.values[step.key]);
+    if (!t) return undefined;
+    const bad = t.values.findIndex((v) => !Number.isFinite(v));
+    if (bad < 0) continue;
+    const at = `${step.label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${String(t.values[bad])}`;
+    const previous = k > 0 ? tensorOf(result.values[FORWARD_STEPS[k - 1].key]) : undefined;
+    const layer = step.label === "A1" ? "1" : step.label === "A2" ? "2" : undefined;
+    if (layer && previous && keepProb === 1) {
+      const D = tensorOf(result.values[`cache.D${layer}`]);
+      const overZero = D && D.values.length === t.values.length && t.values.every((v, i) => {
+        const x = Math.max(previous.values[i], 0) * D.values[i];
+        return x > 0 ? v === Infinity : Number.isNaN(v);
+      });
+      if (overZero) {
+        return `${at}, from a finite ${step.from}: you divided by 1 - keepProb, which is 0 at keepProb = 1 (x / 0 is Infinity, 0 / 0 is NaN). The survivors are divided by keepProb, the probability of surviving.`;
+      }
+    }
+    const origin = k === 0 ? "from the inputs, which are finite" : `from a finite ${step.from}`;
+    return `${at}, ${origin}: ${step.step} made it. NaN and Infinity come from a division by 0 (or 0 / 0, Infinity - Infinity); every later output inherits them.`;
+  }
+  return undefined;
+}
+
+/**
+ * Writes into the array a tensor's dataSync() (or arraySync()) returned, in a function's source, when that
+ * array never becomes a tensor again: those writes change no tensor (on the wasm backend the array is a copy).
+ * Returns the array's name, or undefined. Only words a message whose mistake the values already show.
+ */
+export function deadWrites(source: string | undefined): string | undefined {
+  if (!source) return undefined;
+  const code = source.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, "");
+  if (/\.(dataSync|arraySync)\(\)\s*(\[[^\]]*\]\s*)+([-+*/]?=)(?!=)/.test(code)) return "the array dataSync() returned";
+  for (const match of code.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*[^;\n]*?\.(?:dataSync|arraySync)\(\)/g)) {
+    const name = match[1];
+    const rest = code.slice((match.index ?? 0) + match[0].length);
+    const uses = [...rest.matchAll(new RegExp(`(?<![\\w$.])${name.replace(/\$/g, "\\$")}(?![\\w$])`, "g"))];
+    const writes = uses.filter((u) => /^(\s*\[[^\]]*\])+\s*([-+*/]?=)(?!=)|^\.(set|fill)\(/.test(rest.slice((u.index ?? 0) + name.length)));
+    // Read elsewhere (passed to tf.tensor2d, returned, ...): the writes may well matter; say nothing.
+    const readsOnly = uses.every((u) => {
+      const after = rest.slice((u.index ?? 0) + name.length);
+      return /^(\s*\[[^\]]*\])+/.test(after) || /^\.(set|fill|length)\b/.test(after);
+    });
+    if (writes.length > 0 && readsOnly) return name;
+  }
+  return undefined;
+}
+
+function deadWritesExplanation(name: string, what: string): string {
+  return `Your function writes into ${name === "the array dataSync() returned" ? name : `${name}, the array dataSync() (or arraySync()) returned`}, and those writes had no effect: ${what}. That array is a copy of the tensor's values (on the wasm backend the notebook uses), so the tensor never changes. Compute with tfjs operations (tf.mul, tf.div), or build a new tensor from the array (tf.tensor2d(values, shape)) and use that.`;
+}
+
+/** Which typical mistake the student's forward output matches, if any. `source` is their function's code (wording only). */
+export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, source?: string): string | undefined {
+  const A3 = tensorOf(result.values.A3);
+  const A1 = tensorOf(result.values["cache.A1"]);
+  if (!A3) return undefined;
+  const nonFinite = diagnoseNonFinite(result, inputs.keepProb);
+  if (nonFinite) return nonFinite;
+  if (inputs.keepProb === 1) return undefined;
+  const matches = (expected: { A3: WireTensor; A1: WireTensor }) => compare("A3", A3, expected.A3, false).ok && (!A1 || compare("A1", A1, expected.A1, false).ok);
+  const writes = deadWrites(source);
+  for (const variant of FORWARD_VARIANTS) {
+    if (!matches(forwardWith(variant, inputs))) continue;
+    if (writes && variant.factor(inputs.keepProb) === 1) return deadWritesExplanation(writes, "the kept activations are not divided by keepProb");
+    return variant.explanation;
+  }
+  // The masks and the scaling of another keep probability: the argument ignored.
+  const D1 = tensorOf(result.values["cache.D1"]);
+  if (D1) {
+    const draws = scoped(() => Array.from(new RandomState(inputs.seed).rand(inputs.parameters.W1.shape[0], inputs.X.shape[1]).dataSync()));
+    const used = thresholdUsed(D1.values, draws, inputs.keepProb);
+    if (used !== undefined && matches(forwardWith(CORRECT_FORWARD, inputs, used))) {
+      return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
+    }
+  }
+  if (writes) {
+    const plain = scoped(() => {
+      const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
+      return fromTensor(tf.sigmoid(tf.add(tf.matMul(p.W3, tf.relu(tf.add(tf.matMul(p.W2, tf.relu(tf.add(tf.matMul(p.W1, toTensor(inputs.X)), p.b1))), p.b2))), p.b3)));
+    });
+    if (compare("A3", A3, plain, false).ok) return deadWritesExplanation(writes, "nothing was dropped and nothing divided");
+  }
+  return undefined;
+}
+
+/**
+ * The keep probability a 0/1 mask was really drawn with, if any: kept where the draw is below t means every
+ * kept draw < t <= every dropped draw. Returns the simplest decimal in that interval (0.7 rather than
+ * 0.6993), or undefined when the mask is no threshold of the draws or keepProb itself fits.
+ */
+export function thresholdUsed(kept: number[], draws: number[], keepProb: number): number | undefined {
+  let [above, upTo] = [-Infinity, Infinity]; // t in (above, upTo]
+  for (let k = 0; k < kept.length; k++) {
+    if (kept[k] === 1) above = Math.max(above, draws[k]);
+    else if (kept[k] === 0) upTo = Math.min(upTo, draws[k]);
+    else return undefined;
+  }
+  if (!(above < upTo) || (keepProb > above && keepProb <= upTo)) return undefined;
+  if (above === -Infinity || upTo === Infinity) return undefined; // keeps nothing or everything: diagnoseDegenerateMask says that
+  for (let digits = 1; digits <= 4; digits++) {
+    const scale = 10 ** digits;
+    const t = Math.floor(above * scale) / scale + 1 / scale;
+    if (t > above && t <= upTo && t > 0 && t <= 1) return Number(t.toFixed(digits));
+  }
+  return undefined;
+}
+
+/** The masks a generator seeded `seed` gives, drawn in the order given (D1 then D2, or D2 first). */
+function masksFrom(seed: number, inputs: ForwardInputs, order: "D1 first" | "D2 first"): Record<"D1" | "D2", Float32Array> {
+  return scoped(() => {
+    const rng = new RandomState(seed);
+    const m = inputs.X.shape[1];
+    const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+    const keep = (rows: number) => tf.cast(tf.less(rng.rand(rows, m), inputs.keepProb), "float32").dataSync() as Float32Array;
+    if (order === "D1 first") {
+      const D1 = keep(n1);
+      return { D1, D2: keep(n2) };
+    }
+    const D2 = keep(n2);
+    return { D1: keep(n1), D2 };
+  });
+}
+
+const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
+
+/**
+ * Which typical mistake a wrong mask is, read from the mask itself (outputs, not the call's report): the
+ * draws are the generator's (recomputed from the seed), `kept` the student's 0/1 values. `rng`, the call's
+ * record of the generator's use, only words a message (a generator of their own, or the one given reseeded).
+ */
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, rng?: RngUse): string | undefined {
+  const [rows, cols] = shape;
+  const keepProb = inputs.keepProb;
+  if (kept.length !== draws.length || kept.length === 0) return undefined;
+  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return FORWARD_VARIANTS[1].explanation;
+  const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
+    for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
+    return true;
+  };
+  const degenerate = kept.every((v) => v === kept[0]);
+  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols)) {
+    return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
+  }
+  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j)) {
+    return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
+  }
+  // D2's draw made before D1's: the generator's first numbers went to D2.
+  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+  if (!degenerate && n1 !== n2 && sameValues(kept, masksFrom(inputs.seed, inputs, "D2 first")[label])) {
+    return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "first"} draw: you drew D2's mask before D1's. The generator's numbers go to the masks in the order they are drawn: D1 = rng.rand(${n1}, ${cols}) first, then D2 = rng.rand(${n2}, ${cols}).`;
+  }
+  // A keep probability other than the argument: a number written into the function.
+  const used = thresholdUsed(kept, draws, keepProb);
+  if (used !== undefined && !degenerate) {
+    return `Your ${label} keeps a unit where its draw is below ${used}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
+  }
+  // The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded.
+  const usedGiven = (rng?.calls.length ?? 1) > 0;
+  const reseeded = rng?.calls.find((c) => c.method === "seed");
+  for (const seed of [0, 1, 2, 3, 42]) {
+    if (seed === inputs.seed) continue;
+    if (sameValues(kept, masksFrom(seed, inputs, "D1 first")[label])) {
+      const cost = "Then every call draws the same masks, and a training run drops the same units at every iteration: dropout stops being random (the course's original notebook had this quirk; here training draws fresh masks).";
+      if (!reseeded && !usedGiven) {
+        return `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`;
+      }
+      return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`;
+    }
+  }
+  return undefined;
+}
+
+/** A mask that keeps nothing, or everything while keepProb < 1. */
+export function diagnoseDegenerateMask(label: string, kept: number[], keepProb: number): string | undefined {
+  if (kept.length > 0 && kept.every((v) => v === 0)) return `Your ${label} drops every unit: a unit is kept where its draw is below keepProb, which with keepProb ${keepProb} happens to about ${Math.round(100 * keepProb)}% of them.`;
+  if (kept.length > 0 && kept.every((v) => v === 1) && keepProb < 1) return `Your ${label} keeps every unit: draw ${label} with rng.rand(rows, cols) and keep a unit only where its draw is below keepProb.`;
+  return undefined;
+}
+
+/** Dropout's step in the backward pass, as the student did it: dA from Wᵀ·dZ (their own dZ) and the cache's mask. */
+export type BackwardStepVariant = "correct" | "no-mask" | "no-scaling" | "neither" | "times-keepprob" | "one-minus-keepprob" | "swapped";
+
+const BACKWARD_EXPLANATIONS: Record<Exclude<BackwardStepVariant, "correct">, (label: string) => string> = {
+  "no-mask": (label) => `${label} is not multiplied by the mask from the cache (step 1): the gradient must flow only through the units the forward pass kept, so a dropped unit gets a zero gradient.`,
+  "no-scaling": (label) => `${label} is not divided by keepProb (step 2). The forward pass divided the kept activations by keepProb, so their gradient carries the same factor.`,
+  neither: (label) => `${label} is neither masked nor divided by keepProb: the backward pass must apply the forward pass's mask (from the cache) and divide by keepProb.`,
+  "times-keepprob": (label) => `${label} is multiplied by keepProb instead of divided by it.`,
+  "one-minus-keepprob": (label) => `${label} is divided by 1 - keepProb instead of keepProb.`,
+  swapped: (label) => `${label} is multiplied by the other layer's mask (${label === "dA2" ? "D1" : "D2"}): the masks are swapped between the layers. Each gradient goes through the units its own layer kept: dA2 with D2, dA1 with D1.`,
+};
+
+/** Which variant of the step the student's dA is, if any (compared with the variants built from their own Wᵀ·dZ). */
+export function backwardStepVariant(label: string, received: WireTensor, WTdZ: tf.Tensor2D, D: tf.Tensor2D, keepProb: number, otherD?: tf.Tensor2D): BackwardStepVariant | undefined {
+  return scoped(() => {
+    const swapped: [BackwardStepVariant, tf.Tensor][] =
+      otherD && otherD.shape.join() === D.shape.join() && !sameValues(otherD.dataSync(), D.dataSync()) ? [["swapped", tf.div(tf.mul(WTdZ, otherD), keepProb)]] : [];
+    const options: [BackwardStepVariant, tf.Tensor][] = [
+      ...swapped,
+      ["correct", tf.div(tf.mul(WTdZ, D), keepProb)],
+      ["no-mask", tf.div(WTdZ, keepProb)],
+      ["no-scaling", tf.mul(WTdZ, D)],
+      ["neither", WTdZ],
+      ["times-keepprob", tf.mul(tf.mul(WTdZ, D), keepProb)],
+      ["one-minus-keepprob", tf.div(tf.mul(WTdZ, D), 1 - keepProb)],
+    ];
+    for (const [variant, candidate] of options) {
+      const wire = fromTensor(candidate);
+      if (!wire.values.every(Number.isFinite)) continue; // 1 / (1 - keepProb) at keepProb 1
+      if (compare(label, received, wire, false).ok) return variant;
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Backward: dropout's part of one step, checked against the student's own numbers: dA = Wᵀ·dZ (from
+ * their dZ) times the mask, divided by keepProb. Returns an explanation of the first mismatch.
+ */
+export function diagnoseBackwardStep(
+  label: "dA1" | "dA2",
+  received: WireTensor,
+  WTdZ: tf.Tensor2D,
+  D: tf.Tensor2D,
+  keepProb: number,
+  otherD?: tf.Tensor2D,
+  source?: string,
+): string | undefined {
+  const variant = backwardStepVariant(label, received, WTdZ, D, keepProb, otherD);
+  if (variant === "correct") return undefined;
+  const writes = deadWrites(source);
+  if (writes && (variant === "no-mask" || variant === "no-scaling" || variant === "neither")) {
+    return deadWritesExplanation(writes, `${label} is ${variant === "no-mask" ? "not masked" : variant === "no-scaling" ? "not divided by keepProb" : "neither masked nor divided by keepProb"}`);
+  }
+  if (variant) return BACKWARD_EXPLANATIONS[variant](label);
+  // Nonzero where the forward pass dropped the unit: a different mask.
+  const d = D.dataSync();
+  if (received.values.some((v, k) => d[k] === 0 && v !== 0)) {
+    return `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`;
+  }
+  return `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`;
+}
+
+/**
+ * A tfjs broadcast error between a tensor of layer 1's shape and one of layer 2's (where the two differ): one
+ * layer's gradient combined with the other layer's mask or activations. Said from the shapes in the error.
+ */
+export function diagnoseBroadcastError(message: string, layerShapes: { layer1: number[]; layer2: number[] }): string | undefined {
+  const match = /broadcast together with shapes ([\d,]+) and ([\d,]+)/.exec(message);
+  if (!match) return undefined;
+  const [a, b] = [match[1], match[2]];
+  const [one, two] = [layerShapes.layer1.join(), layerShapes.layer2.join()];
+  if (one === two || !((a === one && b === two) || (a === two && b === one))) return undefined;
+  const show = (shape: string) => `[${shape.split(",").join(", ")}]`;
+  return `tfjs could not multiply a tensor of layer ${a === one ? 1 : 2}'s shape ${show(a)} with one of layer ${b === one ? 1 : 2}'s shape ${show(b)}: one layer's gradient met the other layer's mask (or activations). Each layer's gradient goes with its own mask: dA2 with D2 (shaped like A2), dA1 with D1 (shaped like A1).`;
+}
