@@ -233,13 +233,14 @@ export function thresholdUsed(kept: number[], draws: number[], keepProb: number)
 }
 
 /** The masks a generator seeded `seed` gives, drawn in the order given (D1 then D2, or D2 first). */
-function masksFrom(seed: number, inputs: ForwardInputs, order: "D1 first" | "D2 first"): Record<"D1" | "D2", Float32Array> {
+function masksFrom(seed: number, inputs: ForwardInputs, order: "D1 first" | "D2 first" | "X first"): Record<"D1" | "D2", Float32Array> {
   return scoped(() => {
     const rng = new RandomState(seed);
     const m = inputs.X.shape[1];
     const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
     const keep = (rows: number) => tf.cast(tf.less(rng.rand(rows, m), inputs.keepProb), "float32").dataSync() as Float32Array;
-    if (order === "D1 first") {
+    if (order === "X first") rng.rand(inputs.X.shape[0], m);
+    if (order !== "D2 first") {
       const D1 = keep(n1);
       return { D1, D2: keep(n2) };
     }
@@ -254,8 +255,11 @@ const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === 
  * Which typical mistake a wrong mask is, read from the mask itself (outputs, not the call's report): the
  * draws are the generator's (recomputed from the seed), `kept` the student's 0/1 values. `rng`, the call's
  * record of the generator's use, only words a message (a generator of their own, or the one given reseeded).
+ * `otherMask`, the student's other mask, tells apart draw orders that give this mask alike (on the course's
+ * net a draw shaped like X and one shaped like A2 are the same numbers): without it, such a diagnosis is not
+ * stated.
  */
-export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, rng?: RngUse): string | undefined {
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, rng?: RngUse, otherMask?: number[]): string | undefined {
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
@@ -271,10 +275,20 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j)) {
     return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
   }
-  // D2's draw made before D1's: the generator's first numbers went to D2.
+  // A draw order other than D1 then D2: D2's draw first, or a draw shaped like X first (input dropout). Both
+  // masks must fit an order, and only one order may fit (the course's net draws X's and A2's shapes alike).
   const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
-  if (!degenerate && n1 !== n2 && sameValues(kept, masksFrom(inputs.seed, inputs, "D2 first")[label])) {
+  const other = label === "D1" ? "D2" : "D1";
+  const fits = (order: "D2 first" | "X first") => {
+    const masks = masksFrom(inputs.seed, inputs, order);
+    return sameValues(kept, masks[label]) && (otherMask === undefined || sameValues(otherMask, masks[other]));
+  };
+  const [d2First, xFirst] = [!degenerate && n1 !== n2 && fits("D2 first"), !degenerate && fits("X first")];
+  if (d2First && !xFirst) {
     return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "first"} draw: you drew D2's mask before D1's. The generator's numbers go to the masks in the order they are drawn: D1 = rng.rand(${n1}, ${cols}) first, then D2 = rng.rand(${n2}, ${cols}).`;
+  }
+  if (xFirst && !d2First) {
+    return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "third"} draw: a first draw shaped like X, [${inputs.X.shape.join(", ")}], came before it, dropout applied to the input features. In this assignment only the two hidden layers are dropped out: draw D1 first.`;
   }
   // A keep probability other than the argument: a number written into the function.
   const used = thresholdUsed(kept, draws, keepProb);

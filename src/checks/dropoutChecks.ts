@@ -378,7 +378,7 @@ function forwardReference(run: ForwardRun, references: ExpectedOutputs, descript
     const c = compare(short(label), run.result.values[label], expected[label], isPublic(run));
     if (!c.ok) {
       const hidden = hiddenSizes(run.inputs);
-      const diagnosis = diagnoseRngUse(run.result, run.inputs, hidden) ?? diagnoseForwardValues(run.result, run.inputs, run.source);
+      const diagnosis = maskDiagnosis(run) ?? diagnoseRngUse(run.result, run.inputs, hidden) ?? diagnoseForwardValues(run.result, run.inputs, run.source);
       return fail(`On ${description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
     }
   }
@@ -404,6 +404,18 @@ function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict
   );
 }
 
+/** What is wrong with the first mask that is not the generator's, when the mask itself shows it. */
+function maskDiagnosis(run: ForwardRun): string | undefined {
+  const expected = generatorMasks(run.inputs);
+  for (const [label, draws, mask] of [["D1", expected.draws1, expected.D1], ["D2", expected.draws2, expected.D2]] as const) {
+    const got = tensorOf(run.result.values[`cache.${label}`]);
+    if (!got || got.shape.join() !== mask.shape.join() || got.values.every((v, k) => v === mask.values[k])) continue;
+    const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
+    return diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, run.result.rng, other?.values);
+  }
+  return undefined;
+}
+
 /**
  * forward.masks. Rule (nothing to gate: the recomputation is the evidence): on every case, the large one
  * included, D1 and D2 are exactly the generator's masks, recomputed here from the seed: D1 = rand(rows of A1,
@@ -426,7 +438,8 @@ function masksOf(run: ForwardRun): Verdict {
     if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
     const k = got.values.findIndex((v, i) => v !== mask.values[i]);
     if (k >= 0) {
-      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs, run.result.rng) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
+      const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
+      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs, run.result.rng, other?.values) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
       const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
       const value = isPublic(run) ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
       return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
@@ -511,7 +524,9 @@ function keepAllValue(run: ForwardRun): Verdict {
   const error = callError(run, run.spec.description);
   if (error) return fail(error);
   const c = compare("A3", run.result.values.A3, plainForward(run.inputs), isPublic(run));
-  return c.ok ? ok() : fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.`);
+  if (c.ok) return ok();
+  const origin = diagnoseNonFinite(run.result, run.spec.keepProb);
+  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin}` : ""}`);
 }
 
 /**
@@ -541,13 +556,21 @@ function linearLayer(run: ForwardRun): Verdict {
  * layer" means nothing for a function that drops nothing anywhere.
  */
 function layers(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence);
+  // The output layer is judged from the student's own A2: where A2 holds NaN or Infinity (a mistake of the
+  // dropout step, which the other checks name), this check has nothing to say about that case, and says so
+  // only if no case is left.
+  const finiteA2 = (run: ForwardRun) => tensorOf(run.result.values["cache.A2"])?.values.every(Number.isFinite) ?? true;
+  const judged = runs.filter(finiteA2);
   return all(
+    () => (judged.length === 0 && runs.length > 0 ? fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${diagnoseNonFinite(runs[0].result, runs[0].spec.keepProb) ?? ""}`.trim()) : ok()),
     () =>
       firstFailure(
-        forwardRuns(evidence).map((run) =>
+        runs.map((run) =>
           all(
             () => linearLayer(run),
             () => {
+              if (!finiteA2(run)) return ok();
               const where = run.spec.description;
               const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
               const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"), run.spec.keepProb);
