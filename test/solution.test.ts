@@ -96,81 +96,105 @@ describe("reference solution's contract", () => {
 });
 
 describe("public tests", () => {
-  it("pass the reference solution and say so", () => {
+  /** What a public test printed (colours removed) and the error it threw. */
+  function runPublic(body: () => void): { text: string; thrown?: Error } {
+    let thrown: Error | undefined;
     const out = withMutedConsole(() => {
-      forwardPropagationWithDropoutTest(solution.forwardPropagationWithDropout);
-      backwardPropagationWithDropoutTest(solution.backwardPropagationWithDropout);
+      try {
+        body();
+      } catch (error) {
+        thrown = error as Error;
+      }
     });
-    expect(out.log).toMatch(/All tests passed\. \(forwardPropagationWithDropout: 5 cases\)/);
-    expect(out.log).toMatch(/All tests passed\. \(backwardPropagationWithDropout: 4 cases\)/);
+    return { text: out.log.replace(/\x1b\[[0-9;]*m/g, ""), thrown };
+  }
+
+  it("pass the reference solution and say so, as the course prints it", () => {
+    const forward = runPublic(() => forwardPropagationWithDropoutTest(solution.forwardPropagationWithDropout));
+    const backward = runPublic(() => backwardPropagationWithDropoutTest(solution.backwardPropagationWithDropout));
+    for (const run of [forward, backward]) {
+      expect(run.thrown).toBeUndefined();
+      expect(run.text).toMatch(/All tests passed\.\s*$/);
+      expect(run.text).not.toMatch(/✗/);
+    }
+    // The grader's public checks, one line each: five for forward, three for backward, on two cases each.
+    expect(forward.text.match(/^✓ /gm)).toHaveLength(5);
+    expect(backward.text.match(/^✓ /gm)).toHaveLength(3);
+    expect(forward.text).toMatch(/on 2 cases \(the course's published case .*; the public case: a net \[3, 5, 4, 1\]/);
   });
 
-  /** A variant of the solution with one line of the graded cells rewritten. */
-  async function variant(cellId: string, from: string, to: string): Promise<DropoutFunctions> {
+  /** A variant of the solution with lines of the graded cells rewritten. */
+  async function variant(cellId: string, ...edits: [string, string][]): Promise<DropoutFunctions> {
     const notebook = readNotebook(INSTRUCTOR_NOTEBOOK);
     const cell = notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === cellId)!;
-    const source = cellSource(cell);
-    expect(source, `variant text not found: ${from}`).toContain(from);
-    cell.source = toSourceLines(source.split(from).join(to));
+    let source = cellSource(cell);
+    for (const [from, to] of edits) {
+      expect(source, `variant text not found: ${from}`).toContain(from);
+      source = source.split(from).join(to);
+    }
+    cell.source = toSourceLines(source);
     return loadDropoutFunctions(notebook);
   }
 
-  const forwardMistakes: [string, string, string, RegExp][] = [
-    ["multiplied by keepProb instead of dividing", "A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);", /cache\.A1 = relu\(Z1\) \* D1 \/ keepProb: value check/],
-    ["no scaling", "A2 = tf.div(A2, keepProb);", "", /cache\.A2 = relu\(Z2\) \* D2 \/ keepProb: value check/],
-    ["threshold inverted", "D1 = tf.cast(tf.less(D1, keepProb), \"float32\") as Matrix;", "D1 = tf.cast(tf.greaterEqual(D1, keepProb), \"float32\") as Matrix;", /cache\.D1 \(rng\.rand\(\.\.\.\) < keepProb\)/],
-    ["scaled by 1/(1 - keepProb)", "A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 1 - keepProb);", /cache\.A1 = relu\(Z1\) \* D1 \/ keepProb/],
-    ["one mask shared by all examples", "D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.tile(rng.rand(A1.shape[0], 1), [1, A1.shape[1]]);", /use of the generator/],
+  const D1_MASK = 'D1 = tf.cast(tf.less(D1, keepProb), "float32") as Matrix;';
+  const D2_MASK = 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;';
+  /** name, edits, the first failed check's words, the diagnosis it must state. */
+  const forwardMistakes: [string, [string, string][], RegExp, RegExp][] = [
+    ["multiplied by keepProb instead of dividing", [["A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);"]], /✗ forward: the course's published case/, /multiplied the kept activations by keepProb instead of dividing/],
+    ["no scaling", [["A2 = tf.div(A2, keepProb);", ""]], /✗ forward: the course's published case/, /In layer 2, A2 = relu\(Z2\) \* D2 without the division by keepProb \(step 4\)/],
+    ["threshold inverted", [[D1_MASK, 'D1 = tf.cast(tf.greaterEqual(D1, keepProb), "float32") as Matrix;']], /✗ forward: the masks are the generator's/, /threshold is inverted/],
+    ["scaled by 1/(1 - keepProb)", [["A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 1 - keepProb);"], ["A2 = tf.div(A2, keepProb);", "A2 = tf.div(A2, 1 - keepProb);"]], /✗ forward: kept units are divided by keepProb/, /You divided by 1 - keepProb/],
+    ["one mask shared by all examples", [["D1 = rng.rand(A1.shape[0], A1.shape[1]);", "D1 = tf.tile(rng.rand(A1.shape[0], 1), [1, A1.shape[1]]);"]], /✗ forward: the masks are the generator's/, /one mask shared by all examples/],
+    ["a keep probability written in", [[D1_MASK, 'D1 = tf.cast(tf.less(D1, 0.7), "float32") as Matrix;'], [D2_MASK, 'D2 = tf.cast(tf.less(D2, 0.7), "float32") as Matrix;'], ["A1 = tf.div(A1, keepProb);", "A1 = tf.div(A1, 0.7);"], ["A2 = tf.div(A2, keepProb);", "A2 = tf.div(A2, 0.7);"]], /✗ forward: the masks are the generator's/, /keepProb is 0\.8 here: your function does not use its keepProb argument/],
+    ["D2's mask drawn before D1's", [["D1 = rng.rand(A1.shape[0], A1.shape[1]);", "const early = rng.rand(W2.shape[0], X.shape[1]);\n  D1 = rng.rand(A1.shape[0], A1.shape[1]);"], ["D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = early;"]], /✗ forward: the course's published case/, /you drew D2's mask before D1's/],
+    ["a generator made inside the function", [["D1 = rng.rand(A1.shape[0], A1.shape[1]);", "const own = new RandomState(1);\n  D1 = own.rand(A1.shape[0], A1.shape[1]);"], ["D2 = rng.rand(A2.shape[0], A2.shape[1]);", "D2 = own.rand(A2.shape[0], A2.shape[1]);"]], /✗ forward: the masks are the generator's/, /made inside your function \(new RandomState\(1\)\)[\s\S]*same units at every iteration/],
+    ["writes through dataSync()", [["A1 = tf.div(A1, keepProb);", "const a1 = A1.dataSync();\n  for (let i = 0; i < a1.length; i++) a1[i] = a1[i] / keepProb;"]], /✗ forward: the course's published case/, /writes into a1, the array dataSync\(\) \(or arraySync\(\)\) returned, and those writes had\s+no effect/],
   ];
-  it.each(forwardMistakes)("forward: %s fails with a message naming the step", async (_name, from, to, message) => {
-    const wrong = await variant("forward_propagation_with_dropout", from, to);
-    const out = withMutedConsole(() => expect(() => forwardPropagationWithDropoutTest(wrong.forwardPropagationWithDropout)).toThrow(/check\(s\) failed in forwardPropagationWithDropout/));
-    expect(out.log).toMatch(message);
-    expect(out.log).toMatch(/expected .*=\n/);
-    // One screen: the failed checks one line each, the first one in detail, cut (was up to 217 lines).
-    expect(out.log.trim().split("\n").length, out.log).toBeLessThanOrEqual(30);
+  it.each(forwardMistakes)("forward: %s fails on one screen, naming the mistake, without a stack", async (_name, edits, check, diagnosis) => {
+    const wrong = await variant("forward_propagation_with_dropout", ...edits);
+    const { text, thrown } = runPublic(() => forwardPropagationWithDropoutTest(wrong.forwardPropagationWithDropout));
+    expect(thrown?.name).toBe("PublicTestsFailed");
+    expect(thrown?.stack).toMatch(/^PublicTestsFailed: \d+ of 5 public checks failed in forwardPropagationWithDropout/);
+    expect(thrown?.stack).not.toMatch(/\n\s+at |publicTests|tf-core/);
+    expect(text).toMatch(check);
+    expect(text).toMatch(/The first failure: /);
+    expect(text.replace(/\n\s+/g, " ")).toMatch(new RegExp(diagnosis.source.replace(/\\s\+/g, " ")));
+    expect(text).not.toMatch(/\n\s+at |tf-core|publicTests/);
+    // One screen (was up to 217 lines): a line per check, the first failure, a window of the tensor, the count.
+    expect(text.trim().split("\n").length, text).toBeLessThanOrEqual(25);
   });
 
-  it("a failed public test reads as a failed test: its error carries no stack through the library's internals", async () => {
-    const wrong = await variant("forward_propagation_with_dropout", forwardMistakes[0][1], forwardMistakes[0][2]);
-    let thrown: unknown;
-    withMutedConsole(() => {
-      try {
-        forwardPropagationWithDropoutTest(wrong.forwardPropagationWithDropout);
-      } catch (error) {
-        thrown = error;
-      }
-    });
-    expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).stack).toMatch(/^PublicTestsFailed: \d+ check\(s\) failed in forwardPropagationWithDropout/);
-    expect((thrown as Error).stack).not.toMatch(/\n\s+at |publicTests|tf-core/);
+  it("the first differing element is shown with a small window of the student's tensor, not whole matrices", async () => {
+    const wrong = await variant("forward_propagation_with_dropout", ["A1 = tf.div(A1, keepProb);", "A1 = tf.mul(A1, keepProb);"], ["A2 = tf.div(A2, keepProb);", "A2 = tf.mul(A2, keepProb);"]);
+    const { text } = runPublic(() => forwardPropagationWithDropoutTest(wrong.forwardPropagationWithDropout));
+    expect(text).toMatch(/A3\[0, 0\] is 0\.43345\d*; expected 0\.369747/);
+    expect(text).toMatch(/Your A3 \(shape \[1, 5\]\) around \[0, 0\]:\n\s+\[‹0\.4335›, /);
+  });
+
+  /** name, edits, the diagnosis the backward test must state. */
+  const backwardMistakes: [string, [string, string][], RegExp][] = [
+    ["mask not re-applied", [["dA2 = tf.mul(dA2, D2);", ""]], /dA2 is not multiplied by the mask from the cache \(step 1\)/],
+    ["scaling missing in backward", [["dA1 = tf.div(dA1, keepProb);", ""]], /dA1 is not divided by keepProb \(step 2\)/],
+    ["multiplied by keepProb", [["dA2 = tf.div(dA2, keepProb);", "dA2 = tf.mul(dA2, keepProb);"]], /dA2 is multiplied by keepProb instead of divided by it/],
+    ["masks swapped between the layers", [["dA2 = tf.mul(dA2, D2);", "dA2 = tf.mul(dA2, D1);"], ["dA1 = tf.mul(dA1, D1);", "dA1 = tf.mul(dA1, D2);"]], /one layer's gradient met the other layer's mask/],
+  ];
+  it.each(backwardMistakes)("backward: %s fails on one screen, naming the step", async (_name, edits, diagnosis) => {
+    const wrong = await variant("backward_propagation_with_dropout", ...edits);
+    const { text, thrown } = runPublic(() => backwardPropagationWithDropoutTest(wrong.backwardPropagationWithDropout));
+    expect(thrown?.stack).toMatch(/^PublicTestsFailed: \d+ of 3 public checks failed in backwardPropagationWithDropout/);
+    expect(text.replace(/\n\s+/g, " ")).toMatch(diagnosis);
+    expect(text).not.toMatch(/\n\s+at |tf-core/);
+    expect(text.trim().split("\n").length, text).toBeLessThanOrEqual(25);
+  });
+
+  it("a stub that is not implemented stops the test with the stub's own message, and no stack", () => {
     const stub = () => {
       throw new NotImplementedError("forwardPropagationWithDropout: Steps 1-4");
     };
-    try {
-      forwardPropagationWithDropoutTest(stub as never);
-    } catch (error) {
-      thrown = error;
-    }
-    expect((thrown as Error).stack).not.toMatch(/\n\s+at /);
-  });
-
-  const backwardMistakes: [string, string, string, RegExp][] = [
-    ["mask not re-applied", "dA2 = tf.mul(dA2, D2);", "", /dA2 = W3ᵀ·dZ3 \* D2 \/ keepProb/],
-    ["scaling missing in backward", "dA1 = tf.div(dA1, keepProb);", "", /dA1 = W2ᵀ·dZ2 \* D1 \/ keepProb/],
-    ["multiplied by keepProb", "dA2 = tf.div(dA2, keepProb);", "dA2 = tf.mul(dA2, keepProb);", /dA2: value check/],
-  ];
-  it.each(backwardMistakes)("backward: %s fails with a message naming the step", async (_name, from, to, message) => {
-    const wrong = await variant("backward_propagation_with_dropout", from, to);
-    const out = withMutedConsole(() => expect(() => backwardPropagationWithDropoutTest(wrong.backwardPropagationWithDropout)).toThrow(/check\(s\) failed in backwardPropagationWithDropout/));
-    expect(out.log).toMatch(message);
-  });
-
-  it("a stub that is not implemented stops the test with the stub's own message", () => {
-    const stub = () => {
-      throw new NotImplementedError("forwardPropagationWithDropout: Steps 1-4");
-    };
-    expect(() => forwardPropagationWithDropoutTest(stub as never)).toThrow(/not implemented: forwardPropagationWithDropout: Steps 1-4/);
+    const { thrown } = runPublic(() => forwardPropagationWithDropoutTest(stub as never));
+    expect(thrown).toBeInstanceOf(NotImplementedError);
+    expect(thrown?.message).toMatch(/not implemented: forwardPropagationWithDropout: Steps 1-4/);
+    expect(thrown?.stack).not.toMatch(/\n\s+at /);
   });
 
   it("an input changed in place is reported", () => {
@@ -179,7 +203,9 @@ describe("public tests", () => {
       parameters.W1.dispose();
       return result;
     };
-    const out = withMutedConsole(() => expect(() => forwardPropagationWithDropoutTest(mutating)).toThrow());
-    expect(out.log).toMatch(/inputs left unchanged[\s\S]*W1/);
+    const { text, thrown } = runPublic(() => forwardPropagationWithDropoutTest(mutating));
+    expect(thrown?.name).toBe("PublicTestsFailed");
+    expect(text).toMatch(/✗ forward: inputs left unchanged/);
+    expect(text).toMatch(/W1/);
   });
 });

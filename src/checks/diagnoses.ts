@@ -176,6 +176,38 @@ function deadWritesExplanation(name: string, what: string): string {
   return `Your function writes into ${name === "the array dataSync() returned" ? name : `${name}, the array dataSync() (or arraySync()) returned`}, and those writes had no effect: ${what}. That array is a copy of the tensor's values (on the wasm backend the notebook uses), so the tensor never changes. Compute with tfjs operations (tf.mul, tf.div), or build a new tensor from the array (tf.tensor2d(values, shape)) and use that.`;
 }
 
+/**
+ * One layer's dropout step, from the student's own Z and D: A = relu(Z) * D times one factor on every kept
+ * active unit. The factor says which mistake: keepProb (multiplied), 1 (not divided), 1 / (1 - keepProb), or
+ * 1 / q for another number q (a keep probability written in). Only a mistake in one layer, or the same in
+ * both, reaches here (whole-pass variants are tried first).
+ */
+export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?: string): string | undefined {
+  for (const layer of ["1", "2"]) {
+    const [Z, D, A] = ["Z", "D", "A"].map((n) => tensorOf(result.values[`cache.${n}${layer}`]));
+    if (!Z || !D || !A || Z.values.length !== A.values.length || D.values.length !== A.values.length) return undefined;
+    const ratios: number[] = [];
+    let zeroedWrong = false;
+    A.values.forEach((a, k) => {
+      const base = Math.max(Z.values[k], 0) * D.values[k];
+      if (Math.abs(base) > 1e-4) ratios.push(a / base);
+      else if (Math.abs(a) > 1e-4) zeroedWrong = true;
+    });
+    if (zeroedWrong || ratios.length === 0) continue;
+    const factor = ratios[0];
+    if (!ratios.every((r) => Math.abs(r - factor) <= 1e-4 * Math.abs(factor))) continue;
+    const near = (x: number) => Math.abs(factor - x) <= 1e-4 * Math.abs(x);
+    if (near(1 / keepProb)) continue; // this layer is right
+    const where = `In layer ${layer}, A${layer} = relu(Z${layer}) * D${layer}`;
+    if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : `${where} without the division by keepProb (step 4). ${FORWARD_VARIANTS[3].explanation.replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`;
+    if (near(keepProb)) return `${where} times keepProb. ${FORWARD_VARIANTS[0].explanation}`;
+    if (keepProb < 1 && near(1 / (1 - keepProb))) return `${where} / (1 - keepProb). ${FORWARD_VARIANTS[2].explanation}`;
+    const q = Number((1 / factor).toPrecision(4));
+    if (q > 0 && q <= 1) return `${where} / ${q}, but keepProb is ${keepProb} here: divide by the keepProb your function is given, not by a number written into it.`;
+  }
+  return undefined;
+}
+
 /** Which typical mistake the student's forward output matches, if any. `source` is their function's code (wording only). */
 export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, source?: string): string | undefined {
   const A3 = tensorOf(result.values.A3);
@@ -200,6 +232,8 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
       return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
     }
   }
+  const step = diagnoseLayerStep(result, inputs.keepProb, writes);
+  if (step) return step;
   if (writes) {
     const plain = scoped(() => {
       const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
