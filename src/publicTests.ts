@@ -16,6 +16,7 @@ import type { GradedFunction } from "./checks/harness";
 import type { CallResult, WireTensor } from "./checks/tensorData";
 import { tensorOf } from "./checks/tensorData";
 import { NotImplementedError } from "./dropout";
+import { printArray } from "./format";
 import type { BackwardWithDropout, ForwardWithDropout } from "./types";
 
 const GREEN = "\x1b[92m";
@@ -39,7 +40,8 @@ function publicCases(): PublicCases {
  * would only list this library's internals and tfjs's. The message says what happened.
  */
 function withoutStack<E extends Error>(error: E): E {
-  error.stack = `${error.name}: ${error.message}`;
+  // Read-only: Node's vm (which runs a notebook cell) would otherwise prepend the throwing line of this file.
+  Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}`, writable: false, configurable: true, enumerable: false });
   return error;
 }
 
@@ -106,7 +108,7 @@ function pointedAt(message: string, runs: { description: string; result: CallRes
 /** One screen: a line per check, the first failure in detail, the count. Returns the text (printed by the caller). */
 export function formatPublicReport(fn: GradedFunctionName, cases: string[], results: CheckResult[], runs: { description: string; result: CallResult }[]): { text: string; failed: number } {
   const failed = results.filter((r) => !r.passed);
-  const lines = [`${fn}: ${results.length} public checks on ${cases.length} cases (${cases.join("; ")})`];
+  const lines = [`${fn}: the grader's ${results.length} public checks, on ${cases.length} public cases (grading adds hidden ones)`];
   for (const r of results) lines.push(`${r.passed ? "✓" : "✗"} ${r.name}`);
   if (failed.length === 0) {
     lines.push(`${GREEN}All tests passed.${RESET}`);
@@ -164,10 +166,24 @@ export function backwardPublicResults(target: BackwardWithDropout): { results: C
   return { results: runChecks({ forward: [], backward: runs }, expected, {}, publicChecks("backwardPropagationWithDropout")), runs };
 }
 
+/**
+ * What the student's function gave on the course's published case, printed as numpy prints it (to compare
+ * with the notebook's "Expected output"): the named outputs that are tensors.
+ */
+function printCourseOutputs(result: CallResult | undefined, names: string[]): void {
+  for (const name of names) {
+    const t = result && tensorOf(result.values[name] ?? result.values[`cache.${name}`]);
+    if (!t || t.shape.length !== 2) continue;
+    const rows = Array.from({ length: t.shape[0] }, (_, i) => t.values.slice(i * t.shape[1], (i + 1) * t.shape[1]));
+    printArray(name, rows);
+  }
+}
+
 export function forwardPropagationWithDropoutTest(target: ForwardWithDropout): void {
   const fn = "forwardPropagationWithDropout";
   notAFunction(fn, target);
   const { results, runs } = forwardPublicResults(target);
+  printCourseOutputs(runs.find((r) => r.spec.course)?.result, ["A3"]);
   const described = runs.map((r) => ({ description: r.spec.description, result: r.result }));
   finish(fn, formatPublicReport(fn, runs.map((r) => r.spec.description), results, described), results.length);
 }
@@ -176,5 +192,6 @@ export function backwardPropagationWithDropoutTest(target: BackwardWithDropout):
   const fn = "backwardPropagationWithDropout";
   notAFunction(fn, target);
   const { results, runs } = backwardPublicResults(target);
+  printCourseOutputs(runs.find((r) => r.id === "course")?.result, ["dA1", "dA2"]);
   finish(fn, formatPublicReport(fn, runs.map((r) => r.description), results, runs), results.length);
 }
