@@ -1,6 +1,6 @@
 /**
  * `npm run check -- <notebook>`: a student's self-check. Runs the graded functions of the notebook in the
- * grader's sandbox on the course's published cases only, and prints what the grader says about them: the
+ * grader's sandbox on the public cases only, and prints what the grader says about them: the
  * same checks and messages as the real grading, on public inputs (the real grading adds hidden cases).
  * Exit status: 0 when every public check passes, 1 when one fails, 2 when the file cannot be checked
  * (missing, not a notebook) or the command is misused.
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     console.log(`${result.submission} cannot be checked:\n\n${result.notes.join("\n\n")}`);
     return 2;
   }
-  console.log(`Self-check of ${result.submission} on the course's public cases (the grader also runs hidden ones):\n`);
+  console.log(`Self-check of ${result.submission} on the public cases, the ones the notebook's test cells run (the grader also runs hidden ones):\n`);
   for (const note of result.notes) console.log(`! ${note}\n`);
   const said = new Set<string>();
   for (const t of result.tests) {
