@@ -7,8 +7,12 @@
  * Nets: [3, 5, 4, 1] with 6 examples (every shape its own), [3, 4, 4, 1] (same-width layers), [3, 5, 1, 1]
  * (A2 shaped like A3), and the course's forward case (courseInputs(), keepProb 0.7, seed 1).
  * Fails when: a diagnosis is said without its evidence or despite another fitting explanation, or misses
- * its mistake (seen red: onlyShape guard removed, thresholdUsed accepting keepProb itself, deadWrites
- * without its readsOnly condition, the swapped variant without its shape guard).
+ * its mistake (seen red: onlyShape guard removed for X or for A3, thresholdUsed accepting keepProb itself,
+ * deadWrites without its readsOnly condition, the swapped variant without its shape guard, the NaN origin
+ * without keepProb = 1, the wrong order said for same-width layers, a broadcast between same-width layers;
+ * and, before src/checks/diagnoses.ts was mended, a right [1, m] D2 called shared by all units, right A3
+ * and A1 at keepProb 0.5 called 'divided by 1 - keepProb', 'reseeds' with no rng.seed in the record, a
+ * right dA called 'swapped').
  */
 import { describe, expect, it } from "vitest";
 import {
