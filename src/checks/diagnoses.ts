@@ -85,7 +85,8 @@ export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hidden
   if (others.length > 0 && rands.length === 0) {
     return `Draw the masks with rng.rand(rows, cols), uniform in [0, 1); your function used rng.${others[0].method}${others[0].method === "randn" ? " (normal values, which are not probabilities)" : ""}.`;
   }
-  if (rands.some(([r, c]) => (c === 1 && m > 1) || (r === 1 && c === m && rands.length === 2 && n1 > 1))) {
+  // [1, m] is a mask shared by all units only where its layer has more than one unit (A2 may be [1, m]).
+  if (rands.some(([r, c], k) => (c === 1 && m > 1) || (r === 1 && c === m && rands.length === 2 && [n1, n2][k] > 1))) {
     return "Your masks are shaped [units, 1] (or [1, examples]): one mask shared by all examples, or by all units. Each example needs its own mask: draw D1 with rng.rand(A1.shape[0], A1.shape[1]).";
   }
   // A shape names a tensor only where no other tensor of this net has it (the course's net gives X and A2
@@ -217,6 +218,8 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
   if (nonFinite) return nonFinite;
   if (inputs.keepProb === 1) return undefined;
   const matches = (expected: { A3: WireTensor; A1: WireTensor }) => compare("A3", A3, expected.A3, false).ok && (!A1 || compare("A1", A1, expected.A1, false).ok);
+  // Right A3 and A1: the mistake is elsewhere (at keepProb 0.5, dividing by 1 - keepProb would match them too).
+  if (matches(forwardWith(CORRECT_FORWARD, inputs))) return undefined;
   const writes = deadWrites(source);
   for (const variant of FORWARD_VARIANTS) {
     if (!matches(forwardWith(variant, inputs))) continue;
@@ -339,7 +342,9 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
       if (!reseeded && !usedGiven) {
         return `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`;
       }
-      return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`;
+      if (reseeded) return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`;
+      // No record of the generator's use, or one with no rng.seed: which generator it was is not known.
+      return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given. ${cost} Draw from the rng parameter, as it is.`;
     }
   }
   return undefined;
@@ -369,9 +374,10 @@ export function backwardStepVariant(label: string, received: WireTensor, WTdZ: t
   return scoped(() => {
     const swapped: [BackwardStepVariant, tf.Tensor][] =
       otherD && otherD.shape.join() === D.shape.join() && !sameValues(otherD.dataSync(), D.dataSync()) ? [["swapped", tf.div(tf.mul(WTdZ, otherD), keepProb)]] : [];
+    // Correct first: where Wᵀ·dZ is 0 on every unit the masks disagree on, the right answer is "swapped" too.
     const options: [BackwardStepVariant, tf.Tensor][] = [
-      ...swapped,
       ["correct", tf.div(tf.mul(WTdZ, D), keepProb)],
+      ...swapped,
       ["no-mask", tf.div(WTdZ, keepProb)],
       ["no-scaling", tf.mul(WTdZ, D)],
       ["neither", WTdZ],
