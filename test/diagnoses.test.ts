@@ -23,6 +23,7 @@ import {
   diagnoseBroadcastError,
   diagnoseDegenerateMask,
   diagnoseForwardValues,
+  diagnoseLayerStep,
   diagnoseMask,
   diagnoseNonFinite,
   diagnoseRngUse,
@@ -247,9 +248,9 @@ describe("thresholdUsed: the keep probability a mask was really drawn with", () 
 // ---------------------------------------------------------------------------------------------- diagnoseMask
 
 describe("diagnoseMask: a wrong mask, read from its values", () => {
-  const mask = (inputs: ForwardInputs, label: "D1" | "D2", kept: number[], rng?: RngUse) => {
+  const mask = (inputs: ForwardInputs, label: "D1" | "D2", kept: number[], rng?: RngUse, other?: number[]) => {
     const d = draws(inputs)[label === "D1" ? "draws1" : "draws2"];
-    return diagnoseMask(label, kept, d.values, d.shape, inputs, rng);
+    return diagnoseMask(label, kept, d.values, d.shape, inputs, rng, other);
   };
 
   it("the right masks say nothing (every net)", () => {
@@ -276,8 +277,34 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
   it("D2 drawn before D1 (layers of different widths): both masks say 'before D1's'", () => {
     for (const inputs of [distinct(), course()]) {
       const swapped = masksD2First(inputs);
-      expect(mask(inputs, "D1", swapped.D1)).toContain("mask of the generator's second draw: you drew D2's mask before D1's");
-      expect(mask(inputs, "D2", swapped.D2)).toContain("mask of the generator's first draw: you drew D2's mask before D1's");
+      expect(mask(inputs, "D1", swapped.D1, undefined, swapped.D2)).toContain("mask of the generator's second draw: you drew D2's mask before D1's");
+      expect(mask(inputs, "D2", swapped.D2, undefined, swapped.D1)).toContain("mask of the generator's first draw: you drew D2's mask before D1's");
+    }
+    // Where the shapes differ from X's, D1 alone is enough.
+    const inputs = distinct();
+    expect(mask(inputs, "D1", masksD2First(inputs).D1)).toContain("you drew D2's mask before D1's");
+  });
+
+  it("on the course's net (X and A2 both [3, 5]) D1 alone cannot tell D2-first from dropout on X: neither is said", () => {
+    const inputs = course();
+    const swapped = masksD2First(inputs);
+    const said = mask(inputs, "D1", swapped.D1) ?? "";
+    expect(said).not.toContain("before D1's");
+    expect(said).not.toContain("shaped like X");
+  });
+
+  it("a draw shaped like X first (dropout on the input): named when both masks fit that order", () => {
+    for (const inputs of [distinct(), course()]) {
+      const values = scoped(() => {
+        const rng = new RandomState(inputs.seed);
+        const m = inputs.X.shape[1];
+        rng.rand(inputs.X.shape[0], m);
+        const keep = (rows: number) => Array.from(tf.cast(tf.less(rng.rand(rows, m), inputs.keepProb), "float32").dataSync());
+        const D1 = keep(inputs.parameters.W1.shape[0]);
+        return { D1, D2: keep(inputs.parameters.W2.shape[0]) };
+      });
+      expect(mask(inputs, "D1", values.D1, undefined, values.D2)).toContain("a first draw shaped like X");
+      expect(mask(inputs, "D1", values.D1, undefined, values.D2)).not.toContain("before D1's");
     }
   });
 
@@ -579,5 +606,28 @@ describe("diagnoseBroadcastError: a tfjs broadcast error between the two layers'
     expect(diagnoseBroadcastError(error("3,5", "1,6"), layers)).toBeUndefined();
     expect(diagnoseBroadcastError(error("4,6", "4,6"), { layer1: [4, 6], layer2: [4, 6] })).toBeUndefined();
     expect(diagnoseBroadcastError("Error in matMul: inner shapes (2) and (3) of Tensors with shapes 3,2 and 3,5 must match", layers)).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- diagnoseLayerStep
+
+describe("diagnoseLayerStep: one layer's dropout step, from the student's own Z and D", () => {
+  const step = (inputs: ForwardInputs, layer1: ForwardAnswer["layer1"]) => diagnoseLayerStep(result(forwardValues(inputs, { layer1 })), inputs.keepProb);
+
+  it("names the layer and the factor: times keepProb, no division, 1 - keepProb, another number", () => {
+    const inputs = distinct();
+    expect(step(inputs, (r, d) => tf.mul(tf.mul(r, d), inputs.keepProb))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 times keepProb\. You multiplied/);
+    expect(step(inputs, (r, d) => tf.mul(r, d))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 without the division by keepProb \(step 4\)/);
+    expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 1 - inputs.keepProb))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ \(1 - keepProb\)/);
+    expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 0.5))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ 0\.5, but keepProb is 0\.8 here/);
+  });
+
+  it("says nothing for a right step, a mask that keeps everything, a dropped unit left active, or factors that vary", () => {
+    const inputs = distinct();
+    expect(step(inputs, undefined)).toBeUndefined();
+    expect(step(inputs, (r) => tf.mul(r, 1))).toBeUndefined(); // D ignored: active where D is 0, so no factor explains it
+    expect(step(inputs, (r, d) => tf.mul(tf.mul(r, d), tf.linspace(1, 2, r.size).reshape(r.shape)))).toBeUndefined();
+    const allKept = forwardValues(inputs, { mask: (d) => tf.onesLike(d) as tf.Tensor2D, factor: () => 1 });
+    expect(diagnoseLayerStep(result(allKept), inputs.keepProb)).toBeUndefined();
   });
 });

@@ -187,6 +187,8 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
   for (const layer of ["1", "2"]) {
     const [Z, D, A] = ["Z", "D", "A"].map((n) => tensorOf(result.values[`cache.${n}${layer}`]));
     if (!Z || !D || !A || Z.values.length !== A.values.length || D.values.length !== A.values.length) return undefined;
+    // A mask that keeps everything (or nothing) is no dropout at all: a missing division is not the explanation.
+    if (D.values.every((v) => v === D.values[0])) return undefined;
     const ratios: number[] = [];
     let zeroedWrong = false;
     A.values.forEach((a, k) => {
@@ -235,8 +237,6 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
       return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
     }
   }
-  const step = diagnoseLayerStep(result, inputs.keepProb, writes);
-  if (step) return step;
   if (writes) {
     const plain = scoped(() => {
       const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
@@ -244,7 +244,7 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
     });
     if (compare("A3", A3, plain, false).ok) return deadWritesExplanation(writes, "nothing was dropped and nothing divided");
   }
-  return undefined;
+  return diagnoseLayerStep(result, inputs.keepProb, writes);
 }
 
 /**
