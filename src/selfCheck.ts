@@ -113,7 +113,7 @@ async function main(args: string[]): Promise<number> {
   } catch {
     throw new CannotCheck(`dropout-kit cannot be found from ${dirname(path)}: keep the notebook in the bundle's notebooks/ folder (Jupyter needs that too), and run \`npm ci\` in the bundle once.`);
   }
-  console.log(`Self-check of ${args[0]}: its set-up cell and graded cells, then the public checks (the grader also runs hidden cases).\n`);
+  console.log(`Self-check of ${args[0]}: its set-up and graded cells, then the public tests of its test cells.\n`);
   for (const note of notes) console.log(`! ${note}\n`);
   const cells = cellRunner(dirname(path));
   const setup = await cells.run(sources[SETUP]);
