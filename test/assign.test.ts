@@ -3,7 +3,8 @@
  * steps on their own (release, settings, validations); the student bundle and the Gradescope package are
  * deterministic, hold what they should and nothing secret, and work when unpacked.
  * Fails when: assign writes before every validation passed, releases a stray notebook from notebooks/, or
- * its output is not byte-identical to the committed files (each seen red on purpose).
+ * its output is not byte-identical to the committed files (each seen red on purpose); or the student bundle's
+ * `npm run check` passes a wrong answer or a stub (seen red: src/selfCheck.ts made to always exit 0).
  */
 import { spawnSync } from "node:child_process";
 import type { SpawnSyncReturns } from "node:child_process";
@@ -303,15 +304,57 @@ describe("the student bundle", () => {
     expect(leaks(secrets, texts)).toEqual([]);
   });
 
+  /** The bundle unpacked and installed with `npm ci` once, for the tests below (removed after them). */
+  let unpacked: { dir: string; root: string; install: SpawnSyncReturns<string> } | undefined;
+  const installedBundle = () => {
+    if (!unpacked) {
+      const dir = mkdtempSync(join(tmpdir(), "bundle-"));
+      unpack(studentBundle(), dir);
+      const root = join(dir, BUNDLE_NAME);
+      const install = spawnSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: root, encoding: "utf8", timeout: 240_000 });
+      unpacked = { dir, root, install };
+    }
+    expect(unpacked.install.status, unpacked.install.stderr).toBe(0);
+    return unpacked;
+  };
+  afterAll(() => {
+    if (unpacked) rmSync(unpacked.dir, { recursive: true, force: true });
+  });
+
   it("installs with npm ci and gives a working helper library", () => {
-    const dir = mkdtempSync(join(tmpdir(), "bundle-"));
-    unpack(studentBundle(), dir);
-    const root = join(dir, BUNDLE_NAME);
-    const install = spawnSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: root, encoding: "utf8", timeout: 240_000 });
-    expect(install.status, install.stderr).toBe(0);
+    const { root, install } = installedBundle();
     expect(install.stderr).not.toMatch(/allowScripts|install script/i);
     const use = spawnSync(process.execPath, ["-e", 'const k = require("dropout-kit"); k.initBackend().then(() => { const d = k.load2DDataset(); console.log(d.trainX.shape.join("x"), d.testX.shape.join("x")); process.exit(0); })'], { cwd: join(root, "notebooks"), encoding: "utf8" });
     expect(use.stdout.trim(), use.stderr).toBe(`2x${notebookSettings.DATASET.trainSize} 2x${notebookSettings.DATASET.testSize}`);
+  }, 300_000);
+
+  it("npm run check -- <notebook>: the public tests on the set-up and graded cells; exit 0 passed, 1 failed or not implemented, 2 no notebook", () => {
+    const { root } = installedBundle();
+    for (const name of ["solution.ipynb", "forward-multiplies-by-keepprob.ipynb"]) copyFileSync(join(GALLERY_DIR, name), join(root, "notebooks", name));
+    const check = (file: string, cwd = root) => spawnSync("npm", ["run", "check", "--", file], { cwd, encoding: "utf8", timeout: 120_000 });
+
+    const solved = check("notebooks/solution.ipynb");
+    expect(solved.status, output(solved)).toBe(0);
+    expect(solved.stdout.split("All tests passed.").length - 1, solved.stdout).toBe(2);
+
+    const wrong = check("notebooks/forward-multiplies-by-keepprob.ipynb");
+    expect(wrong.status, output(wrong)).toBe(1);
+    expect(wrong.stdout).toContain("instead of dividing");
+    expect(wrong.stdout).toContain("2 of 5 public checks failed in forwardPropagationWithDropout.");
+    expect(wrong.stdout.trimEnd().split("\n").length, wrong.stdout).toBeLessThanOrEqual(40);
+    expect(output(wrong)).not.toContain("    at ");
+
+    // The untouched release, named from inside notebooks/ (npm runs the script in the bundle's root).
+    const untouched = check("dropout.ipynb", join(root, "notebooks"));
+    expect(untouched.status, output(untouched)).toBe(1);
+    expect(untouched.stdout.match(/NotImplementedError: not implemented: forwardPropagationWithDropout/g), untouched.stdout).toHaveLength(1);
+    expect(untouched.stdout.match(/NotImplementedError: not implemented: backwardPropagationWithDropout/g), untouched.stdout).toHaveLength(1);
+    expect(untouched.stdout.match(/delete this throw/g), untouched.stdout).toHaveLength(2); // each stub's advice once
+    expect(untouched.stdout).not.toContain("All tests passed.");
+
+    const missing = check("notebooks/no-such-notebook.ipynb");
+    expect(missing.status, output(missing)).toBe(2);
+    expect(missing.stderr).toContain("notebooks/no-such-notebook.ipynb: no such file.");
   }, 300_000);
 });
 

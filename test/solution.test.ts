@@ -195,7 +195,7 @@ describe("public tests", () => {
     };
     const { thrown } = runPublic(() => forwardPropagationWithDropoutTest(stub as never));
     expect(thrown).toBeInstanceOf(NotImplementedError);
-    expect(thrown?.message).toMatch(/not implemented: forwardPropagationWithDropout: Steps 1-4/);
+    expect(thrown?.message).toBe(new NotImplementedError("forwardPropagationWithDropout: Steps 1-4").message); // its advice once
     expect(thrown?.stack).not.toMatch(/\n\s+at /);
   });
 

@@ -34,6 +34,7 @@ export function studentPackageJson(): string {
     build: "tsc -p src/tsconfig.json",
     prepare: "npm run build",
     "setup:jupyter": "bash scripts/setup-jupyter.sh",
+    check: "node src/dist/selfCheck.js",
   };
   delete pkg.bin;
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -64,6 +65,11 @@ to use.
 Pick the **TypeScript** kernel if asked. Write your code between \`// YOUR CODE STARTS HERE\` and
 \`// YOUR CODE ENDS HERE\`, run the test cell below each exercise, and hand in the saved \`.ipynb\`.
 Leave the other cells as they are: the grader runs its own tests, and edited read-only cells are reported.
+
+## Check before you hand in
+
+\`npm run check -- notebooks/dropout.ipynb\` runs your set-up and graded cells (not the others) and the public
+checks your test cells run. Exit status 0: every public check passes; 1: one fails; 2: the file cannot be checked.
 `;
 
 /** A student notebook: its file name in notebooks/ and its text. */

@@ -1,0 +1,169 @@
+/**
+ * The student bundle's self-check: `npm run check -- notebooks/dropout.ipynb` (`node src/dist/selfCheck.js
+ * <notebook>`). Runs the notebook's set-up cell and its two graded cells with tslab's own engine (as the
+ * kernel would, the notebook's folder as root), never the test or training cells, then the public checks the
+ * notebook's test cells run (src/publicTests.ts: the same checks, cases and report text) on each function.
+ * Exit status: 0 when every public check of both functions passes, 1 when one fails (or a function is not
+ * implemented or not defined, or a cell does not run), 2 when the file cannot be checked or on bad usage.
+ *
+ * No sandbox, on purpose: it is the student's own code on their own machine, run in this process exactly as
+ * Jupyter would run it (the same trust as running the notebook). The instructor's `npm run check`
+ * (grader/check-cli.ts) is the sandboxed one.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Console } from "node:console";
+import { Writable } from "node:stream";
+import { dirname, join, resolve } from "node:path";
+import { backwardPublicResults, formatPublicReport, forwardPublicResults } from "./publicTests";
+import type { BackwardWithDropout, ForwardWithDropout } from "./types";
+
+const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
+const SETUP = "setup";
+const GRADED = { forwardPropagationWithDropout: "forward_propagation_with_dropout", backwardPropagationWithDropout: "backward_propagation_with_dropout" } as const;
+type Fn = keyof typeof GRADED;
+
+/** The file cannot be checked at all (exit 2). */
+class CannotCheck extends Error {}
+
+/**
+ * A minimal notebook reader (the bundle does not ship grader/ and its full reader): the source of the first
+ * code cell with each nbgrader grade_id this check needs, and a note when one appears more than once.
+ */
+function readCells(path: string, shown: string): { sources: Record<string, string>; notes: string[] } {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CannotCheck(code === "ENOENT" ? `${shown}: no such file.` : `${shown} cannot be read (${code ?? String(error)}).`);
+  }
+  if (stats.isDirectory()) throw new CannotCheck(`${shown} is a folder, not a notebook file.`);
+  if (!stats.isFile()) throw new CannotCheck(`${shown} is not a regular file.`);
+  if (stats.size > MAX_NOTEBOOK_BYTES) throw new CannotCheck(`${shown} is ${(stats.size / 2 ** 20).toFixed(0)} MB, more than a notebook of this assignment can be (20 MB at most): clear its outputs in Jupyter, save, and check again.`);
+  let nb: { cells?: unknown };
+  try {
+    nb = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new CannotCheck(`${shown} is not valid JSON (${(error as Error).message}), so not a notebook as Jupyter saves it.`);
+  }
+  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells)) throw new CannotCheck(`${shown} is not a Jupyter notebook (nbformat 4): it has no list of cells.`);
+  const sources: Record<string, string> = {};
+  const notes: string[] = [];
+  for (const cell of nb.cells as { cell_type?: unknown; source?: unknown; metadata?: { nbgrader?: { grade_id?: unknown } } }[]) {
+    const id = cell?.cell_type === "code" ? cell.metadata?.nbgrader?.grade_id : undefined;
+    if (id !== SETUP && !Object.values<unknown>(GRADED).includes(id)) continue;
+    const text = typeof cell.source === "string" ? cell.source : Array.isArray(cell.source) && cell.source.every((l) => typeof l === "string") ? cell.source.join("") : undefined;
+    if ((id as string) in sources) notes.push(`The cell '${id}' appears more than once (a copied cell?); the first one is checked.`);
+    else if (text === undefined) throw new CannotCheck(`${shown}: the cell '${id}' has no readable source (it is not text).`);
+    else sources[id as string] = text;
+  }
+  if (!(SETUP in sources)) throw new CannotCheck(`${shown} has no set-up cell (a code cell with nbgrader grade_id '${SETUP}'): check a notebook of this assignment, saved by Jupyter.`);
+  return { sources, notes };
+}
+
+/** tslab's error output, readable: no colour codes, no stack frames, at most a dozen lines. */
+function cut(stderr: string): string {
+  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => l.trim() && !/^\s+at /.test(l));
+  return (lines.length > 12 ? [...lines.slice(0, 12), `... (${lines.length - 12} more lines)`] : lines).map((l) => `    ${l.slice(0, 300)}`).join("\n");
+}
+
+interface TslabExecutor {
+  execute(src: string): Promise<boolean>;
+  locals: Record<string, unknown>;
+  close(): void;
+}
+
+/** tslab's converter and executor (the kernel's own), rooted in `dir`; errors go to a buffer, not the screen. */
+function cellRunner(dir: string): { run(src: string): Promise<{ ok: boolean; stderr: string }>; locals: Record<string, unknown> } {
+  process.chdir(dir); // the converter takes its root from the working directory, as the kernel does
+  const local = createRequire(join(dir, "notebook.js"));
+  const { createConverter } = local("tslab/dist/converter.js");
+  const { createExecutor } = local("tslab/dist/executor.js");
+  const converter = createConverter();
+  let stderr = "";
+  const sink = new Writable({ write: (chunk, _encoding, done) => ((stderr += String(chunk)), done()) });
+  const executor: TslabExecutor = createExecutor(dir, { node: converter, browser: converter, close() {} }, new Console({ stdout: new Writable({ write: (_c, _e, done) => done() }), stderr: sink }));
+  return {
+    locals: executor.locals,
+    async run(src) {
+      stderr = "";
+      let ok = false;
+      try {
+        ok = await executor.execute(src);
+      } catch (error) {
+        stderr += String((error as Error)?.stack ?? error);
+      }
+      return { ok, stderr };
+    },
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.length !== 1 || args[0].startsWith("-")) {
+    console.error("usage: npm run check -- <your notebook.ipynb>   (for instance: npm run check -- notebooks/dropout.ipynb)");
+    return 2;
+  }
+  // `npm run` starts the script in the bundle's root; a relative path is meant from where npm was typed.
+  const base = process.env.npm_lifecycle_event === "check" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const path = resolve(base, args[0]);
+  const { sources, notes } = readCells(path, args[0]);
+  try {
+    createRequire(join(dirname(path), "notebook.js")).resolve("dropout-kit");
+  } catch {
+    throw new CannotCheck(`dropout-kit cannot be found from ${dirname(path)}: keep the notebook in the bundle's notebooks/ folder (Jupyter needs that too), and run \`npm ci\` in the bundle once.`);
+  }
+  console.log(`Self-check of ${args[0]}: its set-up and graded cells, then the public tests of its test cells.\n`);
+  for (const note of notes) console.log(`! ${note}\n`);
+  const cells = cellRunner(dirname(path));
+  const setup = await cells.run(sources[SETUP]);
+  if (!setup.ok) {
+    console.log(`✗ The set-up cell ('${SETUP}') does not run, so nothing else can:\n${cut(setup.stderr)}`);
+    return 1;
+  }
+  let failed = 0;
+  for (const [fn, gradeId] of Object.entries(GRADED) as [Fn, string][]) {
+    const problem = await (async () => {
+      if (!(gradeId in sources)) return `there is no graded cell '${gradeId}' in the notebook (deleted, or its metadata changed?): use a fresh copy of the assignment.`;
+      const cell = await cells.run(sources[gradeId]);
+      if (!cell.ok) return `its cell '${gradeId}' does not compile or run:\n${cut(cell.stderr)}`;
+      if (typeof cells.locals[fn] !== "function") return `its cell '${gradeId}' ran, but defines no function named ${fn} (renamed?).`;
+      return undefined;
+    })();
+    if (problem) {
+      console.log(`✗ ${fn}: ${problem}\n`);
+      failed++;
+      continue;
+    }
+    try {
+      const report = fn === "forwardPropagationWithDropout" ? forwardReport(cells.locals[fn] as ForwardWithDropout) : backwardReport(cells.locals[fn] as BackwardWithDropout);
+      console.log(`${process.stdout.isTTY ? report.text : report.text.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
+      if (report.failed > 0) failed++;
+    } catch (error) {
+      if ((error as Error)?.name !== "NotImplementedError") throw error;
+      console.log(`✗ ${fn}: NotImplementedError: ${(error as Error).message}\n`);
+      failed++;
+    }
+  }
+  console.log(failed === 0 ? "Both functions pass every public check. The grader also runs hidden cases: this is no promise of full marks." : failed === 1 ? "One of the two functions does not pass its public checks yet." : "Neither function passes its public checks yet.");
+  return failed === 0 ? 0 : 1;
+}
+
+function forwardReport(target: ForwardWithDropout) {
+  const { results, runs } = forwardPublicResults(target);
+  const described = runs.map((r) => ({ description: r.spec.description, result: r.result }));
+  return formatPublicReport("forwardPropagationWithDropout", described.map((r) => r.description), results, described);
+}
+
+function backwardReport(target: BackwardWithDropout) {
+  const { results, runs } = backwardPublicResults(target);
+  return formatPublicReport("backwardPropagationWithDropout", runs.map((r) => r.description), results, runs);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error instanceof CannotCheck ? `check: ${error.message}` : `check: the self-check itself failed: ${(error as Error)?.message ?? error}`);
+    process.exit(2);
+  },
+);
