@@ -49,8 +49,9 @@ export function feedbackMarkdown(result: SubmissionResult): string {
     lines.push(`### ${t.passed ? "✅" : "❌"} ${t.name} (${formatScore(t.score)} / ${formatScore(t.maxScore)})`, "");
     if (!t.passed) lines.push("```", t.output, "```", "");
   }
-  // What a student has: the notebook's own test cells (the student bundle has no grader, so no `npm run check`).
-  lines.push("Before you submit again, run the test cell below each exercise in your notebook: it checks the course's public cases.", "");
+  // What a student has: the notebook's own test cells, and the student bundle's `npm run check` (src/selfCheck.ts),
+  // both running the grader's public checks on the public cases.
+  lines.push("Before you submit again, run the test cell below each exercise in your notebook, or `npm run check -- notebooks/dropout.ipynb` from the assignment's folder: both run the grader's public checks on the public cases.", "");
   return lines.join("\n");
 }
 

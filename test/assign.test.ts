@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentBundle } from "../grader/assign/bundle";
+import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, STUDENT_README, studentBundle, studentPackageJson } from "../grader/assign/bundle";
+import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
 import { gradescopePackage } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
@@ -290,6 +291,15 @@ describe("validations", () => {
 });
 
 describe("the student bundle", () => {
+  it("has every command that the grader's feedback and the bundle's README tell a student to run", () => {
+    const scripts = Object.keys((JSON.parse(studentPackageJson()) as { scripts: Record<string, string> }).scripts);
+    const failed = { id: "forward.course", name: "forward", score: 0, maxScore: 1, passed: false, output: "wrong" };
+    const feedback = feedbackMarkdown({ submission: "a.ipynb", path: "a.ipynb", contentHash: "", score: 0, maxScore: 1, status: "graded", notes: [], tests: [failed], durationMs: 1 });
+    const named = [...`${feedback}\n${STUDENT_README}`.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+    expect(named).toContain("check");
+    expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
+  });
+
   it("is byte-identical from one build to the next", () => {
     expect(Buffer.from(studentBundle()).equals(Buffer.from(studentBundle()))).toBe(true);
     expect(Buffer.from(gradescopePackage()).equals(Buffer.from(gradescopePackage()))).toBe(true);
