@@ -8,6 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { RandomState } from "./random";
+import { DROPOUT_CACHE_NAMES } from "./types";
 import type { DropoutCache, Gradients, Matrix, Parameters } from "./types";
 
 type Rows = number[][];
@@ -31,6 +32,40 @@ export interface BackwardCase {
   cache: DropoutCache;
   keepProb: number;
   expected: Partial<Record<keyof Gradients, Rows>>;
+}
+
+/** The labels every course case uses: five examples, three of class 1. */
+const COURSE_LABELS: Rows = [[1, 1, 0, 1, 0]];
+
+/** Z1 = W1 X + b1 of the course's inputs, as the course prints it (the same in every case built on them). */
+const COURSE_Z1: Rows = [
+  [-1.52855314, 3.32524635, 2.13994541, 2.60700654, -0.75942115],
+  [-1.98043538, 4.1600994, 0.79051021, 1.46493512, -0.45506242],
+];
+
+/**
+ * The weights and biases the course types into its backward caches. They are the seed(1) draws that
+ * follow X, i.e. `courseInputs().parameters`, printed to 8 decimals.
+ */
+const CACHED_PARAMETERS: Record<keyof Parameters, Rows> = {
+  W1: [[-1.09989127, -0.17242821, -0.87785842], [0.04221375, 0.58281521, -1.10061918]],
+  b1: [[1.14472371], [0.90159072]],
+  W2: [[0.50249434, 0.90085595], [-0.68372786, -0.12289023], [-0.93576943, -0.26788808]],
+  b2: [[0.53035547], [-0.69166075], [-0.39675353]],
+  W3: [[-0.6871727, -0.84520564, -0.67124613]],
+  b3: [[-0.0126646]],
+};
+
+const tensor = (rows: Rows): Matrix => tf.tensor2d(rows);
+
+/**
+ * A backward case's cache: the arrays the case types in, plus the Z1 and the weights every such cache shares,
+ * in the course's cache order (the order the grader sends them in).
+ */
+function typedInCache<Name extends keyof DropoutCache>(arrays: Record<Name, Rows>): Record<Name | "Z1" | keyof Parameters, Matrix> {
+  const rows: Partial<Record<keyof DropoutCache, Rows>> = { ...arrays, Z1: COURSE_Z1, ...CACHED_PARAMETERS };
+  const names = DROPOUT_CACHE_NAMES.filter((name) => rows[name] !== undefined);
+  return Object.fromEntries(names.map((name) => [name, tensor(rows[name]!)])) as Record<Name | "Z1" | keyof Parameters, Matrix>;
 }
 
 /** X (3x5) then W1, b1, W2, b2, W3, b3 of a [3, 2, 3, 1] net, all from `np.random.seed(1)`'s randn stream. */
@@ -57,10 +92,7 @@ export function courseForwardCase(): ForwardCase {
     rng: new RandomState(1),
     expectedA3: [[0.36974721, 0.00305176, 0.04565099, 0.49683389, 0.36974721]],
     expectedCache: {
-      Z1: [
-        [-1.52855314, 3.32524635, 2.13994541, 2.60700654, -0.75942115],
-        [-1.98043538, 4.1600994, 0.79051021, 1.46493512, -0.45506242],
-      ],
+      Z1: COURSE_Z1,
       D1: [
         [1, 0, 1, 1, 1],
         [1, 1, 1, 1, 1],
@@ -96,44 +128,30 @@ export function courseForwardCase(): ForwardCase {
  */
 export function courseBackwardCase(): BackwardCase {
   const { X } = courseInputs();
-  const t = (rows: Rows) => tf.tensor2d(rows);
-  const W1 = t([[-1.09989127, -0.17242821, -0.87785842], [0.04221375, 0.58281521, -1.10061918]]);
-  const b1 = t([[1.14472371], [0.90159072]]);
-  const W2 = t([[0.50249434, 0.90085595], [-0.68372786, -0.12289023], [-0.93576943, -0.26788808]]);
-  const b2 = t([[0.53035547], [-0.69166075], [-0.39675353]]);
-  const W3 = t([[-0.6871727, -0.84520564, -0.67124613]]);
-  const b3 = t([[-0.0126646]]);
-  const cache: DropoutCache = {
-    Z1: t([
-      [-1.52855314, 3.32524635, 2.13994541, 2.60700654, -0.75942115],
-      [-1.98043538, 4.1600994, 0.79051021, 1.46493512, -0.45506242],
-    ]),
-    D1: t([[1, 0, 1, 1, 1], [1, 1, 1, 1, 0]]),
-    A1: t([
+  const cache: DropoutCache = typedInCache({
+    D1: [[1, 0, 1, 1, 1], [1, 1, 1, 1, 0]],
+    A1: [
       [0, 0, 4.27989081, 5.21401307, 0],
       [0, 8.32019881, 1.58102041, 2.92987024, 0],
-    ]),
-    W1, b1,
-    Z2: t([
+    ],
+    Z2: [
       [0.53035547, 8.02565606, 4.10524802, 5.78975856, 0.53035547],
       [-0.69166075, -1.71413186, -3.81223329, -4.61667916, -0.69166075],
       [-0.39675353, -2.62563561, -4.82528105, -6.0607449, -0.39675353],
-    ]),
-    D2: t([[1, 0, 1, 0, 1], [0, 1, 0, 1, 1], [0, 0, 1, 0, 0]]),
-    A2: t([
+    ],
+    D2: [[1, 0, 1, 0, 1], [0, 1, 0, 1, 1], [0, 0, 1, 0, 0]],
+    A2: [
       [1.06071093, 0, 8.21049603, 0, 1.06071093],
       [0, 0, 0, 0, 0],
       [0, 0, 0, 0, 0],
-    ]),
-    W2, b2,
-    Z3: t([[-0.7415562, -0.0126646, -5.65469333, -0.0126646, -0.7415562]]),
-    A3: t([[0.32266394, 0.49683389, 0.00348883, 0.49683389, 0.32266394]]),
-    W3, b3,
-  };
+    ],
+    Z3: [[-0.7415562, -0.0126646, -5.65469333, -0.0126646, -0.7415562]],
+    A3: [[0.32266394, 0.49683389, 0.00348883, 0.49683389, 0.32266394]],
+  });
   return {
     name: "course case (seed 1, keepProb 0.8)",
     X,
-    Y: t([[1, 1, 0, 1, 0]]),
+    Y: tensor(COURSE_LABELS),
     cache,
     keepProb: 0.8,
     expected: {
