@@ -18,8 +18,8 @@ export type { ModelOptions, TrainedModel, CostRecord } from "./model";
 export { assertKeepProb, notImplemented, NotImplementedError } from "./dropout";
 export { accuracyTable, formatAccuracyTable } from "./report";
 export type { AccuracyRow } from "./report";
-export { courseInputs, courseForwardCase, courseBackwardCase } from "./courseCases";
-export type { ForwardCase, BackwardCase } from "./courseCases";
+export { courseInputs, courseForwardCase, courseBackwardCase, courseL2CostCase, courseL2BackwardCase } from "./courseCases";
+export type { ForwardCase, BackwardCase, L2CostCase, L2BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest } from "./publicTests";
 export { compareMatrix, ATOL, RTOL } from "./compare";
 // The checks and diagnoses the public tests, `npm run check` and the grader share (src/checks/).
