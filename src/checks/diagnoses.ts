@@ -92,7 +92,9 @@ export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hidden
   // A shape names a tensor only where no other tensor of this net has it (the course's net gives X and A2
   // the same shape, [3, 5]): otherwise the draws are listed as they are, without a guess.
   const onlyShape = (rows: number, others: number[]) => !others.includes(rows);
-  if (rands.length === 2 && n1 !== n2 && rands[0][0] === n2 && rands[0][1] === m && rands[1][0] === n1 && rands[1][1] === m) {
+  // D2's shape first, then D1's: unless X has D2's shape too (the course's net), where the first draw may be X's
+  // (dropout on the input and on layer 1 only) and only the masks' values can tell (diagnoseMask).
+  if (rands.length === 2 && n1 !== n2 && n0 !== n2 && rands[0][0] === n2 && rands[0][1] === m && rands[1][0] === n1 && rands[1][1] === m) {
     return `You drew D2's mask before D1's: rng.rand(${n2}, ${m}) first, then rng.rand(${n1}, ${m}). The generator's numbers go to the masks in the order they are drawn: D1 (shaped like A1) first, then D2 (shaped like A2).`;
   }
   if (rands.length >= 1 && rands[0][0] === n0 && rands[0][1] === m && onlyShape(n0, [n1, n2, 1])) {
