@@ -3,14 +3,18 @@
  * inverted dropout with numbers a student computes and a plot a student sees. Every function returns
  * plain numbers (tests assert the claims on them); `lineFigure` turns series into a plot.
  *
- * The dropout here is written as a general layer (`dropoutLayer`) with the choices the questions are
- * about (scale by 1/keepProb or not, one mask per example or per batch), not as the graded functions.
+ * The networks are the library's: its passes' building blocks (src/propagation.ts), its training loop
+ * (`model`, src/model.ts) and its plain forward pass for predictions. What an experiment changes is one
+ * thing, written here: the multiplier a hidden layer's output goes through (`dropoutMultiplier`, with the
+ * choices the questions are about: scale by 1/keepProb or not, one mask per example or per batch,
+ * Bernoulli or Gaussian), in the forward pass and in the backward pass. These are not the graded functions.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Figure } from "./plots";
-import type { Matrix, Parameters } from "./types";
-import { initializeParameters, LAYER_DIMS } from "./initialize";
-import { computeCost } from "./cost";
+import type { DropoutCache, ForwardWithDropout, Gradients, Matrix, Parameters } from "./types";
+import { computeCostFromLogits } from "./cost";
+import { model } from "./model";
+import { averagedOuter, averagedRowSum, forwardPropagation, linearBackward, linearForward, relu, reluBackward, sigmoid } from "./propagation";
 import type { RandomState } from "./random";
 
 // ---------------------------------------------------------------------------------------------------
@@ -162,46 +166,65 @@ export interface VariantResult {
 }
 
 /**
- * Trains the course's [2, 20, 3, 1] net with a chosen dropout layer on both hidden layers; the initial
- * weights come from `rng` first, then the masks. The same loop as the course's model(), written out so
- * every choice can change.
+ * The library's forward pass (src/propagation.ts: linearForward, relu, sigmoid) with dropout's one
+ * difference: each hidden layer's output is multiplied by `multiplier(shape)` before the next layer reads it.
+ * The cache is the course's, with A1 and A2 as the next layer received them; D1 and D2 hold the multipliers
+ * themselves (for inverted dropout mask / keepProb, where the course keeps the 0/1 mask and divides separately).
+ */
+function forwardWithMultipliers(X: Matrix, parameters: Parameters, multiplier: (shape: [number, number]) => Matrix): [Matrix, DropoutCache] {
+  const { W1, b1, W2, b2, W3, b3 } = parameters;
+  const Z1 = linearForward(W1, X, b1);
+  const D1 = multiplier(Z1.shape);
+  const A1 = tf.mul(relu(Z1), D1) as Matrix;
+  const Z2 = linearForward(W2, A1, b2);
+  const D2 = multiplier(Z2.shape);
+  const A2 = tf.mul(relu(Z2), D2) as Matrix;
+  const Z3 = linearForward(W3, A2, b3);
+  const A3 = sigmoid(Z3);
+  return [A3, { Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 }];
+}
+
+/**
+ * The library's backward pass (linearBackward, reluBackward, averagedOuter, averagedRowSum) with the same
+ * difference: the gradient reaching a hidden layer goes through its multiplier, as the activations did.
+ * reluBackward reads the active units off Z1 and Z2 (Z > 0 exactly where relu(Z) > 0): A1 and A2 went
+ * through the multiplier, and a Gaussian one can make them negative.
+ */
+function backwardWithMultipliers(X: Matrix, Y: Matrix, cache: DropoutCache): Gradients {
+  const m = X.shape[1];
+  const { Z1, D1, A1, W2, Z2, D2, A2, W3, A3 } = cache;
+  const dZ3 = tf.sub(A3, Y) as Matrix;
+  const dA2 = tf.mul(linearBackward(W3, dZ3), D2) as Matrix;
+  const dZ2 = reluBackward(dA2, Z2);
+  const dA1 = tf.mul(linearBackward(W2, dZ2), D1) as Matrix;
+  const dZ1 = reluBackward(dA1, Z1);
+  return {
+    dZ3, dW3: averagedOuter(dZ3, A2, m), db3: averagedRowSum(dZ3, m),
+    dA2, dZ2, dW2: averagedOuter(dZ2, A1, m), db2: averagedRowSum(dZ2, m),
+    dA1, dZ1, dW1: averagedOuter(dZ1, X, m), db1: averagedRowSum(dZ1, m),
+  };
+}
+
+/**
+ * Trains the course's [2, 20, 3, 1] net with the course's own model() (src/model.ts: its initialisation,
+ * loop, recorded cost and updates), the passes above plugged in with the chosen dropout layer on both
+ * hidden layers. The initial weights come from `rng` first, then the masks.
  */
 export function trainWithDropoutLayer(X: Matrix, Y: Matrix, options: VariantTraining): VariantResult {
-  const { numIterations = 10000, learningRate = 0.3, layer = {}, rng, costEvery = 1000 } = options;
-  const keepProbAt = typeof options.keepProb === "function" ? options.keepProb : () => options.keepProb as number;
-  let parameters = initializeParameters(LAYER_DIMS, rng);
-  const costs: VariantResult["costs"] = [];
-  const m = X.shape[1];
-  for (let i = 0; i < numIterations; i++) {
-    const keepProb = keepProbAt(i);
-    const next = tf.tidy(() => {
-      const { W1, b1, W2, b2, W3, b3 } = parameters;
-      const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1)) as Matrix;
-      const M1 = dropoutMultiplier(A1.shape as [number, number], keepProb, rng, layer);
-      const A1d = tf.mul(A1, M1) as Matrix;
-      const A2 = tf.relu(tf.add(tf.matMul(W2, A1d), b2)) as Matrix;
-      const M2 = dropoutMultiplier(A2.shape as [number, number], keepProb, rng, layer);
-      const A2d = tf.mul(A2, M2) as Matrix;
-      const A3 = tf.sigmoid(tf.add(tf.matMul(W3, A2d), b3)) as Matrix;
-      const cost = i % costEvery === 0 ? computeCost(A3, Y) : undefined;
-      // Backward: the same multipliers as the forward pass, on the same units.
-      const dZ3 = tf.sub(A3, Y);
-      const dW3 = tf.div(tf.matMul(dZ3, A2d, false, true), m);
-      const db3 = tf.mean(dZ3, 1, true);
-      const dZ2 = tf.mul(tf.mul(tf.matMul(W3, dZ3, true), M2), tf.step(A2));
-      const dW2 = tf.div(tf.matMul(dZ2, A1d, false, true), m);
-      const db2 = tf.mean(dZ2, 1, true);
-      const dZ1 = tf.mul(tf.mul(tf.matMul(W2, dZ2, true), M1), tf.step(A1));
-      const dW1 = tf.div(tf.matMul(dZ1, X, false, true), m);
-      const db1 = tf.mean(dZ1, 1, true);
-      const step = (P: tf.Tensor, dP: tf.Tensor) => tf.sub(P, tf.mul(dP, learningRate)) as Matrix;
-      const updated: Parameters = { W1: step(W1, dW1), b1: step(b1, db1), W2: step(W2, dW2), b2: step(b2, db2), W3: step(W3, dW3), b3: step(b3, db3) };
-      return { updated, cost };
-    });
-    tf.dispose(Object.values(parameters));
-    parameters = next.updated;
-    if (next.cost !== undefined) costs.push({ iteration: i, cost: next.cost });
-  }
+  const { keepProb, numIterations = 10000, learningRate = 0.3, layer = {}, rng, costEvery = 1000 } = options;
+  const keepProbAt = typeof keepProb === "function" ? keepProb : () => keepProb;
+  // model() runs the forward pass once per iteration: counting its calls gives a schedule its iteration.
+  let iteration = 0;
+  const forwardPropagationWithDropout: ForwardWithDropout = (x, parameters, _keepProb, random) => {
+    const p = keepProbAt(iteration++);
+    return forwardWithMultipliers(x, parameters, (shape) => dropoutMultiplier(shape, p, random, layer));
+  };
+  const { parameters, costs } = model(X, Y, {
+    numIterations, learningRate, rng, costEvery, printCost: false,
+    // Below 1, model() runs the passes above; they take each iteration's keepProb from the schedule.
+    keepProb: typeof keepProb === "function" ? 0.5 : keepProb,
+    forwardPropagationWithDropout, backwardPropagationWithDropout: backwardWithMultipliers,
+  });
   return { parameters, costs };
 }
 
@@ -224,34 +247,21 @@ export function meanCostFrom(costs: { iteration: number; cost: number }[], from:
   return mean(costs.filter((c) => c.iteration >= from).map((c) => c.cost));
 }
 
-/** The training cost of the full network, no dropout: the cross-entropy of `probabilities`. */
+/** The training cost of the full network, no dropout: the plain forward pass's cost, from Z3 as model() records it. */
 export function costWithoutDropout(parameters: Parameters, X: Matrix, Y: Matrix): number {
-  const probs = probabilities(parameters, X);
-  const A3 = tf.tensor2d(probs, [1, probs.length]) as Matrix;
-  const cost = computeCost(A3, Y);
-  A3.dispose();
-  return cost;
+  return tf.tidy(() => computeCostFromLogits(forwardPropagation(X, parameters)[1].Z3, Y));
 }
 
 /** Probabilities of the plain forward pass (no dropout), [1, m]. */
 export function probabilities(parameters: Parameters, X: Matrix): Float32Array {
-  return tf.tidy(() => {
-    const { W1, b1, W2, b2, W3, b3 } = parameters;
-    const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1));
-    const A2 = tf.relu(tf.add(tf.matMul(W2, A1), b2));
-    return tf.sigmoid(tf.add(tf.matMul(W3, A2), b3)).dataSync() as Float32Array;
-  });
+  return tf.tidy(() => forwardPropagation(X, parameters)[0].dataSync() as Float32Array);
 }
 
 /** Probabilities of one forward pass with dropout left ON (what a forgotten "training mode" does). */
 export function probabilitiesWithDropout(parameters: Parameters, X: Matrix, keepProb: number, rng: RandomState): Float32Array {
   return tf.tidy(() => {
-    const { W1, b1, W2, b2, W3, b3 } = parameters;
-    const A1 = tf.relu(tf.add(tf.matMul(W1, X), b1)) as Matrix;
-    const A1d = tf.mul(A1, dropoutMultiplier(A1.shape as [number, number], keepProb, rng));
-    const A2 = tf.relu(tf.add(tf.matMul(W2, A1d), b2)) as Matrix;
-    const A2d = tf.mul(A2, dropoutMultiplier(A2.shape as [number, number], keepProb, rng));
-    return tf.sigmoid(tf.add(tf.matMul(W3, A2d), b3)).dataSync() as Float32Array;
+    const [A3] = forwardWithMultipliers(X, parameters, (shape) => dropoutMultiplier(shape, keepProb, rng));
+    return A3.dataSync() as Float32Array;
   });
 }
 

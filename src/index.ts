@@ -8,7 +8,9 @@ export { initBackend } from "./backend";
 export type { BackendName } from "./backend";
 export { RandomState } from "./random";
 export * from "./types";
-export { relu, sigmoid, forwardPropagation, backwardPropagation, reluBackward, averagedOuter, averagedRowSum } from "./propagation";
+export {
+  relu, sigmoid, forwardPropagation, backwardPropagation, linearForward, linearBackward, reluBackward, averagedOuter, averagedRowSum,
+} from "./propagation";
 export { computeCost, computeCostFromLogits } from "./cost";
 export { updateParameters, updateParametersInPlace } from "./update";
 export { initializeParameters, LAYER_DIMS } from "./initialize";

@@ -23,11 +23,11 @@ export function sigmoid(Z: Matrix): Matrix {
 /** LINEAR->RELU->LINEAR->RELU->LINEAR->SIGMOID. Returns [A3, cache]. */
 export function forwardPropagation(X: Matrix, parameters: Parameters): [Matrix, ForwardCache] {
   const { W1, b1, W2, b2, W3, b3 } = parameters;
-  const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;
+  const Z1 = linearForward(W1, X, b1);
   const A1 = relu(Z1);
-  const Z2 = tf.add(tf.matMul(W2, A1), b2) as Matrix;
+  const Z2 = linearForward(W2, A1, b2);
   const A2 = relu(Z2);
-  const Z3 = tf.add(tf.matMul(W3, A2), b3) as Matrix;
+  const Z3 = linearForward(W3, A2, b3);
   const A3 = sigmoid(Z3);
   return [A3, { Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 }];
 }
@@ -39,15 +39,32 @@ export function backwardPropagation(X: Matrix, Y: Matrix, cache: ForwardCache): 
   const dZ3 = tf.sub(A3, Y) as Matrix;
   const dW3 = averagedOuter(dZ3, A2, m);
   const db3 = averagedRowSum(dZ3, m);
-  const dA2 = tf.matMul(tf.transpose(W3), dZ3) as Matrix;
+  const dA2 = linearBackward(W3, dZ3);
   const dZ2 = reluBackward(dA2, A2);
   const dW2 = averagedOuter(dZ2, A1, m);
   const db2 = averagedRowSum(dZ2, m);
-  const dA1 = tf.matMul(tf.transpose(W2), dZ2) as Matrix;
+  const dA1 = linearBackward(W2, dZ2);
   const dZ1 = reluBackward(dA1, A1);
   const dW1 = averagedOuter(dZ1, X, m);
   const db1 = averagedRowSum(dZ1, m);
   return { dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1 };
+}
+
+/*
+ * The building blocks of the two passes. They are exported because the experiments (src/experiments.ts)
+ * build their dropout variants from them, so that the linear steps, the ReLU and the gradients exist once.
+ * None of them drops a unit: the masks stay in the graded functions (and, for the experiments, in
+ * src/experiments.ts).
+ */
+
+/** Z = W · A_prev + b: a layer's linear step. */
+export function linearForward(W: Matrix, APrev: Matrix, b: Matrix): Matrix {
+  return tf.add(tf.matMul(W, APrev), b) as Matrix;
+}
+
+/** dA_prev = Wᵀ · dZ: the linear step backwards, to the layer before (its dW, db: averagedOuter, averagedRowSum). */
+export function linearBackward(W: Matrix, dZ: Matrix): Matrix {
+  return tf.matMul(tf.transpose(W), dZ) as Matrix;
 }
 
 /**
