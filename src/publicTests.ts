@@ -183,19 +183,31 @@ function printCourseOutputs(result: CallResult | undefined, names: string[]): vo
   }
 }
 
-export function forwardPropagationWithDropoutTest(target: ForwardWithDropout): void {
-  const fn = "forwardPropagationWithDropout";
-  notAFunction(fn, target);
+/** The forward pass's public report (the test cell's and the bundle's `npm run check`'s), and what it ran. */
+export function forwardPublicReport(target: ForwardWithDropout): { text: string; failed: number; total: number; course?: CallResult } {
   const { results, runs } = forwardPublicResults(target);
-  printCourseOutputs(runs.find((r) => r.spec.course)?.result, ["A3"]);
   const described = runs.map((r) => ({ description: r.spec.description, result: r.result }));
-  finish(fn, formatPublicReport(fn, runs.map((r) => r.spec.description), results, described), results.length);
+  const report = formatPublicReport("forwardPropagationWithDropout", described.map((r) => r.description), results, described);
+  return { ...report, total: results.length, course: runs.find((r) => r.spec.course)?.result };
+}
+
+/** The backward pass's public report, and what it ran. */
+export function backwardPublicReport(target: BackwardWithDropout): { text: string; failed: number; total: number; course?: CallResult } {
+  const { results, runs } = backwardPublicResults(target);
+  const report = formatPublicReport("backwardPropagationWithDropout", runs.map((r) => r.description), results, runs);
+  return { ...report, total: results.length, course: runs.find((r) => r.id === "course")?.result };
+}
+
+export function forwardPropagationWithDropoutTest(target: ForwardWithDropout): void {
+  notAFunction("forwardPropagationWithDropout", target);
+  const report = forwardPublicReport(target);
+  printCourseOutputs(report.course, ["A3"]);
+  finish("forwardPropagationWithDropout", report, report.total);
 }
 
 export function backwardPropagationWithDropoutTest(target: BackwardWithDropout): void {
-  const fn = "backwardPropagationWithDropout";
-  notAFunction(fn, target);
-  const { results, runs } = backwardPublicResults(target);
-  printCourseOutputs(runs.find((r) => r.id === "course")?.result, ["dA1", "dA2"]);
-  finish(fn, formatPublicReport(fn, runs.map((r) => r.description), results, runs), results.length);
+  notAFunction("backwardPropagationWithDropout", target);
+  const report = backwardPublicReport(target);
+  printCourseOutputs(report.course, ["dA1", "dA2"]);
+  finish("backwardPropagationWithDropout", report, report.total);
 }

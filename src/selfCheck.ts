@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
-import { backwardPublicResults, formatPublicReport, forwardPublicResults } from "./publicTests";
+import { backwardPublicReport, forwardPublicReport } from "./publicTests";
 import type { BackwardWithDropout, ForwardWithDropout } from "./types";
 
 const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
@@ -136,7 +136,7 @@ async function main(args: string[]): Promise<number> {
       continue;
     }
     try {
-      const report = fn === "forwardPropagationWithDropout" ? forwardReport(cells.locals[fn] as ForwardWithDropout) : backwardReport(cells.locals[fn] as BackwardWithDropout);
+      const report = fn === "forwardPropagationWithDropout" ? forwardPublicReport(cells.locals[fn] as ForwardWithDropout) : backwardPublicReport(cells.locals[fn] as BackwardWithDropout);
       console.log(`${process.stdout.isTTY ? report.text : report.text.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
       if (report.failed > 0) failed++;
     } catch (error) {
@@ -147,17 +147,6 @@ async function main(args: string[]): Promise<number> {
   }
   console.log(failed === 0 ? "Both functions pass every public check. The grader also runs hidden cases: this is no promise of full marks." : failed === 1 ? "One of the two functions does not pass its public checks yet." : "Neither function passes its public checks yet.");
   return failed === 0 ? 0 : 1;
-}
-
-function forwardReport(target: ForwardWithDropout) {
-  const { results, runs } = forwardPublicResults(target);
-  const described = runs.map((r) => ({ description: r.spec.description, result: r.result }));
-  return formatPublicReport("forwardPropagationWithDropout", described.map((r) => r.description), results, described);
-}
-
-function backwardReport(target: BackwardWithDropout) {
-  const { results, runs } = backwardPublicResults(target);
-  return formatPublicReport("backwardPropagationWithDropout", runs.map((r) => r.description), results, runs);
 }
 
 main(process.argv.slice(2)).then(
