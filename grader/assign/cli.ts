@@ -24,7 +24,7 @@ import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
 import { gradeSubmission } from "../grading/grade";
 import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
-import { cellSource, readNotebook, serializeNotebook } from "../notebook/notebook";
+import { cellSource, parseNotebook, readNotebook, serializeNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
 import { loadReferenceSolution } from "../reference-solution";
 import type { ReleasedNotebook } from "./bundle";
@@ -194,11 +194,10 @@ function removeAbandonedStaging(): void {
 function visibleText(path: string, bytes: Uint8Array): string {
   const text = strFromU8(bytes);
   if (!path.endsWith(".ipynb")) return text;
-  try {
-    return (JSON.parse(text) as Notebook).cells.map(cellSource).join("\n");
-  } catch {
-    return text;
-  }
+  const parsed = parseNotebook(text);
+  // Not a notebook, or a cell that cannot be read: the whole text is searched, as it is.
+  if ("problem" in parsed || parsed.checked.problems.length > 0) return text;
+  return parsed.checked.cells.map(({ cell }) => cellSource(cell)).join("\n");
 }
 
 async function assign(check: boolean, staging: Staging): Promise<number> {
