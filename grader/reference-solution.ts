@@ -6,14 +6,11 @@ import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BackwardWithDropout, ForwardWithDropout } from "dropout-kit";
+import { GRADED_CELLS, SETUP_CELL } from "./grading/spec";
 import { moduleFromCells } from "./notebook/extract";
 import { Notebook, readNotebook } from "./notebook/notebook";
 
 export const INSTRUCTOR_NOTEBOOK = resolve(__dirname, "source/dropout.ipynb");
-export const GRADED_FUNCTIONS = {
-  forward_propagation_with_dropout: "forwardPropagationWithDropout",
-  backward_propagation_with_dropout: "backwardPropagationWithDropout",
-} as const;
 
 export interface DropoutFunctions {
   forwardPropagationWithDropout: ForwardWithDropout;
@@ -26,7 +23,8 @@ export async function loadReferenceSolution(notebookPath = INSTRUCTOR_NOTEBOOK):
 
 /** Imports the graded functions of any notebook that follows the course's layout (a solution, a variant). */
 export async function loadDropoutFunctions(notebook: Notebook): Promise<DropoutFunctions> {
-  const source = moduleFromCells(notebook, Object.keys(GRADED_FUNCTIONS), Object.values(GRADED_FUNCTIONS));
+  // Each graded cell by its grade_id, exported under the name of the function it defines.
+  const source = moduleFromCells(notebook, SETUP_CELL, Object.values(GRADED_CELLS), Object.keys(GRADED_CELLS));
   const dir = resolve(__dirname, ".cache");
   mkdirSync(dir, { recursive: true });
   // Named by content, so an edited notebook never meets a stale module in an import cache.

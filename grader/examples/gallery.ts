@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { inlineSettings, releaseCellSource, releaseNotebook } from "../assign/release";
+import { GRADED_CELLS } from "../grading/spec";
 import type { Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
@@ -24,8 +25,8 @@ export interface Example {
   build: () => string;
 }
 
-const FORWARD = "forward_propagation_with_dropout";
-const BACKWARD = "backward_propagation_with_dropout";
+const FORWARD = GRADED_CELLS.forwardPropagationWithDropout;
+const BACKWARD = GRADED_CELLS.backwardPropagationWithDropout;
 
 /** The instructor notebook with its solution regions turned into filled-in student regions, edited. */
 function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void): Notebook {
@@ -108,7 +109,7 @@ export const EXAMPLES: Example[] = [
   { name: "missing-cell", description: "the backward cell deleted", build: submission([], (nb) => { nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== BACKWARD); }) },
   { name: "renamed-cell", description: "the forward cell's grade_id changed", build: submission([], (nb) => { cellById(nb, FORWARD).metadata.nbgrader!.grade_id = "my_forward"; }) },
   { name: "duplicated-cell", description: "the forward cell copied twice", build: submission([], (nb) => { const i = nb.cells.findIndex((c) => gradeIdOf(c) === FORWARD); nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i]))); }) },
-  { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, "forward_propagation_with_dropout_test").source = ['console.log("All tests passed.");\n']; }) },
+  { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, `${FORWARD}_test`).source = ['console.log("All tests passed.");\n']; }) },
   { name: "forward-drops-input", description: "applies dropout to the input features", build: submission([[FORWARD, "const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;", "const D0 = tf.cast(tf.less(rng.rand(X.shape[0], X.shape[1]), keepProb), \"float32\");\n  const Z1 = tf.add(tf.matMul(W1, tf.div(tf.mul(X, D0), keepProb)), b1) as Matrix;"]]) },
   {
     name: "malformed-cell",
