@@ -1,21 +1,12 @@
 /**
  * Reports: per submission a Gradescope-format results.json and a feedback.md a student can read; for the
- * batch nbgrader's grades.csv and a summary table. Files are written atomically (temporary file, then
- * rename), so an interrupted run never leaves half a report. Nothing in them depends on timing or on the
+ * batch nbgrader's grades.csv and a summary table. Files are written atomically (atomic-write.ts: temporary
+ * file, then rename), so an interrupted run never leaves half a report. Nothing in them depends on timing or on the
  * order of grading: a run gives the same files whatever the parallelism.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { SubmissionResult } from "./grading/grade";
 import { printable } from "./notebook/notebook";
-
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 const formatScore = (n: number) => String(Math.round(n * 100) / 100);
 

@@ -2,8 +2,8 @@
  * Executes the instructor (solution) notebook headless through tslab's engine and prints its accuracy table.
  * `--save <path>` also writes the executed notebook.
  */
-import { writeFileSync, renameSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeAtomically } from "../grader/atomic-write";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withOutputs } from "../grader/notebook/outputs";
@@ -24,8 +24,7 @@ async function main(): Promise<void> {
   console.log(`${results.length} code cells, ${failed.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (saveAt > 0) {
     const target = resolve(process.argv[saveAt + 1]);
-    writeFileSync(`${target}.tmp`, serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results)));
-    renameSync(`${target}.tmp`, target);
+    writeAtomically(target, serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results)));
     console.log(`executed notebook written to ${target}`);
   }
   process.exitCode = failed.length ? 1 : 0;

@@ -15,12 +15,13 @@
  * `--check` writes nothing and exits 1 when a committed file differs from what the source generates (CI).
  * Two runs give byte-identical files.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
 import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
+import { writeAtomically } from "../atomic-write";
 import { gradeSubmission } from "../grading/grade";
 import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
@@ -79,16 +80,19 @@ export function strayNotebooks(generated: string[], dir: string = RELEASE_DIR): 
   return found;
 }
 
-/** Moves a file with one rename; across filesystems (EXDEV), copies it beside the target first, then renames. */
+/**
+ * Moves a staged file into place with one rename. This is the project's one atomic writer's rename
+ * (atomic-write.ts) with the staging file as its temporary file: the staged file is complete before it is
+ * moved, so a plain rename is atomic. Across filesystems (EXDEV) a rename cannot move it: then its bytes are
+ * written with writeAtomically (beside the target, then renamed).
+ */
 function moveIntoPlace(from: string, to: string): void {
   mkdirSync(dirname(to), { recursive: true });
   try {
     renameSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    const beside = `${to}.assign-${process.pid}.tmp`;
-    copyFileSync(from, beside);
-    renameSync(beside, to);
+    writeAtomically(to, readFileSync(from));
   }
 }
 

@@ -10,7 +10,8 @@ import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../batch";
 import { readReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
-import { gradescopeResults, writeAtomically } from "../reports";
+import { writeAtomically } from "../atomic-write";
+import { gradescopeResults } from "../reports";
 import { bubblewrapProblem } from "../sandbox/isolation";
 
 const root = process.env.AUTOGRADER_ROOT ?? "/autograder";
