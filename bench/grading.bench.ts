@@ -13,9 +13,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../grader/batch";
+import { parseCommandLine } from "../grader/command-line";
 import { GALLERY_DIR } from "../grader/examples/gallery";
 import { readReferences } from "../grader/grading/references";
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
@@ -43,8 +43,10 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+const USAGE = "usage: npm run bench:grading -- [--n N] [--jobs N] [--nbconvert N] [--reps N]";
+
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine("bench:grading", USAGE, {
     options: {
       n: { type: "string", default: "48" },
       jobs: { type: "string", default: String(availableParallelism()) },

@@ -17,11 +17,11 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
 import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
 import { writeAtomically } from "../atomic-write";
+import { parseCommandLine } from "../command-line";
 import { gradeSubmission } from "../grading/grade";
 import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
@@ -290,14 +290,7 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  let check: boolean;
-  try {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { check: { type: "boolean" } }, strict: true, allowPositionals: false });
-    check = values.check ?? false;
-  } catch (error) {
-    console.error(`assign: ${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const check = parseCommandLine("assign", USAGE, { options: { check: { type: "boolean" } }, allowPositionals: false }).values.check ?? false;
   removeAbandonedStaging();
   const staging = new Staging(check);
   // Interrupted (Ctrl-C): the staging folder goes; whatever was already in place stays as it was.
