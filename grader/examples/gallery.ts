@@ -62,9 +62,6 @@ function cellById(nb: Notebook, gradeId: string) {
   return nb.cells.find((c) => gradeIdOf(c) === gradeId)!;
 }
 
-/** Replaces the whole body of a graded cell's first solution region. */
-const region = (gradeId: string, from: string, to: string): Edit => [gradeId, from, to];
-
 const D1_MASK = 'D1 = tf.cast(tf.less(D1, keepProb), "float32") as Matrix;';
 const D2_MASK = 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;';
 const CACHE_LINE = "const cache: DropoutCache = { Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 };";
