@@ -62,7 +62,7 @@ export function gradebookCsv(results: SubmissionResult[], assignment = "dropout"
  * formula (CSV injection): OWASP's advice is to prefix a single quote, which shows the text as it is. Then
  * the usual quoting: a value holding a quote, a comma or a line break goes in double quotes.
  */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }

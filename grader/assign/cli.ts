@@ -35,9 +35,9 @@ import { withFreshOutputs } from "./outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
 
-export const SOURCE_DIR = resolve(__dirname, "../source");
-export const RELEASE_DIR = resolve(__dirname, "../../notebooks");
-export const DIST_DIR = resolve(PROJECT_ROOT, "dist");
+const SOURCE_DIR = resolve(__dirname, "../source");
+const RELEASE_DIR = resolve(__dirname, "../../notebooks");
+const DIST_DIR = resolve(PROJECT_ROOT, "dist");
 const STAGING_PREFIX = ".assign-staging-";
 const USAGE = "usage: npm run assign            regenerate everything, validate it, then put it in place\n       npm run assign -- --check   write nothing; exit 1 if a committed file is out of date or a validation fails";
 

@@ -13,7 +13,7 @@ import { cellSource, gradeIdOf, serializeNotebook } from "../notebook/notebook";
 import type { Cell, Notebook } from "../notebook/notebook";
 import { withOutputs } from "../notebook/outputs";
 
-export const keepsOutputs = (cell: Cell): boolean => (cell.metadata.assign as { keep_outputs?: unknown } | undefined)?.keep_outputs === true;
+const keepsOutputs = (cell: Cell): boolean => (cell.metadata.assign as { keep_outputs?: unknown } | undefined)?.keep_outputs === true;
 
 export async function withFreshOutputs(release: Notebook, folder: string, name: string): Promise<Notebook> {
   const wanted = release.cells.flatMap((cell, index) => (cell.cell_type === "code" && keepsOutputs(cell) ? [index] : []));

@@ -17,7 +17,7 @@ export const GALLERY_DIR = resolve(__dirname, "submissions");
 
 type Edit = [gradeId: string, from: string, to: string];
 
-export interface Example {
+interface Example {
   /** File name without .ipynb. */
   name: string;
   description: string;
@@ -67,7 +67,7 @@ const D2_MASK = 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;';
 const CACHE_LINE = "const cache: DropoutCache = { Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 };";
 const GRADIENTS_RETURN = "return { dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1 };";
 
-export const EXAMPLES: Example[] = [
+const EXAMPLES: Example[] = [
   { name: "solution", description: "the reference solution", build: submission() },
   { name: "untouched-release", description: "the student notebook as released", build: () => serializeNotebook(releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb")) },
 

@@ -65,7 +65,7 @@ type Opened = { fd: number; size: number } | { refused: string };
  * follow it or wait), then fstat of the opened descriptor: it must be the same regular file. The caller
  * reads from that descriptor and closes it.
  */
-export function openSubmission(path: string): Opened {
+function openSubmission(path: string): Opened {
   let seen: Stats;
   try {
     seen = lstatSync(path);
@@ -145,7 +145,7 @@ const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
  * touches, so the time is linear in the code's length, whatever it holds (a regular expression with `\s+`
  * would be too, in principle; this says so by construction).
  */
-export function definesFunction(code: string, name: string): boolean {
+function definesFunction(code: string, name: string): boolean {
   for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + name.length)) {
     const end = at + name.length;
     if (isIdentifierChar(code[at - 1]) || isIdentifierChar(code[end])) continue;
@@ -168,7 +168,7 @@ const tooBig = (bytes: number) =>
 const cellName = (p: { index: number; gradeId?: string }) => `Cell ${p.index + 1} of your notebook${p.gradeId !== undefined ? ` (the cell '${printable(p.gradeId)}')` : ""}`;
 
 /** A malformed cell, in the student's words: which cell, what is wrong, what became of it, what to do. */
-export function malformedCellMessage(p: CellProblem): string {
+function malformedCellMessage(p: CellProblem): string {
   const consequence = p.unreadable ? "It was left out of grading." : "Its metadata was ignored; its code was read as usual.";
   return `${cellName(p)} is malformed: ${p.what}. ${consequence} A notebook saved by Jupyter never looks like this: it was probably edited by hand or by another program. ${FRESH_COPY}`;
 }

@@ -6,7 +6,7 @@
 import { cellSource, gradeIdOf, Notebook } from "./notebook";
 
 /** Keeps only `import ... from "...";` statements (possibly spanning lines) of a cell. */
-export function importStatements(source: string): string {
+function importStatements(source: string): string {
   const statements = source.match(/^import\s[\s\S]*?from\s+["'][^"']+["'];?/gm) ?? [];
   return statements.join("\n");
 }
