@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../grader/batch";
 import { parseCommandLine } from "../grader/command-line";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { readReferences } from "../grader/grading/references";
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 

@@ -14,7 +14,7 @@ import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
 import { parseCommandLine } from "./command-line";
-import { GALLERY_DIR } from "./examples/gallery";
+import { GALLERY_DIR } from "./examples/gallery-dir";
 import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";

@@ -21,7 +21,7 @@ import { withFreshOutputs } from "../grader/assign/outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
 import { serializeNotebook } from "../grader/notebook/notebook";
 import type { Notebook } from "../grader/notebook/notebook";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { GRADED_CELLS, pointsOf } from "../grader/grading/spec";
 import { cellSource, gradeIdOf, readNotebook } from "../grader/notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";

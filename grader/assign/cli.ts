@@ -19,7 +19,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { dirname, join, relative, resolve } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
-import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
+import { galleryFiles } from "../examples/gallery";
+import { GALLERY_DIR } from "../examples/gallery-dir";
 import { writeAtomically } from "../atomic-write";
 import { parseCommandLine } from "../command-line";
 import { gradeSubmission } from "../grading/grade";

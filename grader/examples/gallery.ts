@@ -6,14 +6,13 @@
  * writes them to grader/examples/submissions/; a test keeps the committed files in step.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { inlineSettings, releaseCellSource, releaseNotebook } from "../assign/release";
 import { GRADED_CELLS } from "../grading/spec";
 import type { Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
-
-export const GALLERY_DIR = resolve(__dirname, "submissions");
+import { GALLERY_DIR } from "./gallery-dir";
 
 type Edit = [gradeId: string, from: string, to: string];
 
