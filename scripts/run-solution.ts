@@ -7,7 +7,7 @@ import { writeAtomically } from "../grader/atomic-write";
 import { parseCommandLine } from "../grader/command-line";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
-import { withOutputs } from "../grader/notebook/outputs";
+import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
 
 const USAGE = "usage: npm run solution [-- --save <path of the executed notebook>]";
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   console.log(`${results.length} code cells, ${failed.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (save !== undefined) {
     const target = resolve(save);
-    writeAtomically(target, serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results)));
+    writeAtomically(target, serializeNotebook(withCellOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results)));
     console.log(`executed notebook written to ${target}`);
   }
   process.exitCode = failed.length ? 1 : 0;

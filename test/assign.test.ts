@@ -17,7 +17,7 @@ import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentBundle } from "../grad
 import { strayNotebooks } from "../grader/assign/cli";
 import { gradescopePackage } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
-import { withFreshOutputs } from "../grader/assign/outputs";
+import { withKeptOutputs } from "../grader/assign/kept-outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
 import { serializeNotebook } from "../grader/notebook/notebook";
 import type { Notebook } from "../grader/notebook/notebook";
@@ -253,19 +253,19 @@ describe("Execute, where the instructor asks", () => {
     const marked = release();
     const dataset = marked.cells.findIndex((c) => gradeIdOf(c) === "dataset");
     marked.cells[dataset].metadata.assign = { keep_outputs: true };
-    const once = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");
+    const once = await withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb");
     const outputs = once.cells[dataset].outputs as { output_type: string; text?: string[]; data?: Record<string, unknown> }[];
     expect(outputs[0].text!.join("")).toContain(`training set: X [2, ${notebookSettings.DATASET.trainSize}]`);
     expect(outputs.some((o) => o.output_type === "display_data" && "text/html" in o.data!)).toBe(true);
     expect(once.cells.filter((c, i) => i !== dataset && c.cell_type === "code" && (c.outputs ?? []).length > 0)).toEqual([]);
-    const twice = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");
+    const twice = await withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb");
     expect(serializeNotebook(twice)).toBe(serializeNotebook(once));
   }, 120_000);
 
   it("a marked cell that fails stops assign with the notebook, the cell and the error", async () => {
     const marked = release();
     marked.cells.splice(2, 0, { cell_type: "code", metadata: { assign: { keep_outputs: true } }, source: ['throw new Error("the data server is down");'], outputs: [], execution_count: null });
-    await expect(withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb")).rejects.toThrow(/dropout\.ipynb, cell 2 \(no grade_id\): it asks to keep its outputs, but it fails when the release is executed:\n[^]*the data server is down/);
+    await expect(withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb")).rejects.toThrow(/dropout\.ipynb, cell 2 \(no grade_id\): it asks to keep its outputs, but it fails when the release is executed:\n[^]*the data server is down/);
   }, 120_000);
 });
 

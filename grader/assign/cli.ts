@@ -1,8 +1,8 @@
 /**
  * `npm run assign`: regenerates everything derived from the instructor source (grader/source/: the
  * notebook with its solutions, and settings.ts), then validates it:
- *   1. the student notebooks in notebooks/ (release.ts; outputs.ts for cells that ship with outputs);
- *   2. the grader's reference outputs, by running the solution on every case (grader/references/);
+ *   1. the student notebooks in notebooks/ (release.ts; kept-outputs.ts for cells that ship with their outputs);
+ *   2. the grader's references: the expected outputs, by running the solution on every case (grader/references/);
  *   3. the example gallery the grader's tests use (grader/examples/submissions/);
  *   4. dist/dropout-student-bundle.zip (bundle.ts, built from the generated release, never from whatever
  *      else lies in notebooks/) and dist/gradescope-autograder.zip (gradescope.ts);
@@ -32,7 +32,7 @@ import { loadReferenceSolution } from "../reference-solution";
 import type { ReleasedNotebook } from "./bundle";
 import { BUNDLE_NAME, PROJECT_ROOT, studentBundle } from "./bundle";
 import { GRADESCOPE_NAME, gradescopePackage } from "./gradescope";
-import { withFreshOutputs } from "./outputs";
+import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
 
@@ -56,7 +56,7 @@ function sourceNotebooks(): { name: string; notebook: Notebook }[] {
 export async function releasedNotebooks(runIn: string = RELEASE_DIR): Promise<ReleasedNotebook[]> {
   const released = [];
   for (const { name, notebook } of sourceNotebooks()) {
-    released.push({ name, text: serializeNotebook(await withFreshOutputs(releaseNotebook(notebook, name), runIn, name)) });
+    released.push({ name, text: serializeNotebook(await withKeptOutputs(releaseNotebook(notebook, name), runIn, name)) });
   }
   return released;
 }
