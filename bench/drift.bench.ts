@@ -21,13 +21,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import {
   backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, load2DDataset, model, PARAMETER_NAMES,
   predict, RandomState,
 } from "dropout-kit";
 import type { BackendName, Gradients, Matrix, Parameters } from "dropout-kit";
+import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/reference-solution";
 
 const KEEP_PROBS = [1, 0.86] as const;
@@ -52,8 +52,10 @@ interface NumpyResult {
   snapshots: { iteration: number; params: Record<string, number[]>; grads64: Record<string, number[]>; gradsFloat32Numpy: Record<string, number[]> }[];
 }
 
-function parseCommandLine() {
-  const { values } = parseArgs({
+const USAGE = "usage: npm run bench:drift -- [--iterations N] [--cost-every N] [--backends wasm,cpu] [--python PATH] [--save-data PATH]";
+
+function readArgs() {
+  const { values } = parseCommandLine("bench:drift", USAGE, {
     options: {
       iterations: { type: "string", default: "30000" },
       "cost-every": { type: "string", default: "10" },
@@ -61,7 +63,6 @@ function parseCommandLine() {
       python: { type: "string", default: "python3" },
       "save-data": { type: "string" },
     },
-    strict: true,
   });
   const iterations = Number(values.iterations);
   const costEvery = Number(values["cost-every"]);
@@ -174,7 +175,7 @@ function table(header: string[], rows: string[][]): string {
 }
 
 async function main() {
-  const args = parseCommandLine();
+  const args = readArgs();
   await initBackend(args.backends[0]);
   const { trainX: X, trainY: Y } = load2DDataset();
   const solution = await loadReferenceSolution();

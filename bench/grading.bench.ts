@@ -10,14 +10,15 @@
  * twice per repetition, under bubblewrap and under Node's permission model alone (the sandbox's cost).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../grader/batch";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { parseCommandLine } from "../grader/command-line";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { readReferences } from "../grader/grading/references";
+import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 
 /** Submissions a class hands in: right, wrong in the usual ways, right written differently. */
 const MIX = [
@@ -27,14 +28,13 @@ const MIX = [
 ];
 
 /** The notebook with a comment naming the student at the end of each graded (solution) cell. */
-function personalised(text: string, student: string): string {
-  const nb = JSON.parse(text) as { cells: { source: string | string[]; metadata: { nbgrader?: { solution?: boolean } } }[] };
+function personalised(path: string, student: string): string {
+  const nb = readNotebook(path);
   for (const cell of nb.cells) {
     if (!cell.metadata.nbgrader?.solution) continue;
-    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-    cell.source = `${source}\n// ${student}\n`;
+    cell.source = `${cellSource(cell)}\n// ${student}\n`;
   }
-  return `${JSON.stringify(nb, null, 1)}\n`;
+  return serializeNotebook(nb);
 }
 
 function median(values: number[]): number {
@@ -43,8 +43,10 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+const USAGE = "usage: npm run bench:grading -- [--n N] [--jobs N] [--nbconvert N] [--reps N]";
+
 async function main() {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine("bench:grading", USAGE, {
     options: {
       n: { type: "string", default: "48" },
       jobs: { type: "string", default: String(availableParallelism()) },
@@ -68,7 +70,7 @@ async function main() {
     return Array.from({ length: n }, (_, k) => {
       const name = MIX[k % MIX.length];
       const target = join(dir, `rep-${rep}`, `${String(k).padStart(3, "0")}-${name}.ipynb`);
-      writeFileSync(target, personalised(readFileSync(join(GALLERY_DIR, `${name}.ipynb`), "utf8"), `student ${rep}-${k}`));
+      writeFileSync(target, personalised(join(GALLERY_DIR, `${name}.ipynb`), `student ${rep}-${k}`));
       return target;
     });
   };
@@ -106,8 +108,8 @@ async function main() {
       // --allow-errors keeps going past a failing cell; a notebook that fails early would flatter nbconvert.
       let errors = -1;
       try {
-        const out = JSON.parse(readFileSync(join(dir, "nbconvert", file.split("/").pop()!), "utf8")) as { cells: { outputs?: { output_type: string }[] }[] };
-        errors = out.cells.filter((c) => (c.outputs ?? []).some((o) => o.output_type === "error")).length;
+        const out = readNotebook(join(dir, "nbconvert", file.split("/").pop()!));
+        errors = out.cells.filter((c) => (c.outputs ?? []).some((o) => (o as { output_type?: unknown }).output_type === "error")).length;
       } catch {}
       const problem = run.status !== 0 ? ` (exit ${run.status})` : errors !== 0 ? ` (NOT COUNTED: ${errors < 0 ? "no output notebook" : `${errors} cells raised errors`})` : "";
       if (!problem) nbconvertPerNotebook.push(seconds);

@@ -19,13 +19,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import {
   backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model,
   PARAMETER_NAMES, predict, RandomState, updateParametersInPlace,
 } from "dropout-kit";
 import type { BackendName, BackwardWithDropout, ForwardWithDropout, Matrix, Parameters } from "dropout-kit";
+import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/reference-solution";
 
 const KEEP_PROB = 0.86;
@@ -59,8 +59,10 @@ interface Variant {
   run: (iterations: number) => Run;
 }
 
-function parseCommandLine(): Args {
-  const { values } = parseArgs({
+const USAGE = "usage: npm run bench -- [--reps N] [--iterations N] [--backend wasm|cpu] [--breakdown-iterations N] [--python PATH]";
+
+function readArgs(): Args {
+  const { values } = parseCommandLine("bench", USAGE, {
     options: {
       reps: { type: "string", default: "3" },
       iterations: { type: "string", default: "30000" },
@@ -68,7 +70,6 @@ function parseCommandLine(): Args {
       "breakdown-iterations": { type: "string", default: "2000" },
       python: { type: "string", default: "python3" },
     },
-    strict: true,
   });
   const positive = (name: string, text: string | undefined) => {
     const n = Number(text);
@@ -303,7 +304,7 @@ function printSensitivity(args: Args, dataFile: string) {
 // ---------------------------------------------------------------------------------------------- main
 
 async function main() {
-  const args = parseCommandLine();
+  const args = readArgs();
   const backend = await initBackend(args.backend);
   const { trainX: X, trainY: Y } = load2DDataset();
   const solution = await loadReferenceSolution();

@@ -14,7 +14,8 @@ import type { SubmissionResult } from "./grading/grade";
 import type { References } from "./grading/references";
 import { submissionHash } from "./grading/submission";
 import { MAX_SCORE } from "./grading/spec";
-import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames, writeAtomically } from "./reports";
+import { writeAtomically } from "./atomic-write";
+import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
 
 /**

@@ -3,20 +3,27 @@
  * grader's sandbox on the public cases only, and prints what the grader says about them: the
  * same checks and messages as the real grading, on public inputs (the real grading adds hidden cases).
  * Exit status: 0 when every public check passes, 1 when one fails, 2 when the file cannot be checked
- * (missing, not a notebook) or the command is misused.
+ * (missing, not a notebook) or the command is misused (no notebook, several, or an unknown flag: said with
+ * the usage).
  */
 import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
+import { parseCommandLine } from "./command-line";
 import { gradeSubmission } from "./grading/grade";
 import { readReferences } from "./grading/references";
 import { bubblewrapProblem, isolation } from "./sandbox/isolation";
 
+const USAGE = "usage: npm run check -- <your notebook.ipynb>";
+/** The exit status of a misuse (documented above). */
+const MISUSE = 2;
+
 async function main(): Promise<number> {
-  const path = process.argv[2];
-  if (!path || process.argv.length > 3) {
-    console.error("usage: npm run check -- <your notebook.ipynb>");
-    return 2;
+  const { positionals } = parseCommandLine("check", USAGE, { allowPositionals: true, options: {} }, MISUSE);
+  if (positionals.length !== 1) {
+    console.error(USAGE);
+    return MISUSE;
   }
+  const [path] = positionals;
   await initBackend();
   // A student checks their own code on their own machine: the operating system's sandbox when there is
   // one, else Node's permission model (said once).

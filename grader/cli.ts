@@ -6,21 +6,24 @@
  * results.json (Gradescope's format), feedback.md and result.json (the grader's record with the content
  * hash: the resume marker), for the batch grades.csv (nbgrader's columns).
  * Submission names are printed with control characters escaped (a file name can hold terminal escapes).
- * Exit status 0 when every submission got a result, whatever its score; 1 when the grader itself failed.
+ * Exit status 0 when every submission got a result, whatever its score; 1 when the grader itself failed or
+ * the command is misused (an unknown flag: said with the usage).
  */
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
-import { GALLERY_DIR } from "./examples/gallery";
+import { parseCommandLine } from "./command-line";
+import { GALLERY_DIR } from "./examples/gallery-dir";
 import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
 
+const USAGE = "usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]";
+
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine("grade", USAGE, {
     allowPositionals: true,
     options: {
       out: { type: "string", default: "grading-results" },
@@ -31,7 +34,7 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    console.log("usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]");
+    console.log(USAGE);
     return 0;
   }
   const jobs = Number(values.jobs);

@@ -3,17 +3,14 @@
  * It is written into a generated module under grader/.cache/ (ignored by git) and imported from there.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { BackwardWithDropout, ForwardWithDropout } from "dropout-kit";
+import { writeAtomically } from "./atomic-write";
+import { GRADED_CELLS, SETUP_CELL } from "./grading/spec";
 import { moduleFromCells } from "./notebook/extract";
 import { Notebook, readNotebook } from "./notebook/notebook";
 
 export const INSTRUCTOR_NOTEBOOK = resolve(__dirname, "source/dropout.ipynb");
-export const GRADED_FUNCTIONS = {
-  forward_propagation_with_dropout: "forwardPropagationWithDropout",
-  backward_propagation_with_dropout: "backwardPropagationWithDropout",
-} as const;
 
 export interface DropoutFunctions {
   forwardPropagationWithDropout: ForwardWithDropout;
@@ -26,13 +23,11 @@ export async function loadReferenceSolution(notebookPath = INSTRUCTOR_NOTEBOOK):
 
 /** Imports the graded functions of any notebook that follows the course's layout (a solution, a variant). */
 export async function loadDropoutFunctions(notebook: Notebook): Promise<DropoutFunctions> {
-  const source = moduleFromCells(notebook, Object.keys(GRADED_FUNCTIONS), Object.values(GRADED_FUNCTIONS));
-  const dir = resolve(__dirname, ".cache");
-  mkdirSync(dir, { recursive: true });
+  // Each graded cell by its grade_id, exported under the name of the function it defines.
+  const source = moduleFromCells(notebook, SETUP_CELL, Object.values(GRADED_CELLS), Object.keys(GRADED_CELLS));
   // Named by content, so an edited notebook never meets a stale module in an import cache.
-  const file = join(dir, `reference-solution-${createHash("sha256").update(source).digest("hex").slice(0, 12)}.ts`);
-  writeFileSync(`${file}.tmp`, source);
-  renameSync(`${file}.tmp`, file);
+  const file = resolve(__dirname, ".cache", `reference-solution-${createHash("sha256").update(source).digest("hex").slice(0, 12)}.ts`);
+  writeAtomically(file, source);
   const loaded = await import(file);
   return (loaded.default?.forwardPropagationWithDropout ? loaded.default : loaded) as DropoutFunctions;
 }

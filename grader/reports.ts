@@ -1,21 +1,12 @@
 /**
  * Reports: per submission a Gradescope-format results.json and a feedback.md a student can read; for the
- * batch nbgrader's grades.csv and a summary table. Files are written atomically (temporary file, then
- * rename), so an interrupted run never leaves half a report. Nothing in them depends on timing or on the
+ * batch nbgrader's grades.csv and a summary table. Files are written atomically (atomic-write.ts: temporary
+ * file, then rename), so an interrupted run never leaves half a report. Nothing in them depends on timing or on the
  * order of grading: a run gives the same files whatever the parallelism.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import type { SubmissionResult } from "./grading/grade";
 import { printable } from "./notebook/notebook";
-
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 const formatScore = (n: number) => String(Math.round(n * 100) / 100);
 
@@ -72,7 +63,7 @@ export function gradebookCsv(results: SubmissionResult[], assignment = "dropout"
  * formula (CSV injection): OWASP's advice is to prefix a single quote, which shows the text as it is. Then
  * the usual quoting: a value holding a quote, a comma or a line break goes in double quotes.
  */
-export function csvField(value: string): string {
+function csvField(value: string): string {
   const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }

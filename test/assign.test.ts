@@ -19,11 +19,11 @@ import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
 import { gradescopePackage } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
-import { withFreshOutputs } from "../grader/assign/outputs";
+import { withKeptOutputs } from "../grader/assign/kept-outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
 import { serializeNotebook } from "../grader/notebook/notebook";
 import type { Notebook } from "../grader/notebook/notebook";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { GRADED_CELLS, pointsOf } from "../grader/grading/spec";
 import { cellSource, gradeIdOf, readNotebook } from "../grader/notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
@@ -255,19 +255,19 @@ describe("Execute, where the instructor asks", () => {
     const marked = release();
     const dataset = marked.cells.findIndex((c) => gradeIdOf(c) === "dataset");
     marked.cells[dataset].metadata.assign = { keep_outputs: true };
-    const once = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");
+    const once = await withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb");
     const outputs = once.cells[dataset].outputs as { output_type: string; text?: string[]; data?: Record<string, unknown> }[];
     expect(outputs[0].text!.join("")).toContain(`training set: X [2, ${notebookSettings.DATASET.trainSize}]`);
     expect(outputs.some((o) => o.output_type === "display_data" && "text/html" in o.data!)).toBe(true);
     expect(once.cells.filter((c, i) => i !== dataset && c.cell_type === "code" && (c.outputs ?? []).length > 0)).toEqual([]);
-    const twice = await withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb");
+    const twice = await withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb");
     expect(serializeNotebook(twice)).toBe(serializeNotebook(once));
   }, 120_000);
 
   it("a marked cell that fails stops assign with the notebook, the cell and the error", async () => {
     const marked = release();
     marked.cells.splice(2, 0, { cell_type: "code", metadata: { assign: { keep_outputs: true } }, source: ['throw new Error("the data server is down");'], outputs: [], execution_count: null });
-    await expect(withFreshOutputs(marked, NOTEBOOKS, "dropout.ipynb")).rejects.toThrow(/dropout\.ipynb, cell 2 \(no grade_id\): it asks to keep its outputs, but it fails when the release is executed:\n[^]*the data server is down/);
+    await expect(withKeptOutputs(marked, NOTEBOOKS, "dropout.ipynb")).rejects.toThrow(/dropout\.ipynb, cell 2 \(no grade_id\): it asks to keep its outputs, but it fails when the release is executed:\n[^]*the data server is down/);
   }, 120_000);
 });
 

@@ -2,12 +2,13 @@
  * `npm run check`, a student's self-check: public checks only, each problem said once, and an exit status
  * a script can use (0 all passed, 1 a check failed, 2 the file cannot be checked).
  * Fails when: check-cli.ts exits 0 whatever happened, lists hidden checks, repeats a shared reason, or
- * grades a missing file as 14 failed checks (each seen red before the fix).
+ * grades a missing file as 14 failed checks, or takes a mistyped flag for a notebook (each seen red before
+ * the fix).
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { PUBLIC_CHECKS } from "../grader/grading/spec";
 import { CHECKS } from "../grader/grading/spec";
 
@@ -22,6 +23,14 @@ describe("npm run check", () => {
     expect(run.status, run.stderr).toBe(2);
     expect(run.stdout).toContain("cannot be checked");
     expect(run.stdout).not.toMatch(/public checks|✗/);
+  });
+
+  it("a mistyped flag: exit 2 (a misuse), the usage, nothing checked", () => {
+    const run = check("--publc");
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--publc'");
+    expect(run.stderr).toContain("usage: npm run check -- <your notebook.ipynb>");
+    expect(run.stdout).toBe("");
   });
 
   it("the solution: exit 0, every public check and only those", () => {

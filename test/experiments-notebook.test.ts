@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import type { HeadlessCellResult } from "../grader/notebook/headless";
 import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
-import { withOutputs } from "../grader/notebook/outputs";
+import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { describeNotebookInKernel, jupyterStatus, SYSTEM_PYTHON } from "./helpers/jupyter";
 
 const NOTEBOOK = resolve(__dirname, "../notebooks/experiments.ipynb");
@@ -101,7 +101,7 @@ describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jup
     // The executed notebook, trusted (Jupyter runs the outputs' scripts only in trusted notebooks), served from a temporary folder.
     const folder = mkdtempSync(join(tmpdir(), "browser-"));
     const executed = join(folder, "experiments.ipynb");
-    writeFileSync(executed, serializeNotebook(withOutputs(readNotebook(NOTEBOOK), headless)));
+    writeFileSync(executed, serializeNotebook(withCellOutputs(readNotebook(NOTEBOOK), headless)));
     const trust = spawnSync(SYSTEM_PYTHON, ["-c", "from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()", executed], { encoding: "utf8" });
     expect(trust.status, trust.stderr).toBe(0);
     const port = await freePort();

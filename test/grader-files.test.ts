@@ -16,7 +16,7 @@ import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { expandPaths, gradeBatch, GRADER_FAILED } from "../grader/batch";
 import type { BatchResult } from "../grader/batch";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { readReferences } from "../grader/grading/references";
 import { GRADED_CELLS, MAX_SCORE } from "../grader/grading/spec";

@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
-import { committedGallery, GALLERY_DIR, galleryFiles, readGalleryFile } from "../grader/examples/gallery";
+import { committedGallery, galleryFiles, readGalleryFile } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { generateReferences, readReferences, serializeReferences, REFERENCES_FILE } from "../grader/grading/references";
 import { CHECKS, GRADED_CELLS, MAX_SCORE, pointsOf } from "../grader/grading/spec";
@@ -242,6 +243,14 @@ describe("grading the example gallery", () => {
 });
 
 describe("the grade command", () => {
+  it("a mistyped flag is an error with the usage (status 1), not a run that ignores it", () => {
+    const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), "--regrde"], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("grade: Unknown option '--regrde'");
+    expect(run.stderr).toContain("usage: npm run grade -- ");
+    expect(run.stdout).toBe("");
+  });
+
   it("fails with a clear message, and a non-zero status, when a path does not exist", () => {
     const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), "/no/such/notebook.ipynb"], { encoding: "utf8" });
     expect(run.status).toBe(1);

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gradescopeEntries, gradescopeLeaks, shippedGraderFile } from "../grader/assign/gradescope";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES } from "../grader/grading/cases";
 import { PUBLIC_CASES_FILE } from "../grader/grading/references";
 import { readReferences } from "../grader/grading/references";

@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import { releasedNotebooks } from "../grader/assign/cli";
 import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/headless";
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
-import { withOutputs } from "../grader/notebook/outputs";
+import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
 import { stripAnsi } from "./helpers/console";
 
@@ -95,7 +95,7 @@ describe("instructor notebook, executed headless", () => {
       const html = byId(results, id).displays.map((d) => String(d.data["text/html"] ?? "")).join("");
       expect(html, id).toContain("Plotly.newPlot");
     }
-    const saved = serializeNotebook(withOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results));
+    const saved = serializeNotebook(withCellOutputs(readNotebook(INSTRUCTOR_NOTEBOOK), results));
     expect(Buffer.byteLength(saved)).toBeLessThan(3 * 1024 * 1024);
   });
 });

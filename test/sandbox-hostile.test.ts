@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { readReferences } from "../grader/grading/references";
 import { CHECKS } from "../grader/grading/spec";

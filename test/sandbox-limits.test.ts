@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GALLERY_DIR } from "../grader/examples/gallery";
+import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { gradeSubmission } from "../grader/grading/grade";
 import { readReferences } from "../grader/grading/references";
 

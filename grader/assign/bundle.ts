@@ -79,12 +79,12 @@ export interface ReleasedNotebook {
 }
 
 /** The notebooks the instructor source generates (grader/source/*.ipynb share their names with the release). */
-export function releasedNames(): string[] {
+function releasedNames(): string[] {
   return readdirSync(join(PROJECT_ROOT, "grader/source")).filter((f) => f.endsWith(".ipynb")).sort();
 }
 
 /** The committed student notebooks, by the names the source generates: never any other file in notebooks/. */
-export function committedRelease(): ReleasedNotebook[] {
+function committedRelease(): ReleasedNotebook[] {
   return releasedNames().map((name) => ({ name, text: readFileSync(join(PROJECT_ROOT, "notebooks", name), "utf8") }));
 }
 

@@ -1,8 +1,8 @@
 /**
  * `npm run assign`: regenerates everything derived from the instructor source (grader/source/: the
  * notebook with its solutions, and settings.ts), then validates it:
- *   1. the student notebooks in notebooks/ (release.ts; outputs.ts for cells that ship with outputs);
- *   2. the grader's reference outputs, by running the solution on every case (grader/references/);
+ *   1. the student notebooks in notebooks/ (release.ts; kept-outputs.ts for cells that ship with their outputs);
+ *   2. the grader's references: the expected outputs, by running the solution on every case (grader/references/);
  *   3. the example gallery the grader's tests use (grader/examples/submissions/);
  *   4. dist/dropout-student-bundle.zip (bundle.ts, built from the generated release, never from whatever
  *      else lies in notebooks/) and dist/gradescope-autograder.zip (gradescope.ts);
@@ -15,28 +15,30 @@
  * `--check` writes nothing and exits 1 when a committed file differs from what the source generates (CI).
  * Two runs give byte-identical files.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
-import { GALLERY_DIR, galleryFiles } from "../examples/gallery";
+import { galleryFiles } from "../examples/gallery";
+import { GALLERY_DIR } from "../examples/gallery-dir";
+import { writeAtomically } from "../atomic-write";
+import { parseCommandLine } from "../command-line";
 import { gradeSubmission } from "../grading/grade";
 import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, readReferences, REFERENCES_FILE, serializeReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
-import { cellSource, readNotebook, serializeNotebook } from "../notebook/notebook";
+import { cellSource, parseNotebook, readNotebook, serializeNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
 import { loadReferenceSolution } from "../reference-solution";
 import type { ReleasedNotebook } from "./bundle";
 import { BUNDLE_NAME, PROJECT_ROOT, studentBundle } from "./bundle";
 import { GRADESCOPE_NAME, gradescopePackage } from "./gradescope";
-import { withFreshOutputs } from "./outputs";
+import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
 
-export const SOURCE_DIR = resolve(__dirname, "../source");
-export const RELEASE_DIR = resolve(__dirname, "../../notebooks");
-export const DIST_DIR = resolve(PROJECT_ROOT, "dist");
+const SOURCE_DIR = resolve(__dirname, "../source");
+const RELEASE_DIR = resolve(__dirname, "../../notebooks");
+const DIST_DIR = resolve(PROJECT_ROOT, "dist");
 const STAGING_PREFIX = ".assign-staging-";
 const USAGE = "usage: npm run assign            regenerate everything, validate it, then put it in place\n       npm run assign -- --check   write nothing; exit 1 if a committed file is out of date or a validation fails";
 
@@ -54,7 +56,7 @@ function sourceNotebooks(): { name: string; notebook: Notebook }[] {
 export async function releasedNotebooks(runIn: string = RELEASE_DIR): Promise<ReleasedNotebook[]> {
   const released = [];
   for (const { name, notebook } of sourceNotebooks()) {
-    released.push({ name, text: serializeNotebook(await withFreshOutputs(releaseNotebook(notebook, name), runIn, name)) });
+    released.push({ name, text: serializeNotebook(await withKeptOutputs(releaseNotebook(notebook, name), runIn, name)) });
   }
   return released;
 }
@@ -79,16 +81,19 @@ export function strayNotebooks(generated: string[], dir: string = RELEASE_DIR): 
   return found;
 }
 
-/** Moves a file with one rename; across filesystems (EXDEV), copies it beside the target first, then renames. */
+/**
+ * Moves a staged file into place with one rename. This is the project's one atomic writer's rename
+ * (atomic-write.ts) with the staging file as its temporary file: the staged file is complete before it is
+ * moved, so a plain rename is atomic. Across filesystems (EXDEV) a rename cannot move it: then its bytes are
+ * written with writeAtomically (beside the target, then renamed).
+ */
 function moveIntoPlace(from: string, to: string): void {
   mkdirSync(dirname(to), { recursive: true });
   try {
     renameSync(from, to);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    const beside = `${to}.assign-${process.pid}.tmp`;
-    copyFileSync(from, beside);
-    renameSync(beside, to);
+    writeAtomically(to, readFileSync(from));
   }
 }
 
@@ -194,11 +199,10 @@ function removeAbandonedStaging(): void {
 function visibleText(path: string, bytes: Uint8Array): string {
   const text = strFromU8(bytes);
   if (!path.endsWith(".ipynb")) return text;
-  try {
-    return (JSON.parse(text) as Notebook).cells.map(cellSource).join("\n");
-  } catch {
-    return text;
-  }
+  const parsed = parseNotebook(text);
+  // Not a notebook, or a cell that cannot be read: the whole text is searched, as it is.
+  if ("problem" in parsed || parsed.checked.problems.length > 0) return text;
+  return parsed.checked.cells.map(({ cell }) => cellSource(cell)).join("\n");
 }
 
 async function assign(check: boolean, staging: Staging): Promise<number> {
@@ -287,14 +291,7 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  let check: boolean;
-  try {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { check: { type: "boolean" } }, strict: true, allowPositionals: false });
-    check = values.check ?? false;
-  } catch (error) {
-    console.error(`assign: ${(error as Error).message}\n${USAGE}`);
-    return 1;
-  }
+  const check = parseCommandLine("assign", USAGE, { options: { check: { type: "boolean" } }, allowPositionals: false }).values.check ?? false;
   removeAbandonedStaging();
   const staging = new Staging(check);
   // Interrupted (Ctrl-C): the staging folder goes; whatever was already in place stays as it was.

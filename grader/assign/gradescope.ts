@@ -18,7 +18,7 @@ import { PROJECT_ROOT, projectFiles } from "./bundle";
 
 export const GRADESCOPE_NAME = "gradescope-autograder";
 
-export const SETUP_SH = `#!/usr/bin/env bash
+const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to install what the grader needs.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -39,7 +39,7 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 npm ci --no-audit --no-fund   # its "prepare" script builds the helper library and the grader's sandbox
 `;
 
-export const RUN_AUTOGRADER = `#!/usr/bin/env bash
+const RUN_AUTOGRADER = `#!/usr/bin/env bash
 # Gradescope runs this per submission: grades /autograder/submission, writes /autograder/results/results.json.
 set -euo pipefail
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"

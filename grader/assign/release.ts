@@ -10,15 +10,11 @@
  * - ComputeChecksums: nbgrader checksums, so the grader can tell an edited read-only cell.
  */
 import { withChecksums } from "../notebook/checksum";
+import { BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, END_HIDDEN_TESTS, END_SOLUTION } from "../notebook/markers";
 import { cellSource, gradeIdOf, Notebook, toSourceLines } from "../notebook/notebook";
 import type { GradedFunctionName } from "../grading/spec";
 import { GRADED_CELLS, pointsOf } from "../grading/spec";
 import { notebook as notebookSettings } from "../source/settings";
-
-const BEGIN_SOLUTION = /^(\s*)\/\/\s*BEGIN SOLUTION\s*$/;
-const END_SOLUTION = /^\s*\/\/\s*END SOLUTION\s*$/;
-const BEGIN_HIDDEN = /^\s*\/\/\s*BEGIN HIDDEN TESTS\s*$/;
-const END_HIDDEN = /^\s*\/\/\s*END HIDDEN TESTS\s*$/;
 
 export class MarkerError extends Error {}
 
@@ -45,9 +41,9 @@ export function releaseCellSource(source: string, where: string, { keepSolutions
       const body = keepSolutions ? lines.slice(i + 1, end) : [`${indent}throw new NotImplementedError(${JSON.stringify(what)});`];
       out.push(`${indent}// YOUR CODE STARTS HERE`, ...body, `${indent}// YOUR CODE ENDS HERE`);
       i = end;
-    } else if (BEGIN_HIDDEN.test(line)) {
-      i = findClosing(lines, i, END_HIDDEN, BEGIN_HIDDEN, `${where}, line ${i + 1}: BEGIN HIDDEN TESTS`);
-    } else if (END_SOLUTION.test(line) || END_HIDDEN.test(line)) {
+    } else if (BEGIN_HIDDEN_TESTS.test(line)) {
+      i = findClosing(lines, i, END_HIDDEN_TESTS, BEGIN_HIDDEN_TESTS, `${where}, line ${i + 1}: BEGIN HIDDEN TESTS`);
+    } else if (END_SOLUTION.test(line) || END_HIDDEN_TESTS.test(line)) {
       throw new MarkerError(`${where}, line ${i + 1}: "${line.trim()}" has no matching BEGIN marker above it`);
     } else {
       out.push(line);

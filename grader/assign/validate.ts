@@ -2,6 +2,7 @@
  * Validations `npm run assign` runs on every regeneration; each problem names the notebook and the cell.
  * (Markers are checked as the release is made: release.ts throws MarkerError.)
  */
+import { SECRET_REGIONS } from "../notebook/markers";
 import { cellSource, gradeIdOf } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
 import { GRADED_CELLS, pointsOf } from "../grading/spec";
@@ -45,11 +46,6 @@ export function pointsNotices(notebook: Notebook, name: string): string[] {
   return notices;
 }
 
-const SECRET_BLOCKS: [RegExp, RegExp][] = [
-  [/^\s*\/\/\s*BEGIN SOLUTION\s*$/, /^\s*\/\/\s*END SOLUTION\s*$/],
-  [/^\s*\/\/\s*BEGIN HIDDEN TESTS\s*$/, /^\s*\/\/\s*END HIDDEN TESTS\s*$/],
-];
-
 /** The lines between solution and hidden-test markers (trimmed; blank and comment-only lines left out). */
 export function secretLines(notebook: Notebook): string[] {
   const lines = new Set<string>();
@@ -57,7 +53,7 @@ export function secretLines(notebook: Notebook): string[] {
     if (cell.cell_type !== "code") continue;
     let inside: RegExp | undefined;
     for (const line of cellSource(cell).split("\n")) {
-      const opened = SECRET_BLOCKS.find(([begin]) => begin.test(line));
+      const opened = SECRET_REGIONS.find(([begin]) => begin.test(line));
       if (!inside && opened) {
         inside = opened[1];
         continue;

@@ -6,17 +6,17 @@
  * writes them to grader/examples/submissions/; a test keeps the committed files in step.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { inlineSettings, releaseCellSource, releaseNotebook } from "../assign/release";
+import { GRADED_CELLS } from "../grading/spec";
 import type { Notebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, readNotebook, serializeNotebook, toSourceLines } from "../notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
-
-export const GALLERY_DIR = resolve(__dirname, "submissions");
+import { GALLERY_DIR } from "./gallery-dir";
 
 type Edit = [gradeId: string, from: string, to: string];
 
-export interface Example {
+interface Example {
   /** File name without .ipynb. */
   name: string;
   description: string;
@@ -24,8 +24,8 @@ export interface Example {
   build: () => string;
 }
 
-const FORWARD = "forward_propagation_with_dropout";
-const BACKWARD = "backward_propagation_with_dropout";
+const FORWARD = GRADED_CELLS.forwardPropagationWithDropout;
+const BACKWARD = GRADED_CELLS.backwardPropagationWithDropout;
 
 /** The instructor notebook with its solution regions turned into filled-in student regions, edited. */
 function studentNotebook(edits: Edit[] = [], transform?: (nb: Notebook) => void): Notebook {
@@ -61,15 +61,12 @@ function cellById(nb: Notebook, gradeId: string) {
   return nb.cells.find((c) => gradeIdOf(c) === gradeId)!;
 }
 
-/** Replaces the whole body of a graded cell's first solution region. */
-const region = (gradeId: string, from: string, to: string): Edit => [gradeId, from, to];
-
 const D1_MASK = 'D1 = tf.cast(tf.less(D1, keepProb), "float32") as Matrix;';
 const D2_MASK = 'D2 = tf.cast(tf.less(D2, keepProb), "float32") as Matrix;';
 const CACHE_LINE = "const cache: DropoutCache = { Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 };";
 const GRADIENTS_RETURN = "return { dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1 };";
 
-export const EXAMPLES: Example[] = [
+const EXAMPLES: Example[] = [
   { name: "solution", description: "the reference solution", build: submission() },
   { name: "untouched-release", description: "the student notebook as released", build: () => serializeNotebook(releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb")) },
 
@@ -108,7 +105,7 @@ export const EXAMPLES: Example[] = [
   { name: "missing-cell", description: "the backward cell deleted", build: submission([], (nb) => { nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== BACKWARD); }) },
   { name: "renamed-cell", description: "the forward cell's grade_id changed", build: submission([], (nb) => { cellById(nb, FORWARD).metadata.nbgrader!.grade_id = "my_forward"; }) },
   { name: "duplicated-cell", description: "the forward cell copied twice", build: submission([], (nb) => { const i = nb.cells.findIndex((c) => gradeIdOf(c) === FORWARD); nb.cells.splice(i + 1, 0, JSON.parse(JSON.stringify(nb.cells[i]))); }) },
-  { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, "forward_propagation_with_dropout_test").source = ['console.log("All tests passed.");\n']; }) },
+  { name: "tampered-test-cell", description: "the public test cell edited to print a pass", build: submission([], (nb) => { cellById(nb, `${FORWARD}_test`).source = ['console.log("All tests passed.");\n']; }) },
   { name: "forward-drops-input", description: "applies dropout to the input features", build: submission([[FORWARD, "const Z1 = tf.add(tf.matMul(W1, X), b1) as Matrix;", "const D0 = tf.cast(tf.less(rng.rand(X.shape[0], X.shape[1]), keepProb), \"float32\");\n  const Z1 = tf.add(tf.matMul(W1, tf.div(tf.mul(X, D0), keepProb)), b1) as Matrix;"]]) },
   {
     name: "malformed-cell",

@@ -8,9 +8,11 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../batch";
+import { parseCommandLine } from "../command-line";
 import { readReferences } from "../grading/references";
 import { MAX_SCORE } from "../grading/spec";
-import { gradescopeResults, writeAtomically } from "../reports";
+import { writeAtomically } from "../atomic-write";
+import { gradescopeResults } from "../reports";
 import { bubblewrapProblem } from "../sandbox/isolation";
 
 const root = process.env.AUTOGRADER_ROOT ?? "/autograder";
@@ -38,6 +40,8 @@ function failure(message: string): object {
   return { score: 0, max_score: MAX_SCORE, output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
 }
 
+const USAGE = "usage: run_autograder   (no arguments: grades $AUTOGRADER_ROOT/submission, by default /autograder/submission)";
+
 async function main(): Promise<void> {
   const notebooks = notebooksIn(submissionDir);
   const chosen = notebooks.length === 1 ? notebooks[0] : notebooks.find((p) => basename(p) === "dropout.ipynb");
@@ -60,6 +64,8 @@ async function main(): Promise<void> {
   writeAtomically(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
 }
 
+// Gradescope calls it with no arguments: any is a misuse of the command (exit 1, with the usage), not a submission's outcome.
+parseCommandLine("run_autograder", USAGE, { options: {}, allowPositionals: false });
 main().then(
   () => process.exit(0),
   (error) => {

@@ -12,8 +12,8 @@ import { createHash } from "node:crypto";
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import type { Stats } from "node:fs";
 import { computeChecksum, isLocked } from "../notebook/checksum";
-import type { Cell, CellProblem, Notebook } from "../notebook/notebook";
-import { cellSource, checkCells, gradeIdOf, isObject, jsonKind, printable } from "../notebook/notebook";
+import type { Cell, CellProblem, NotANotebook } from "../notebook/notebook";
+import { cellSource, gradeIdOf, isObject, jsonKind, parseNotebook, printable } from "../notebook/notebook";
 import { GRADED_CELLS } from "./spec";
 import type { GradedFunctionName } from "./spec";
 
@@ -65,7 +65,7 @@ type Opened = { fd: number; size: number } | { refused: string };
  * follow it or wait), then fstat of the opened descriptor: it must be the same regular file. The caller
  * reads from that descriptor and closes it.
  */
-export function openSubmission(path: string): Opened {
+function openSubmission(path: string): Opened {
   let seen: Stats;
   try {
     seen = lstatSync(path);
@@ -145,7 +145,7 @@ const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
  * touches, so the time is linear in the code's length, whatever it holds (a regular expression with `\s+`
  * would be too, in principle; this says so by construction).
  */
-export function definesFunction(code: string, name: string): boolean {
+function definesFunction(code: string, name: string): boolean {
   for (let at = code.indexOf(name); at !== -1; at = code.indexOf(name, at + name.length)) {
     const end = at + name.length;
     if (isIdentifierChar(code[at - 1]) || isIdentifierChar(code[end])) continue;
@@ -168,9 +168,21 @@ const tooBig = (bytes: number) =>
 const cellName = (p: { index: number; gradeId?: string }) => `Cell ${p.index + 1} of your notebook${p.gradeId !== undefined ? ` (the cell '${printable(p.gradeId)}')` : ""}`;
 
 /** A malformed cell, in the student's words: which cell, what is wrong, what became of it, what to do. */
-export function malformedCellMessage(p: CellProblem): string {
+function malformedCellMessage(p: CellProblem): string {
   const consequence = p.unreadable ? "It was left out of grading." : "Its metadata was ignored; its code was read as usual.";
   return `${cellName(p)} is malformed: ${p.what}. ${consequence} A notebook saved by Jupyter never looks like this: it was probably edited by hand or by another program. ${FRESH_COPY}`;
+}
+
+/** Why the file is not a notebook that can be graded, and what to do. */
+function notANotebook(why: NotANotebook): string {
+  switch (why.problem) {
+    case "json":
+      return `The file is not valid JSON, so it is not a notebook Jupyter saved (${printable(why.detail, 200)}). Was it edited in a text editor, or cut short? Download it again from Jupyter (File > Download as > Notebook).`;
+    case "no-cells":
+      return "The file is JSON but not a Jupyter notebook (it has no list of cells). Submit the .ipynb file of the assignment.";
+    case "nbformat":
+      return `The notebook's format is nbformat ${typeof why.nbformat === "number" ? why.nbformat : jsonKind(why.nbformat)}; only nbformat 4 (what Jupyter writes today) can be graded. Open it in Jupyter and save it again.`;
+  }
 }
 
 export function readSubmission(path: string): ReadSubmission {
@@ -189,31 +201,21 @@ export function readSubmission(path: string): ReadSubmission {
   const contentHash = createHash("sha256").update(bytes).digest("hex");
   // It grew after it was opened: as big as that is already too big.
   if (bytes.length > MAX_NOTEBOOK_BYTES) return { ...empty, contentHash, fatal: tooBig(bytes.length) };
-  let data: unknown;
-  try {
-    data = JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    return { ...empty, contentHash, fatal: `The file is not valid JSON, so it is not a notebook Jupyter saved (${printable((error as Error).message, 200)}). Was it edited in a text editor, or cut short? Download it again from Jupyter (File > Download as > Notebook).` };
-  }
-  if (!isObject(data) || !Array.isArray(data.cells)) {
-    return { ...empty, contentHash, fatal: "The file is JSON but not a Jupyter notebook (it has no list of cells). Submit the .ipynb file of the assignment." };
-  }
-  const nb = data as Partial<Notebook> & { cells: unknown[]; nbformat?: unknown };
-  if (nb.nbformat !== 4) {
-    return { ...empty, contentHash, fatal: `The notebook's format is nbformat ${typeof nb.nbformat === "number" ? nb.nbformat : jsonKind(nb.nbformat)}; only nbformat 4 (what Jupyter writes today) can be graded. Open it in Jupyter and save it again.` };
-  }
+  const parsed = parseNotebook(bytes.toString("utf8"));
+  if ("problem" in parsed) return { ...empty, contentHash, fatal: notANotebook(parsed) };
+  const nb = parsed.notebook;
   const notes: string[] = [];
   if (nb.metadata !== undefined && !isObject(nb.metadata)) {
     notes.push(`The notebook's metadata is malformed (it is ${jsonKind(nb.metadata)}, not an object); it was graded as TypeScript (tslab) anyway. ${FRESH_COPY}`);
   } else {
-    const kernelspec = nb.metadata?.kernelspec as unknown;
+    const kernelspec = nb.metadata?.kernelspec;
     const kernel = isObject(kernelspec) && typeof kernelspec.name === "string" ? kernelspec.name : undefined;
     if (!kernel) notes.push("The notebook names no kernel; it was graded as TypeScript (tslab) anyway.");
     else if (kernel !== "tslab") notes.push(`The notebook's kernel is '${printable(kernel)}', not 'tslab' (TypeScript); it was graded as TypeScript anyway.`);
   }
 
-  // Every cell's shape is checked once, here; only well-formed cells are read below.
-  const checked = checkCells(nb.cells);
+  // Every cell's shape was checked once, by parseNotebook; only well-formed cells are read below.
+  const { checked } = parsed;
   const cells: Cell[] = checked.cells.map((c) => c.cell);
   const indexOf = new Map(checked.cells.map((c) => [c.cell, c.index]));
   const problemAt = new Map(checked.problems.map((p) => [p.index, p]));

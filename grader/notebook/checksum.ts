@@ -15,8 +15,8 @@ function pyFloat(x: number): string {
   return Number.isInteger(x) ? `${x}.0` : String(x);
 }
 
-export const isGrade = (cell: Cell) => !!cell.metadata.nbgrader?.grade;
-export const isSolution = (cell: Cell) => !!cell.metadata.nbgrader?.solution;
+const isGrade = (cell: Cell) => !!cell.metadata.nbgrader?.grade;
+const isSolution = (cell: Cell) => !!cell.metadata.nbgrader?.solution;
 /** nbgrader's is_locked: never a solution cell, always a grade cell, otherwise the `locked` flag. */
 export const isLocked = (cell: Cell) => (isSolution(cell) ? false : isGrade(cell) ? true : !!cell.metadata.nbgrader?.locked);
 

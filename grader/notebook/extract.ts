@@ -5,18 +5,17 @@
  */
 import { cellSource, gradeIdOf, Notebook } from "./notebook";
 
-export const SETUP_CELL_ID = "setup";
-
 /** Keeps only `import ... from "...";` statements (possibly spanning lines) of a cell. */
-export function importStatements(source: string): string {
+function importStatements(source: string): string {
   const statements = source.match(/^import\s[\s\S]*?from\s+["'][^"']+["'];?/gm) ?? [];
   return statements.join("\n");
 }
 
-export function moduleFromCells(notebook: Notebook, gradeIds: string[], exportNames: string[]): string {
+/** `setupId`: the grade_id of the cell whose imports the module starts with (grading/spec.ts's SETUP_CELL). */
+export function moduleFromCells(notebook: Notebook, setupId: string, gradeIds: string[], exportNames: string[]): string {
   const byId = new Map(notebook.cells.map((cell) => [gradeIdOf(cell), cell] as const));
-  const setup = byId.get(SETUP_CELL_ID);
-  if (!setup) throw new Error(`the notebook has no cell with grade_id "${SETUP_CELL_ID}" (the import cell)`);
+  const setup = byId.get(setupId);
+  if (!setup) throw new Error(`the notebook has no cell with grade_id "${setupId}" (the import cell)`);
   const parts = [importStatements(cellSource(setup))];
   for (const id of gradeIds) {
     const cell = byId.get(id);

@@ -2,7 +2,9 @@
  * The parts of nbformat 4 this project reads and writes, reading a notebook with clear errors, and checking
  * the shape of every cell before anything reads one (a submission's JSON can hold anything: a source that
  * is an object, a cell that is null, metadata of the wrong types). Only cells that pass `checkCells` are
- * handed on, so `cellSource` and `gradeIdOf` can trust the types.
+ * handed on, so `cellSource` and `gradeIdOf` can trust the types. `parseNotebook` is the one place notebook
+ * JSON becomes cells: `readNotebook` (the project's own files) and grading/submission.ts (a student's file,
+ * read as hostile data) both go through it, and word its problems for their readers.
  */
 import { readFileSync } from "node:fs";
 
@@ -154,23 +156,66 @@ export function printable(text: string, max = 80): string {
   return cut.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
 
-export function readNotebook(path: string): Notebook {
-  let parsed: unknown;
+/** Why a text is not a notebook this project reads, found before any cell is looked at. */
+export type NotANotebook =
+  /** Not JSON at all (`detail`: the parser's message). */
+  | { problem: "json"; detail: string }
+  /** JSON, but not an object with a list of cells. */
+  | { problem: "no-cells" }
+  /** A notebook of another format than nbformat 4 (`nbformat`: whatever the file says, maybe not a number). */
+  | { problem: "nbformat"; nbformat: unknown };
+
+/** A notebook's JSON, parsed: the top level as it is, and its cells checked by `checkCells`. */
+export interface ParsedNotebook {
+  /** As parsed: nothing in it is trusted but its list of cells and its nbformat (4). */
+  notebook: { nbformat: 4; cells: unknown[]; metadata?: unknown; [key: string]: unknown };
+  checked: CheckedCells;
+}
+
+/**
+ * The one place notebook JSON becomes cells: parses the text, checks that it is an nbformat 4 notebook,
+ * then checks every cell's shape. Never throws, whatever the text; each caller words the problems for its
+ * readers (an instructor's file, a student's submission).
+ */
+export function parseNotebook(text: string): ParsedNotebook | NotANotebook {
+  let data: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
+    data = JSON.parse(text);
+  } catch (error) {
+    return { problem: "json", detail: (error as Error).message };
+  }
+  if (!isObject(data) || !Array.isArray(data.cells)) return { problem: "no-cells" };
+  if (data.nbformat !== 4) return { problem: "nbformat", nbformat: data.nbformat };
+  const notebook = data as ParsedNotebook["notebook"];
+  return { notebook, checked: checkCells(notebook.cells) };
+}
+
+/** A notebook this project wrote or an instructor keeps: any problem is an error naming `where`. */
+export function notebookFromText(text: string, where: string): Notebook {
+  const parsed = parseNotebook(text);
+  if ("problem" in parsed) {
+    if (parsed.problem === "json") throw new Error(`${where}: not a readable JSON notebook (${parsed.detail})`);
+    if (parsed.problem === "no-cells" || typeof parsed.nbformat !== "number") {
+      throw new Error(`${where}: JSON, but not a Jupyter notebook (no "cells" list or "nbformat" number)`);
+    }
+    throw new Error(`${where}: nbformat ${parsed.nbformat} is not supported; save it as nbformat 4`);
+  }
+  const { problems } = parsed.checked;
+  if (problems.length > 0) {
+    throw new Error(`${where}: malformed cells: ${problems.slice(0, 5).map((p) => `cell ${p.index + 1}${p.gradeId ? ` (${printable(p.gradeId)})` : ""}: ${p.what}`).join("; ")}`);
+  }
+  // Every cell passed the check: the notebook as it was written (its keys in their order) is a Notebook.
+  return parsed.notebook as unknown as Notebook;
+}
+
+export function readNotebook(path: string): Notebook {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
   } catch (error) {
     throw new Error(`${path}: not a readable JSON notebook (${(error as Error).message})`);
   }
-  const nb = parsed as Partial<Notebook>;
-  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells) || typeof nb.nbformat !== "number") {
-    throw new Error(`${path}: JSON, but not a Jupyter notebook (no "cells" list or "nbformat" number)`);
-  }
-  if (nb.nbformat !== 4) throw new Error(`${path}: nbformat ${nb.nbformat} is not supported; save it as nbformat 4`);
-  const { problems } = checkCells(nb.cells);
-  if (problems.length > 0) {
-    throw new Error(`${path}: malformed cells: ${problems.slice(0, 5).map((p) => `cell ${p.index + 1}${p.gradeId ? ` (${printable(p.gradeId)})` : ""}: ${p.what}`).join("; ")}`);
-  }
-  return nb as Notebook;
+  return notebookFromText(text, path);
 }
 
 /** Serialises like Jupyter does (1-space indent, trailing newline) so regenerated files diff cleanly. */

@@ -1,21 +1,22 @@
 /**
- * Execute (where the instructor asks): release cells whose metadata says `"assign": {"keep_outputs": true}`
- * ship with fresh outputs instead of none, e.g. the data-set plot, so students see it before running
- * anything. The release is executed headless through tslab's engine, from a temporary copy in `folder` (a
- * folder inside the project, so `dropout-kit` resolves as it does for students; `npm run assign` passes its
- * staging folder, so nothing is written to notebooks/), up to the last such cell; outputs are deterministic
- * (seeded data, plot ids from content), so two runs still give identical files.
+ * Kept outputs. Execute (where the instructor asks): release cells whose metadata says
+ * `"assign": {"keep_outputs": true}` ship with fresh cell outputs (notebook/cell-outputs.ts) instead of none,
+ * e.g. the data-set plot, so students see it before running anything. The release is executed headless
+ * through tslab's engine, from a temporary copy in `folder` (a folder inside the project, so `dropout-kit`
+ * resolves as it does for students; `npm run assign` passes its staging folder, so nothing is written to
+ * notebooks/), up to the last such cell; outputs are deterministic (seeded data, plot ids from content), so
+ * two runs still give identical files.
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runNotebookHeadless } from "../notebook/headless";
 import { cellSource, gradeIdOf, serializeNotebook } from "../notebook/notebook";
 import type { Cell, Notebook } from "../notebook/notebook";
-import { withOutputs } from "../notebook/outputs";
+import { withCellOutputs } from "../notebook/cell-outputs";
 
-export const keepsOutputs = (cell: Cell): boolean => (cell.metadata.assign as { keep_outputs?: unknown } | undefined)?.keep_outputs === true;
+const keepsOutputs = (cell: Cell): boolean => (cell.metadata.assign as { keep_outputs?: unknown } | undefined)?.keep_outputs === true;
 
-export async function withFreshOutputs(release: Notebook, folder: string, name: string): Promise<Notebook> {
+export async function withKeptOutputs(release: Notebook, folder: string, name: string): Promise<Notebook> {
   const wanted = release.cells.flatMap((cell, index) => (cell.cell_type === "code" && keepsOutputs(cell) ? [index] : []));
   if (wanted.length === 0) return release;
   const upTo = Math.max(...wanted);
@@ -34,5 +35,5 @@ export async function withFreshOutputs(release: Notebook, folder: string, name: 
       throw new Error(`${name}, cell ${r.cellIndex} (${gradeIdOf(cell) ?? "no grade_id"}): it asks to keep its outputs, but it fails when the release is executed:\n${(r.stderr || cellSource(cell)).slice(0, 1500)}`);
     }
   }
-  return withOutputs(release, kept);
+  return withCellOutputs(release, kept);
 }
