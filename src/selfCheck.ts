@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { backwardPublicReport, forwardPublicReport } from "./publicTests";
 import type { BackwardWithDropout, ForwardWithDropout } from "./types";
 
@@ -99,9 +100,19 @@ function cellRunner(dir: string): { run(src: string): Promise<{ ok: boolean; std
   };
 }
 
-async function main(args: string[]): Promise<number> {
-  if (args.length !== 1 || args[0].startsWith("-")) {
-    console.error("usage: npm run check -- <your notebook.ipynb>   (for instance: npm run check -- notebooks/dropout.ipynb)");
+const USAGE = "usage: npm run check -- <your notebook.ipynb>   (for instance: npm run check -- notebooks/dropout.ipynb)";
+
+async function main(argv: string[]): Promise<number> {
+  // Strict: an unknown flag is an error with the usage, never a run that quietly ignores it.
+  let args: string[];
+  try {
+    args = parseArgs({ args: argv, strict: true, allowPositionals: true, options: {} }).positionals;
+  } catch (error) {
+    console.error(`check: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.length !== 1) {
+    console.error(USAGE);
     return 2;
   }
   // `npm run` starts the script in the bundle's root; a relative path is meant from where npm was typed.
