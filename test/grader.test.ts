@@ -80,7 +80,8 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
     fails: {
       ...every(["backward.course", "backward.cases", "backward.masks", "backward.autodiff"], /nonzero where the forward pass dropped the unit|not multiplied by the mask from the cache/),
       "backward.deterministic": "returned different",
-      "backward.inputs": "returned a different dA2",
+      // dA2 differs first, unless its 15 fresh draws happen to agree in both calls (about 0.68^15, 0.3%): then dA1.
+      "backward.inputs": /returned a different dA[12]/,
     },
   },
   "correct-where": { fails: {} },
