@@ -328,6 +328,25 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
     expect(mask(inputs, "D1", below(draws(inputs).draws1, 0.8))).toBeUndefined();
   });
 
+  it("audit: a mask that keeps every unit (a threshold written in, above every draw) is never 'a generator seeded with'", () => {
+    // The course's D1 ([2, 5]) from seed 1 thresholded at 0.86 keeps all 10 units, and so does seed 2's at keepProb 0.7.
+    const inputs = course();
+    const d = draws(inputs).draws1;
+    const allKept = below(d, 0.86);
+    expect(allKept.every((v) => v === 1)).toBe(true);
+    expect(masksOfSeed(inputs, 2).D1.values.every((v) => v === 1)).toBe(true);
+    expect(mask(inputs, "D1", allKept) ?? "").not.toContain("a generator seeded");
+  });
+
+  it("audit: a mask kept where the draw is below 1 - keepProb: said so, never 'does not use its keepProb argument'", () => {
+    for (const inputs of [course(), distinct()]) {
+      const d = draws(inputs).draws1;
+      const said = mask(inputs, "D1", below(d, 1 - inputs.keepProb)) ?? "";
+      expect(said).toContain("below 1 - keepProb");
+      expect(said).not.toContain("does not use its keepProb argument");
+    }
+  });
+
   for (const seed of [0, 1, 2, 3, 42]) {
     it(`a generator seeded ${seed} made inside the function (no call on the given rng): 'made inside your function', not 'reseeds'`, () => {
       const inputs = distinct();
@@ -468,6 +487,14 @@ describe("diagnoseForwardValues: the typical mistake the output matches", () => 
   it("a keep probability written into the function: 'does not use its keepProb argument', confirmed by recomputing with it", () => {
     const said = diagnose(distinct(), { keepProb: 0.5 });
     expect(said).toContain("Your function does not use its keepProb argument: with keepProb 0.8 it drops and divides as if keepProb were 0.5");
+  });
+
+  it("audit: 1 - keepProb used as the keep probability (mask and division): said so, never 'does not use its keepProb argument'", () => {
+    for (const inputs of [course(), distinct()]) {
+      const said = diagnose(inputs, { keepProb: 1 - inputs.keepProb }) ?? "";
+      expect(said).not.toContain("does not use its keepProb argument");
+      expect(said).not.toContain("written into");
+    }
   });
 
   it("keepProb itself in the mask, scaling missing: 'step 4', never 'does not use its keepProb argument'", () => {
@@ -620,6 +647,14 @@ describe("diagnoseLayerStep: one layer's dropout step, from the student's own Z 
     expect(step(inputs, (r, d) => tf.mul(r, d))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 without the division by keepProb \(step 4\)/);
     expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 1 - inputs.keepProb))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ \(1 - keepProb\)/);
     expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 0.5))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ 0\.5, but keepProb is 0\.8 here/);
+  });
+
+  it("audit: divided by keepProb twice (keepProb²): said so, never 'a number written into it'", () => {
+    for (const inputs of [distinct(), course()]) {
+      const said = step(inputs, (r, d) => tf.div(tf.div(tf.mul(r, d), inputs.keepProb), inputs.keepProb)) ?? "";
+      expect(said).toContain("keepProb²");
+      expect(said).not.toContain("written into");
+    }
   });
 
   it("says nothing for a right step, a mask that keeps everything, a dropped unit left active, or factors that vary", () => {
