@@ -267,11 +267,24 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
   });
 
   it("each row constant: one mask shared by all examples; each column constant: shared by all units", () => {
-    const inputs = distinct(); // D1 is [5, 6]
-    const rows = [1, 0, 1, 1, 0].flatMap((v) => Array(6).fill(v));
-    expect(mask(inputs, "D1", rows)).toContain("is the same for every example (each row constant)");
-    const columns = Array.from({ length: 5 }, () => [1, 1, 0, 1, 0, 1]).flat();
-    expect(mask(inputs, "D1", columns)).toContain("is the same for every unit (each column constant)");
+    // From the generator: rng.rand(5, 1) (then rng.rand(4, 1)) tiled along the examples, rng.rand(1, 6) along the units.
+    // D1 is [5, 6], D2 [4, 6]; a generator seed whose lines keep some units and drop some.
+    const lines = (seed: number) => scoped(() => Array.from(new RandomState(seed).rand(1, 9).dataSync()).map((v) => (v < 0.8 ? 1 : 0)));
+    const mixed = (v: number[]) => v.includes(0) && v.includes(1);
+    const seed = Array.from({ length: 100 }, (_, s) => s).find((s) => mixed(lines(s).slice(0, 5)) && mixed(lines(s).slice(5, 9)) && mixed(lines(s).slice(0, 6)))!;
+    const inputs = { ...distinct(), seed };
+    const stream = lines(seed);
+    expect(mask(inputs, "D1", stream.slice(0, 5).flatMap((v) => Array(6).fill(v)))).toContain("is the same for every example (each row constant)");
+    expect(mask(inputs, "D2", stream.slice(5, 9).flatMap((v) => Array(6).fill(v)))).toContain("is the same for every example (each row constant)");
+    expect(mask(inputs, "D1", Array.from({ length: 5 }, () => stream.slice(0, 6)).flat())).toContain("is the same for every unit (each column constant)");
+  });
+
+  it("audit: constant rows or columns the generator's draws do not give (Math.random, tf.dropout): not 'shared'", () => {
+    // The course's D1 has 2 units: other draws leave each column constant about 7% of the time.
+    const inputs = course(); // D1 [2, 5]
+    const columns = [1, 0, 0, 1, 1, 1, 0, 0, 1, 1]; // not the generator's rng.rand(1, 5) either (0.417, 0.720, ... < 0.7: 1, 0, 1, 1, 1)
+    expect(mask(inputs, "D1", columns) ?? "").not.toContain("the same for every unit");
+    expect(mask(distinct(), "D1", [1, 0, 1, 1, 0].flatMap((v) => Array(6).fill(v))) ?? "").not.toContain("the same for every example");
   });
 
   it("D2 drawn before D1 (layers of different widths): both masks say 'before D1's'", () => {

@@ -316,15 +316,24 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
     return true;
   };
   const degenerate = kept.every((v) => v === kept[0]);
-  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols)) {
+  // A mask shared along one axis is said only when the generator's draws give its lines (rng.rand(rows, 1) or
+  // rng.rand(1, cols), at any offset the other mask's draw can leave): a small mask of other draws (Math.random,
+  // tf.dropout) can have constant columns by chance (the course's D1 has 2 units).
+  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+  const m = inputs.X.shape[1];
+  const linesFromGenerator = (lines: number[]) => {
+    const offsets = label === "D1" ? [0] : [n1, m, n1 * m];
+    const stream = scoped(() => Array.from(new RandomState(inputs.seed).rand(1, n1 * m + Math.max(n2, m) + lines.length).dataSync()));
+    return offsets.some((o) => lines.every((v, k) => v === (stream[o + k] < keepProb ? 1 : 0)));
+  };
+  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols) && linesFromGenerator(Array.from({ length: rows }, (_, i) => kept[i * cols]))) {
     return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
   }
-  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j)) {
+  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j) && linesFromGenerator(kept.slice(0, cols))) {
     return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
   }
   // A draw order other than D1 then D2: D2's draw first, or a draw shaped like X first (input dropout). Both
   // masks must fit an order, and only one order may fit (the course's net draws X's and A2's shapes alike).
-  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
   const other = label === "D1" ? "D2" : "D1";
   const fits = (order: "D2 first" | "X first") => {
     const masks = masksFrom(inputs.seed, inputs, order);
