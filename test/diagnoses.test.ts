@@ -336,6 +336,16 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
     expect(said).toContain("does not use its keepProb argument");
   });
 
+  it("audit: the record says the given generator was never drawn from (tf.randomUniform, Math.random): no claim read off its draws", () => {
+    // A mask of other draws can happen to be a threshold of the given generator's draws (small masks often are).
+    const inputs = distinct();
+    const d = draws(inputs).draws1;
+    for (const kept of [below(d, 0.5), below(d, 1 - inputs.keepProb), d.values.map((v) => (v >= inputs.keepProb ? 1 : 0))]) {
+      expect(mask(inputs, "D1", kept, rngUse())).toBeUndefined();
+      expect(mask(inputs, "D1", kept)).toBeDefined(); // without a record, the values alone still speak
+    }
+  });
+
   it("a mask drawn with keepProb itself is never 'does not use its keepProb argument'", () => {
     const inputs = distinct();
     expect(mask(inputs, "D1", below(draws(inputs).draws1, 0.8))).toBeUndefined();

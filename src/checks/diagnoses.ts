@@ -310,6 +310,9 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
+  // Every diagnosis but the generator's seed reads the mask as made from the given generator's draws: where the
+  // record says it was never drawn from (tf.randomUniform, Math.random), a small mask fitting them is chance.
+  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, rng);
   if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return FORWARD_VARIANTS[1].explanation;
   const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
     for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
@@ -356,9 +359,13 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   if (used !== undefined && !degenerate) {
     return `Your ${label} keeps a unit where its draw is below ${used}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
   }
-  // The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded.
+  return generatorSeedDiagnosis(label, kept, inputs, rng);
+}
+
+/** The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded. */
+function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, rng?: RngUse): string | undefined {
   // A mask that keeps (or drops) every unit matches any generator whose draws all fall on one side: no evidence.
-  if (degenerate) return undefined;
+  if (kept.every((v) => v === kept[0])) return undefined;
   const usedGiven = (rng?.calls.length ?? 1) > 0;
   const reseeded = rng?.calls.find((c) => c.method === "seed");
   for (const seed of [0, 1, 2, 3, 42]) {
