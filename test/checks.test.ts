@@ -410,6 +410,15 @@ describe("each check's rule and gate", () => {
     expect(backwardOnly(noMask)["backward.deterministic"].passed).toBe(true);
   });
 
+  it("audit: backward.deterministic, when the sandbox reports changed or disposed inputs, never blames randomness", () => {
+    // A function that disposes the cache's masks: the repeat on the same objects throws.
+    const disposed = backwardOnly({}, { mutated: ["D1", "D2"], repeat: { ok: false, values: {}, error: { name: "TypeError", message: "Cannot read properties of undefined (reading 'backend')" } } });
+    expect(disposed["backward.deterministic"].passed).toBe(false);
+    expect(disposed["backward.deterministic"].output).not.toContain("draws nothing");
+    expect(disposed["backward.deterministic"].output).toContain("changed or disposed its inputs");
+    expect(disposed["backward.inputs"].output).toContain("changed or disposed its inputs");
+  });
+
   it("backward.inputs: decided by the repeat, never by the sandbox's report, and credited only with real work", () => {
     const results = grade({ backward: (id, inputs) => result(backwardValues(inputs), { mutated: [], repeat: { ok: true, values: id === "wide-0.5" ? backwardValues({ ...inputs, Y: { ...inputs.Y, values: inputs.Y.values.map((v) => 1 - v) } }) : backwardValues(inputs) } }) });
     expect(results["backward.inputs"].passed).toBe(false);

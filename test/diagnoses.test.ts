@@ -269,11 +269,24 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
   });
 
   it("each row constant: one mask shared by all examples; each column constant: shared by all units", () => {
-    const inputs = distinct(); // D1 is [5, 6]
-    const rows = [1, 0, 1, 1, 0].flatMap((v) => Array(6).fill(v));
-    expect(mask(inputs, "D1", rows)).toContain("is the same for every example (each row constant)");
-    const columns = Array.from({ length: 5 }, () => [1, 1, 0, 1, 0, 1]).flat();
-    expect(mask(inputs, "D1", columns)).toContain("is the same for every unit (each column constant)");
+    // From the generator: rng.rand(5, 1) (then rng.rand(4, 1)) tiled along the examples, rng.rand(1, 6) along the units.
+    // D1 is [5, 6], D2 [4, 6]; a generator seed whose lines keep some units and drop some.
+    const lines = (seed: number) => scoped(() => Array.from(new RandomState(seed).rand(1, 9).dataSync()).map((v) => (v < 0.8 ? 1 : 0)));
+    const mixed = (v: number[]) => v.includes(0) && v.includes(1);
+    const seed = Array.from({ length: 100 }, (_, s) => s).find((s) => mixed(lines(s).slice(0, 5)) && mixed(lines(s).slice(5, 9)) && mixed(lines(s).slice(0, 6)))!;
+    const inputs = { ...distinct(), seed };
+    const stream = lines(seed);
+    expect(mask(inputs, "D1", stream.slice(0, 5).flatMap((v) => Array(6).fill(v)))).toContain("is the same for every example (each row constant)");
+    expect(mask(inputs, "D2", stream.slice(5, 9).flatMap((v) => Array(6).fill(v)))).toContain("is the same for every example (each row constant)");
+    expect(mask(inputs, "D1", Array.from({ length: 5 }, () => stream.slice(0, 6)).flat())).toContain("is the same for every unit (each column constant)");
+  });
+
+  it("audit: constant rows or columns the generator's draws do not give (Math.random, tf.dropout): not 'shared'", () => {
+    // The course's D1 has 2 units: other draws leave each column constant about 7% of the time.
+    const inputs = course(); // D1 [2, 5]
+    const columns = [1, 0, 0, 1, 1, 1, 0, 0, 1, 1]; // not the generator's rng.rand(1, 5) either (0.417, 0.720, ... < 0.7: 1, 0, 1, 1, 1)
+    expect(mask(inputs, "D1", columns) ?? "").not.toContain("the same for every unit");
+    expect(mask(distinct(), "D1", [1, 0, 1, 1, 0].flatMap((v) => Array(6).fill(v))) ?? "").not.toContain("the same for every example");
   });
 
   it("D2 drawn before D1 (layers of different widths): both masks say 'before D1's'", () => {
@@ -325,9 +338,38 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
     expect(said).toContain("does not use its keepProb argument");
   });
 
+  it("audit: the record says the given generator was never drawn from (tf.randomUniform, Math.random): no claim read off its draws", () => {
+    // A mask of other draws can happen to be a threshold of the given generator's draws (small masks often are).
+    const inputs = distinct();
+    const d = draws(inputs).draws1;
+    for (const kept of [below(d, 0.5), below(d, 1 - inputs.keepProb), d.values.map((v) => (v >= inputs.keepProb ? 1 : 0))]) {
+      expect(mask(inputs, "D1", kept, rngUse())).toBeUndefined();
+      expect(mask(inputs, "D1", kept)).toBeDefined(); // without a record, the values alone still speak
+    }
+  });
+
   it("a mask drawn with keepProb itself is never 'does not use its keepProb argument'", () => {
     const inputs = distinct();
     expect(mask(inputs, "D1", below(draws(inputs).draws1, 0.8))).toBeUndefined();
+  });
+
+  it("audit: a mask that keeps every unit (a threshold written in, above every draw) is never 'a generator seeded with'", () => {
+    // The course's D1 ([2, 5]) from seed 1 thresholded at 0.86 keeps all 10 units, and so does seed 2's at keepProb 0.7.
+    const inputs = course();
+    const d = draws(inputs).draws1;
+    const allKept = below(d, 0.86);
+    expect(allKept.every((v) => v === 1)).toBe(true);
+    expect(masksOfSeed(inputs, 2).D1.values.every((v) => v === 1)).toBe(true);
+    expect(mask(inputs, "D1", allKept) ?? "").not.toContain("a generator seeded");
+  });
+
+  it("audit: a mask kept where the draw is below 1 - keepProb: said so, never 'does not use its keepProb argument'", () => {
+    for (const inputs of [course(), distinct()]) {
+      const d = draws(inputs).draws1;
+      const said = mask(inputs, "D1", below(d, 1 - inputs.keepProb)) ?? "";
+      expect(said).toContain("below 1 - keepProb");
+      expect(said).not.toContain("does not use its keepProb argument");
+    }
   });
 
   for (const seed of [0, 1, 2, 3, 42]) {
@@ -470,6 +512,14 @@ describe("diagnoseForwardValues: the typical mistake the output matches", () => 
   it("a keep probability written into the function: 'does not use its keepProb argument', confirmed by recomputing with it", () => {
     const said = diagnose(distinct(), { keepProb: 0.5 });
     expect(said).toContain("Your function does not use its keepProb argument: with keepProb 0.8 it drops and divides as if keepProb were 0.5");
+  });
+
+  it("audit: 1 - keepProb used as the keep probability (mask and division): said so, never 'does not use its keepProb argument'", () => {
+    for (const inputs of [course(), distinct()]) {
+      const said = diagnose(inputs, { keepProb: 1 - inputs.keepProb }) ?? "";
+      expect(said).not.toContain("does not use its keepProb argument");
+      expect(said).not.toContain("written into");
+    }
   });
 
   it("keepProb itself in the mask, scaling missing: 'step 4', never 'does not use its keepProb argument'", () => {
@@ -622,6 +672,14 @@ describe("diagnoseLayerStep: one layer's dropout step, from the student's own Z 
     expect(step(inputs, (r, d) => tf.mul(r, d))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 without the division by keepProb \(step 4\)/);
     expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 1 - inputs.keepProb))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ \(1 - keepProb\)/);
     expect(step(inputs, (r, d) => tf.div(tf.mul(r, d), 0.5))).toMatch(/^In layer 1, A1 = relu\(Z1\) \* D1 \/ 0\.5, but keepProb is 0\.8 here/);
+  });
+
+  it("audit: divided by keepProb twice (keepProb²): said so, never 'a number written into it'", () => {
+    for (const inputs of [distinct(), course()]) {
+      const said = step(inputs, (r, d) => tf.div(tf.div(tf.mul(r, d), inputs.keepProb), inputs.keepProb)) ?? "";
+      expect(said).toContain("keepProb²");
+      expect(said).not.toContain("written into");
+    }
   });
 
   it("says nothing for a right step, a mask that keeps everything, a dropped unit left active, or factors that vary", () => {

@@ -207,6 +207,7 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
     if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : `${where} without the division by keepProb (step 4). ${FORWARD_VARIANTS[3].explanation.replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`;
     if (near(keepProb)) return `${where} times keepProb. ${FORWARD_VARIANTS[0].explanation}`;
     if (keepProb < 1 && near(1 / (1 - keepProb))) return `${where} / (1 - keepProb). ${FORWARD_VARIANTS[2].explanation}`;
+    if (keepProb < 1 && near(1 / (keepProb * keepProb))) return `${where} / keepProb² (${Number((keepProb * keepProb).toPrecision(4))}, keepProb being ${keepProb} here): the kept activations are divided by keepProb twice. Divide them by keepProb once.`;
     const q = Number((1 / factor).toPrecision(4));
     if (q > 0 && q <= 1) return `${where} / ${q}, but keepProb is ${keepProb} here: divide by the keepProb your function is given, not by a number written into it.`;
   }
@@ -230,12 +231,16 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
     if (writes && variant.factor(inputs.keepProb) === 1) return deadWritesExplanation(writes, "the kept activations are not divided by keepProb");
     return variant.explanation;
   }
+  // 1 - keepProb (the drop probability, tf.dropout's rate) used as the keep probability, in the mask and the division.
+  if (inputs.keepProb !== 0.5 && matches(forwardWith(CORRECT_FORWARD, inputs, 1 - inputs.keepProb))) {
+    return `Your function drops and divides as if the keep probability were 1 - keepProb (${Number((1 - inputs.keepProb).toPrecision(4))}), the probability of dropping a unit (what tf.dropout calls its rate). Keep a unit where its draw is below keepProb, and divide the survivors by keepProb.`;
+  }
   // The masks and the scaling of another keep probability: the argument ignored.
   const D1 = tensorOf(result.values["cache.D1"]);
   if (D1) {
     const draws = scoped(() => Array.from(new RandomState(inputs.seed).rand(inputs.parameters.W1.shape[0], inputs.X.shape[1]).dataSync()));
     const used = thresholdUsed(D1.values, draws, inputs.keepProb);
-    if (used !== undefined && matches(forwardWith(CORRECT_FORWARD, inputs, used))) {
+    if (used !== undefined && !thresholdFits(D1.values, draws, 1 - inputs.keepProb) && matches(forwardWith(CORRECT_FORWARD, inputs, used))) {
       return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
     }
   }
@@ -271,6 +276,11 @@ export function thresholdUsed(kept: number[], draws: number[], keepProb: number)
   return undefined;
 }
 
+/** Whether a 0/1 mask is the draws thresholded at t: every kept draw below t, every dropped one at or above it. */
+export function thresholdFits(kept: number[], draws: number[], t: number): boolean {
+  return kept.length === draws.length && kept.every((v, k) => (v === 1 ? draws[k] < t : v === 0 && draws[k] >= t));
+}
+
 /** The masks a generator seeded `seed` gives, drawn in the order given (D1 then D2, or D2 first). */
 function masksFrom(seed: number, inputs: ForwardInputs, order: "D1 first" | "D2 first" | "X first"): Record<"D1" | "D2", Float32Array> {
   return scoped(() => {
@@ -302,21 +312,33 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
+  // Every diagnosis but the generator's seed reads the mask as made from the given generator's draws: where the
+  // record says it was never drawn from (tf.randomUniform, Math.random), a small mask fitting them is chance.
+  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, rng);
   if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return FORWARD_VARIANTS[1].explanation;
   const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
     for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
     return true;
   };
   const degenerate = kept.every((v) => v === kept[0]);
-  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols)) {
+  // A mask shared along one axis is said only when the generator's draws give its lines (rng.rand(rows, 1) or
+  // rng.rand(1, cols), at any offset the other mask's draw can leave): a small mask of other draws (Math.random,
+  // tf.dropout) can have constant columns by chance (the course's D1 has 2 units).
+  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+  const m = inputs.X.shape[1];
+  const linesFromGenerator = (lines: number[]) => {
+    const offsets = label === "D1" ? [0] : [n1, m, n1 * m];
+    const stream = scoped(() => Array.from(new RandomState(inputs.seed).rand(1, n1 * m + Math.max(n2, m) + lines.length).dataSync()));
+    return offsets.some((o) => lines.every((v, k) => v === (stream[o + k] < keepProb ? 1 : 0)));
+  };
+  if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols) && linesFromGenerator(Array.from({ length: rows }, (_, i) => kept[i * cols]))) {
     return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
   }
-  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j)) {
+  if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j) && linesFromGenerator(kept.slice(0, cols))) {
     return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
   }
   // A draw order other than D1 then D2: D2's draw first, or a draw shaped like X first (input dropout). Both
   // masks must fit an order, and only one order may fit (the course's net draws X's and A2's shapes alike).
-  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
   const other = label === "D1" ? "D2" : "D1";
   const fits = (order: "D2 first" | "X first") => {
     const masks = masksFrom(inputs.seed, inputs, order);
@@ -329,12 +351,23 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   if (xFirst && !d2First) {
     return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "third"} draw: a first draw shaped like X, [${inputs.X.shape.join(", ")}], came before it, dropout applied to the input features. In this assignment only the two hidden layers are dropped out: draw D1 first.`;
   }
+  // Kept below 1 - keepProb (the drop probability, tf.dropout's rate): a mistake made with the argument, not a
+  // number written in. Said as what the mask is (any threshold in the interval the draws leave fits as well).
+  if (!degenerate && keepProb < 1 && keepProb !== 0.5 && thresholdFits(kept, draws, 1 - keepProb)) {
+    return `Your ${label} keeps a unit where its draw is below 1 - keepProb (${Number((1 - keepProb).toPrecision(4))}), the probability of dropping it, so a unit survives with probability 1 - keepProb. Keep a unit where its draw is below keepProb (${keepProb} here).`;
+  }
   // A keep probability other than the argument: a number written into the function.
   const used = thresholdUsed(kept, draws, keepProb);
   if (used !== undefined && !degenerate) {
     return `Your ${label} keeps a unit where its draw is below ${used}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
   }
-  // The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded.
+  return generatorSeedDiagnosis(label, kept, inputs, rng);
+}
+
+/** The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded. */
+function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, rng?: RngUse): string | undefined {
+  // A mask that keeps (or drops) every unit matches any generator whose draws all fall on one side: no evidence.
+  if (kept.every((v) => v === kept[0])) return undefined;
   const usedGiven = (rng?.calls.length ?? 1) > 0;
   const reseeded = rng?.calls.find((c) => c.method === "seed");
   for (const seed of [0, 1, 2, 3, 42]) {

@@ -411,7 +411,8 @@ function maskDiagnosis(run: ForwardRun): string | undefined {
     const got = tensorOf(run.result.values[`cache.${label}`]);
     if (!got || got.shape.join() !== mask.shape.join() || got.values.every((v, k) => v === mask.values[k])) continue;
     const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
-    return diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, run.result.rng, other?.values);
+    const diagnosis = diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, run.result.rng, other?.values);
+    if (diagnosis) return diagnosis;
   }
   return undefined;
 }
@@ -438,8 +439,8 @@ function masksOf(run: ForwardRun): Verdict {
     if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
     const k = got.values.findIndex((v, i) => v !== mask.values[i]);
     if (k >= 0) {
-      const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
-      const diagnosis = diagnoseMask(label as "D1" | "D2", got.values, draws.values, got.shape, run.inputs, run.result.rng, other?.values) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
+      // The first wrong mask's diagnosis, or the other wrong mask's when the first shows nothing (one that keeps every unit).
+      const diagnosis = maskDiagnosis(run) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
       const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
       const value = isPublic(run) ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
       return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
@@ -592,6 +593,11 @@ function layers(evidence: Evidence): Verdict {
   );
 }
 
+/** The sandbox's report of inputs a call changed or disposed, in words (wording only, never a verdict). */
+function changedInputs(mutated: string[]): string {
+  return `Your function changed or disposed its inputs (${mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name, and never write into or dispose of the tensors you are given.`;
+}
+
 /** The repeat (the same input objects, called again right after) must give exactly the first call's outputs. */
 function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string): Verdict {
   const repeat = run.result.repeat;
@@ -619,7 +625,7 @@ function forwardInputsUnchanged(evidence: Evidence): Verdict {
         runs.map((run) =>
           repeatsItself(run, run.spec.description, () =>
             run.result.mutated.length > 0
-              ? `Your function changed its inputs (${run.result.mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name instead of writing into the inputs.`
+              ? changedInputs(run.result.mutated)
               : "Either it changed its inputs (X or the parameters: write results into new tensors, never into the inputs), or it draws randomness from something other than the rng it is given (Math.random, tf.randomUniform).",
           ),
         ),
@@ -763,7 +769,8 @@ function deterministic(runs: BackwardRun[]): Verdict {
             const name = firstDifference(run.result.values, again.values);
             if (name !== undefined) return fail(`Called twice with the same inputs (${run.description}), your function returned different ${name}. ${explain}`);
           }
-          const repeated = repeatsItself(run, run.description, () => explain);
+          // Inputs the call changed or disposed explain a differing (or failing) repeat better than randomness.
+          const repeated = repeatsItself(run, run.description, () => (run.result.mutated.length > 0 ? changedInputs(run.result.mutated) : explain));
           return repeated.passed ? repeated : fail(repeated.why.replace("returned a different", "returned different"));
         }),
       ),
@@ -785,7 +792,7 @@ function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
         runs.map((run) =>
           repeatsItself(run, run.description, () =>
             run.result.mutated.length > 0
-              ? `Your function changed its inputs (${run.result.mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name instead of writing into the inputs.`
+              ? changedInputs(run.result.mutated)
               : "Either it changed its inputs (X, Y or the cache's tensors: write results into new tensors), or it draws randomness, which the backward pass never does.",
           ),
         ),
