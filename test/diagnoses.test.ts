@@ -334,8 +334,20 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
   it("a keep probability written into the function (0.5 where keepProb is 0.8): 'does not use its keepProb argument'", () => {
     const inputs = distinct();
     const said = mask(inputs, "D1", below(draws(inputs).draws1, 0.5));
-    expect(said).toContain("keeps a unit where its draw is below 0.5, but keepProb is 0.8");
+    expect(said).toMatch(/keeps a unit where its draw is below (about 0\.5|a number other than keepProb), but keepProb is 0\.8/);
     expect(said).toContain("does not use its keepProb argument");
+  });
+
+  it("a number is named only where the draws pin the threshold closely (0.86 must not be said as 0.81)", () => {
+    // 1,000 draws: the interval around 0.86 is narrow, and the number said is within it.
+    const wide = { shape: [40, 25], values: Array.from({ length: 1000 }, (_, k) => ((k * 0.6180339887) % 1)) };
+    const inputs = distinct();
+    const d = (values: number[]) => diagnoseMask("D1", values.map((v) => (v < 0.86 ? 1 : 0)), values, [40, 25], { ...inputs, keepProb: 0.8 });
+    expect(d(wide.values)).toContain("below about 0.86");
+    // 6 draws: many thresholds fit, so none is named.
+    const few = [0.1, 0.3, 0.5, 0.82, 0.95, 0.99]; // kept up to 0.82, dropped from 0.95: 0.86 and 0.9 fit alike
+    const said = diagnoseMask("D1", few.map((v) => (v < 0.86 ? 1 : 0)), few, [2, 3], { ...inputs, keepProb: 0.8 });
+    expect(said).toContain("below a number other than keepProb, but keepProb is 0.8");
   });
 
   it("audit: the record says the given generator was never drawn from (tf.randomUniform, Math.random): no claim read off its draws", () => {

@@ -359,7 +359,12 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   // A keep probability other than the argument: a number written into the function.
   const used = thresholdUsed(kept, draws, keepProb);
   if (used !== undefined && !degenerate) {
-    return `Your ${label} keeps a unit where its draw is below ${used}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
+    // The draws pin the threshold only to an interval: a number is named only where that interval is narrow.
+    const kept1 = draws.filter((_, k) => kept[k] === 1);
+    const dropped = draws.filter((_, k) => kept[k] === 0);
+    const narrow = Math.min(...dropped) - Math.max(...kept1) <= 0.02;
+    const threshold = narrow ? `about ${used}` : `a number other than keepProb`;
+    return `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
   }
   return generatorSeedDiagnosis(label, kept, inputs, rng);
 }
