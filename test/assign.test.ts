@@ -290,6 +290,32 @@ describe("validations", () => {
   });
 });
 
+describe("grading needs only what assign derived for it", () => {
+  /** The project files a module reaches through relative imports, transitively. */
+  function reached(entry: string): string[] {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)"/g)) {
+        const base = join(dirname(file), m[1]);
+        const target = [`${base}.ts`, join(base, "index.ts"), base].find((f) => existsSync(f) && statSync(f).isFile());
+        if (target) visit(target);
+      }
+    };
+    visit(join(PROJECT_ROOT, entry));
+    return [...seen].map((f) => relative(PROJECT_ROOT, f));
+  }
+
+  it("the grading commands import nothing of the release step or the reference solution", () => {
+    for (const entry of ["grader/cli.ts", "grader/check-cli.ts", "grader/gradescope/run.ts"]) {
+      const files = reached(entry);
+      expect(files.length, entry).toBeGreaterThan(5);
+      expect(files.filter((f) => f.startsWith("grader/assign/") || f === "grader/reference-solution.ts"), entry).toEqual([]);
+    }
+  });
+});
+
 describe("the student bundle", () => {
   it("has every command that the grader's feedback and the bundle's README tell a student to run", () => {
     const scripts = Object.keys((JSON.parse(studentPackageJson()) as { scripts: Record<string, string> }).scripts);

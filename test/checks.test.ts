@@ -12,7 +12,8 @@ import { autodiffGradients, compare, DROPOUT_CACHE_NAMES, generatorMasks, isPubl
 import type { BackwardRun, CallResult, CheckResult, Evidence, ExpectedOutputs, ForwardRun, Unavailable, WireTensor, WireValue } from "dropout-kit";
 import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/grading/cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/grading/cases";
-import { readReferences, releasedSetupCell, setupCellOf } from "../grader/grading/references";
+import { releasedSetupCell } from "../grader/assign/references";
+import { readReferences, setupCellOf } from "../grader/grading/references";
 import { CHECKS, PUBLIC_CHECKS } from "../grader/grading/spec";
 
 /** The grader's checks, with their points. */

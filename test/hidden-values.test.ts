@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { gradescopeEntries, gradescopeLeaks, shippedGraderFile } from "../grader/assign/gradescope";
 import { GALLERY_DIR } from "../grader/examples/gallery-dir";
 import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES } from "../grader/grading/cases";
-import { PUBLIC_CASES_FILE } from "../grader/grading/references";
+import { PUBLIC_CASES_FILE } from "../grader/assign/references";
 import { readReferences } from "../grader/grading/references";
 import { isPublicCase, round } from "dropout-kit";
 import type { PublicCases } from "dropout-kit";
