@@ -58,7 +58,7 @@ export function compareMatrix(received: unknown, expected: tf.Tensor | Rows, ato
   return undefined;
 }
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return "null";
   if (value instanceof tf.Tensor) return `a tensor of shape ${formatShape(value.shape)}`;
   if (Array.isArray(value)) return `an array of length ${value.length}`;

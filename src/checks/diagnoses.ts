@@ -360,9 +360,10 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   const used = thresholdUsed(kept, draws, keepProb);
   if (used !== undefined && !degenerate) {
     // The draws pin the threshold only to an interval: a number is named only where that interval is narrow.
-    const kept1 = draws.filter((_, k) => kept[k] === 1);
-    const dropped = draws.filter((_, k) => kept[k] === 0);
-    const narrow = Math.min(...dropped) - Math.max(...kept1) <= 0.02;
+    // A loop, not Math.min(...): the large case's masks hold 40,000 units.
+    let [above, upTo] = [-Infinity, Infinity];
+    draws.forEach((d, k) => (kept[k] === 1 ? (above = Math.max(above, d)) : (upTo = Math.min(upTo, d))));
+    const narrow = upTo - above <= 0.02;
     const threshold = narrow ? `about ${used}` : `a number other than keepProb`;
     return `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
   }

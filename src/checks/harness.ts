@@ -10,6 +10,7 @@ import { RandomState } from "../random";
 import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "../types";
 import type { ForwardInputs, BackwardInputs } from "./cases";
 import type { CallResult, RngUse, WireTensor, WireValue } from "./tensorData";
+import { toTensor } from "./tensorData";
 
 export type GradedFunction = (...args: unknown[]) => unknown;
 
@@ -164,14 +165,10 @@ function call(
   }
 }
 
-function tensorFrom(w: WireTensor): tf.Tensor {
-  return tf.tensor(Float32Array.from(w.values), w.shape, "float32");
-}
-
 /** Calls forwardPropagationWithDropout(X, parameters, keepProb, rng) on a case's inputs. */
 export function callForward(fn: GradedFunction, inputs: ForwardInputs, options: { id?: number; around?: Around } = {}): CallResult {
-  const X = tensorFrom(inputs.X);
-  const parameters = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, tensorFrom(v)]));
+  const X = toTensor(inputs.X);
+  const parameters = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
   const rng = new RecordingRandomState(inputs.seed);
   try {
     return call(
@@ -196,9 +193,9 @@ export function callForward(fn: GradedFunction, inputs: ForwardInputs, options: 
 
 /** Calls backwardPropagationWithDropout(X, Y, cache, keepProb) on a case's inputs. */
 export function callBackward(fn: GradedFunction, inputs: BackwardInputs, options: { id?: number; around?: Around } = {}): CallResult {
-  const X = tensorFrom(inputs.X);
-  const Y = tensorFrom(inputs.Y);
-  const cache = Object.fromEntries(Object.entries(inputs.cache).map(([k, v]) => [k, tensorFrom(v)]));
+  const X = toTensor(inputs.X);
+  const Y = toTensor(inputs.Y);
+  const cache = Object.fromEntries(Object.entries(inputs.cache).map(([k, v]) => [k, toTensor(v)]));
   try {
     return call(
       options.id ?? 0,
