@@ -11,7 +11,8 @@ import { join } from "node:path";
 import type { CaseInfo, PublicCases } from "./checks/cases";
 import { CHECK_DEFINITIONS, runChecks } from "./checks/dropoutChecks";
 import type { BackwardRun, CheckResult, ExpectedOutputs, ForwardRun, GradedFunctionName } from "./checks/dropoutChecks";
-import { callBackward, callForward } from "./checks/harness";
+import { backwardCall, forwardCall } from "./checks/dropoutCalls";
+import { callGraded } from "./checks/harness";
 import type { GradedFunction } from "./checks/harness";
 import type { CallResult, WireTensor } from "./checks/tensorData";
 import { tensorOf } from "./checks/tensorData";
@@ -146,7 +147,7 @@ export function forwardPublicResults(target: ForwardWithDropout): { results: Che
   const runs: ForwardRun[] = cases.forward.map((c, id) => ({
     spec: c.spec as CaseInfo & { keepProb: number },
     inputs: c.inputs,
-    result: callForward(target as unknown as GradedFunction, c.inputs, { id }),
+    result: callGraded(target as unknown as GradedFunction, forwardCall(c.inputs), { id }),
     source: String(target),
   }));
   stopIfNotImplemented(runs.map((r) => r.result));
@@ -162,7 +163,7 @@ export function backwardPublicResults(target: BackwardWithDropout): { results: C
     description: c.description,
     public: true,
     inputs: c.inputs,
-    result: callBackward(target as unknown as GradedFunction, c.inputs, { id }),
+    result: callGraded(target as unknown as GradedFunction, backwardCall(c.inputs), { id }),
     source: String(target),
   }));
   stopIfNotImplemented(runs.map((r) => r.result));

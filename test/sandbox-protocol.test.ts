@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeFrame, FrameError, FrameReader } from "../grader/sandbox/frames";
-import type { ForwardCall, LoadRequest } from "../grader/sandbox/protocol";
+import type { CallMessage, LoadRequest } from "../grader/sandbox/protocol";
 import { checkReply, ReplyError } from "../grader/sandbox/replies";
 import { packTensor, unpackValues } from "../grader/sandbox/tensor-codec";
 
@@ -49,7 +49,7 @@ describe("frames", () => {
 });
 
 const LOAD: LoadRequest = { kind: "load", id: 4, cells: [{ gradeId: "setup", source: "" }, { gradeId: "forward", source: "" }], functions: ["f"], conversions: [] };
-const CALL: ForwardCall = { kind: "forward", id: 7, X: packTensor([1, 1], [0]), parameters: {}, keepProb: 0.5, seed: 1 };
+const CALL: CallMessage = { kind: "call", id: 7, fn: "f", args: [{ name: "X", tensor: packTensor([1, 1], [0]) }], returns: { tuple: [{ tensor: "A3" }, { tensors: ["D1"], prefix: "cache.", what: "the cache" }], what: "[A3, cache]" } };
 const NAMES = ["A3", "cache.D1"];
 const result = (extra: object = {}) => ({ kind: "result", id: 7, ok: true, values: { A3: { tensor: packTensor([1, 2], [0.5, 0.25]) } }, mutated: [], output: "", durationMs: 1, ...extra });
 

@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
-import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "dropout-kit";
+import { backwardCall, forwardCall } from "dropout-kit";
 import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
 import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolation";
@@ -56,10 +56,6 @@ function bounded(result: SubmissionResult): SubmissionResult {
 function withoutServerPaths(text: string): string {
   return text.split(PROJECT_ROOT).join("<grader>");
 }
-
-/** The names each graded function's outputs may have on the wire. */
-const FORWARD_VALUES = ["A3", ...DROPOUT_CACHE_NAMES.map((n) => `cache.${n}`)];
-const BACKWARD_VALUES = [...GRADIENT_NAMES];
 
 function stoppedResult(error: unknown): CallResult {
   const message = error instanceof SandboxStopped ? error.message : `the grader could not run this call: ${(error as Error)?.message ?? String(error)}`;
@@ -176,7 +172,7 @@ export async function gradeSubmission(path: string, references: References, opti
       const session = await sessionFor("forwardPropagationWithDropout");
       for (const spec of publicOnly ? FORWARD_CASES.filter(isPublicCase) : [...FORWARD_CASES, STATISTICS_CASE]) {
         const inputs = forwardInputs(spec);
-        const result = await call("forwardPropagationWithDropout", () => session!.forward(inputs, FORWARD_VALUES));
+        const result = await call("forwardPropagationWithDropout", () => session!.call(forwardCall(inputs)));
         const source = read.gradedSources.forwardPropagationWithDropout;
         if (spec === STATISTICS_CASE) statistics = { spec, inputs, result, source };
         else forward.push({ spec, inputs, result, source });
@@ -186,9 +182,9 @@ export async function gradeSubmission(path: string, references: References, opti
       const session = await sessionFor("backwardPropagationWithDropout");
       for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter(isPublicCase) : BACKWARD_CASES).entries()) {
         const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-        const result = await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES));
+        const result = await call("backwardPropagationWithDropout", () => session!.call(backwardCall(inputs)));
         // The first two cases a second time: the same inputs must give the same gradients.
-        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.backward(inputs, BACKWARD_VALUES)) : undefined;
+        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.call(backwardCall(inputs))) : undefined;
         backward.push({ id: spec.id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result, again, source: read.gradedSources.backwardPropagationWithDropout });
       }
     }

@@ -9,14 +9,14 @@
  * judges. Compiled to grader/dist/ by `npm run build` (tsx's loader needs a worker thread, which the
  * permission model forbids).
  */
-import { callBackward, callForward, initBackend } from "dropout-kit";
-import type { Around, CallResult, GradedFunction, WireTensor, WireValue } from "dropout-kit";
+import { callGraded, initBackend } from "dropout-kit";
+import type { Around, CallArgument, CallResult, GradedFunction, WireTensor, WireValue } from "dropout-kit";
 import { writeSync } from "node:fs";
 import { createCellExecutor } from "../notebook/execute";
 import { MISSING_CONVERSION, replayingConverter } from "./compiler";
 import { encodeFrame, FrameReader } from "./frames";
 import { blockNetwork } from "./network-guard";
-import type { BackwardCall, ChildMessage, ForwardCall, LoadRequest, PackedCallResult, PackedValue, ParentMessage } from "./protocol";
+import type { CallMessage, ChildMessage, LoadRequest, PackedCallResult, PackedValue, ParentMessage } from "./protocol";
 import { cutOutput } from "./protocol";
 import type { PackedTensor } from "./tensor-codec";
 import { packTensor, unpackValues } from "./tensor-codec";
@@ -75,14 +75,13 @@ function toPackedResult(result: CallResult): PackedCallResult {
   return { ...rest, output: cutOutput(result.output), values: packed(values), ...(repeat ? { repeat: { ...repeat, values: packed(repeat.values) } } : {}) };
 }
 
-function forward(message: ForwardCall): PackedCallResult {
-  const inputs = { X: unpack(message.X), parameters: Object.fromEntries(Object.entries(message.parameters).map(([k, v]) => [k, unpack(v)])), keepProb: message.keepProb, seed: message.seed };
-  return toPackedResult(callForward(graded.forwardPropagationWithDropout, inputs, { id: message.id, around: capturing }));
-}
-
-function backward(message: BackwardCall): PackedCallResult {
-  const inputs = { X: unpack(message.X), Y: unpack(message.Y), cache: Object.fromEntries(Object.entries(message.cache).map(([k, v]) => [k, unpack(v)])), keepProb: message.keepProb };
-  return toPackedResult(callBackward(graded.backwardPropagationWithDropout, inputs, { id: message.id, around: capturing }));
+function call(message: CallMessage): PackedCallResult {
+  const fn = graded[message.fn];
+  if (!fn) throw new Error(`no graded function named ${message.fn} was loaded`);
+  const args: CallArgument[] = message.args.map((arg) =>
+    "tensor" in arg ? { name: arg.name, tensor: unpack(arg.tensor) } : "tensors" in arg ? { name: arg.name, tensors: Object.fromEntries(Object.entries(arg.tensors).map(([k, v]) => [k, unpack(v)])) } : arg,
+  );
+  return toPackedResult(callGraded(fn, { fn: message.fn, args, returns: message.returns }, { id: message.id, around: capturing }));
 }
 
 async function load(message: LoadRequest): Promise<void> {
@@ -115,8 +114,7 @@ process.stdin.on("data", (chunk: Buffer) => {
     queue = queue.then(async () => {
       try {
         if (message.kind === "load") await load(message);
-        else if (message.kind === "forward") send(forward(message));
-        else if (message.kind === "backward") send(backward(message));
+        else if (message.kind === "call") send(call(message));
       } catch (error) {
         send({ kind: "fatal", id: message.id, message: (error as Error)?.stack ?? String(error) });
       }

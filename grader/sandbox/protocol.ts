@@ -6,7 +6,7 @@
  * parent validates it (replies.ts) into the types below before anything reads it.
  */
 import type { Conversion } from "./compiler";
-import type { CallResult, RngUse, WireTensor, WireValue } from "dropout-kit";
+import type { CallResult, ReturnForm, RngUse, WireTensor, WireValue } from "dropout-kit";
 import type { PackedTensor } from "./tensor-codec";
 
 export type { CallResult, RngUse, WireTensor, WireValue };
@@ -19,31 +19,28 @@ export interface LoadRequest {
   kind: "load";
   id: number;
   cells: { gradeId: string; source: string }[];
-  /** Names the graded cells must define, e.g. forwardPropagationWithDropout. */
+  /** Names the graded cells must define (the graded functions). */
   functions: string[];
   /** tslab's conversions of the cells, made by the parent (compile-cells.ts). */
   conversions: Conversion[];
 }
 
-export interface ForwardCall {
-  kind: "forward";
+/** One call of a graded function (dropout-kit's CallRequest), its tensors packed. */
+export interface CallMessage {
+  kind: "call";
   id: number;
-  X: PackedTensor;
-  parameters: Record<string, PackedTensor>;
-  keepProb: number;
-  seed: number;
+  fn: string;
+  args: PackedArgument[];
+  returns: ReturnForm;
 }
 
-export interface BackwardCall {
-  kind: "backward";
-  id: number;
-  X: PackedTensor;
-  Y: PackedTensor;
-  cache: Record<string, PackedTensor>;
-  keepProb: number;
-}
+export type PackedArgument =
+  | { name: string; tensor: PackedTensor }
+  | { name: string; tensors: Record<string, PackedTensor> }
+  | { name: string; number: number }
+  | { name: string; generator: number };
 
-export type ParentMessage = LoadRequest | ForwardCall | BackwardCall;
+export type ParentMessage = LoadRequest | CallMessage;
 
 // ------------------------------------------------------------------------------------ child -> parent
 // The shapes a well-behaved child sends; the parent trusts none of it until replies.ts has checked it.

@@ -20,7 +20,9 @@ import type { ByteBudget } from "./frames";
 import { encodeFrame, FrameError, FrameReader } from "./frames";
 import { isolation, PROJECT_ROOT, readablePaths, requestedIsolation } from "./isolation";
 import type { Isolation } from "./isolation";
-import type { BackwardCall, CallResult, ForwardCall, Loaded, LoadRequest, ParentMessage, WireTensor } from "./protocol";
+import { valueNamesOf } from "dropout-kit";
+import type { CallRequest } from "dropout-kit";
+import type { CallMessage, CallResult, Loaded, LoadRequest, PackedArgument, ParentMessage, WireTensor } from "./protocol";
 import { ChildFatal, checkReply, ReplyError } from "./replies";
 import { packWire } from "./tensor-codec";
 
@@ -214,15 +216,13 @@ export class SandboxSession {
     return this.request<Loaded>({ kind: "load", id: this.nextId++, ...request }, [], this.limits.loadTimeoutMs, "running your notebook's graded cells");
   }
 
-  /** `valueNames`: the names the function's outputs may have (A3, cache.Z1, ...). */
-  forward(call: { X: WireTensor; parameters: Record<string, WireTensor>; keepProb: number; seed: number }, valueNames: readonly string[]): Promise<CallResult> {
-    const message: ForwardCall = { kind: "forward", id: this.nextId++, X: packWire(call.X), parameters: packAll(call.parameters), keepProb: call.keepProb, seed: call.seed };
-    return this.request<CallResult>(message, valueNames, this.limits.callTimeoutMs, "a call of forwardPropagationWithDropout");
-  }
-
-  backward(call: { X: WireTensor; Y: WireTensor; cache: Record<string, WireTensor>; keepProb: number }, valueNames: readonly string[]): Promise<CallResult> {
-    const message: BackwardCall = { kind: "backward", id: this.nextId++, X: packWire(call.X), Y: packWire(call.Y), cache: packAll(call.cache), keepProb: call.keepProb };
-    return this.request<CallResult>(message, valueNames, this.limits.callTimeoutMs, "a call of backwardPropagationWithDropout");
+  /** Calls a graded function as the request says; the reply may hold only the values its return form names. */
+  call(request: CallRequest): Promise<CallResult> {
+    const args: PackedArgument[] = request.args.map((arg) =>
+      "tensor" in arg ? { name: arg.name, tensor: packWire(arg.tensor) } : "tensors" in arg ? { name: arg.name, tensors: packAll(arg.tensors) } : arg,
+    );
+    const message: CallMessage = { kind: "call", id: this.nextId++, fn: request.fn, args, returns: request.returns };
+    return this.request<CallResult>(message, valueNamesOf(request.returns), this.limits.callTimeoutMs, `a call of ${request.fn}`);
   }
 
   close(): void {

@@ -7,8 +7,6 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { RandomState } from "../random";
-import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "../types";
-import type { ForwardInputs, BackwardInputs } from "./cases";
 import type { CallResult, RngUse, WireTensor, WireValue } from "./tensorData";
 import { toTensor } from "./tensorData";
 
@@ -165,50 +163,119 @@ function call(
   }
 }
 
-/** Calls forwardPropagationWithDropout(X, parameters, keepProb, rng) on a case's inputs. */
-export function callForward(fn: GradedFunction, inputs: ForwardInputs, options: { id?: number; around?: Around } = {}): CallResult {
-  const X = toTensor(inputs.X);
-  const parameters = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
-  const rng = new RecordingRandomState(inputs.seed);
+/**
+ * An argument of a graded function, as data: what the harness builds and passes. Tensors are made fresh for
+ * each call; an object of tensors (parameters, a cache) is passed as a new object holding them, so a function
+ * that adds keys to it changes nothing of the caller's; a generator argument is a RandomState seeded so,
+ * whose use is recorded (and a fresh, unrecorded one for the repeated call).
+ */
+export type CallArgument =
+  | { name: string; tensor: WireTensor }
+  | { name: string; tensors: Record<string, WireTensor> }
+  | { name: string; number: number }
+  | { name: string; generator: number };
+
+/**
+ * How to read what a graded function returned into named values (CallResult.values): a tensor; a number (or a
+ * one-element tensor), read as a tensor of shape []; an object of tensors by name (each under `prefix` +
+ * name); or an array of these. `what` names the value in a message about its form.
+ */
+export type ReturnForm =
+  | { tensor: string }
+  | { scalar: string }
+  | { tensors: readonly string[]; prefix?: string; what: string }
+  | { tuple: ReturnForm[]; what: string };
+
+/** One call of a graded function, as data: what crosses to the grader's sandbox, and what the public tests make. */
+export interface CallRequest {
+  /** The graded function's name (the sandbox looks it up among what the graded cells defined). */
+  fn: string;
+  args: CallArgument[];
+  returns: ReturnForm;
+}
+
+/** Every name a value read by `form` may have (the grader's sandbox accepts no other in a reply). */
+export function valueNamesOf(form: ReturnForm): string[] {
+  if ("tensor" in form) return [form.tensor];
+  if ("scalar" in form) return [form.scalar];
+  if ("tensors" in form) return form.tensors.map((name) => `${form.prefix ?? ""}${name}`);
+  return form.tuple.flatMap(valueNamesOf);
+}
+
+/** Reads `value` by `form` into `values`; returns what was wrong with its form, if anything. */
+function readReturn(form: ReturnForm, value: unknown, values: Record<string, WireValue>, position?: number): string | undefined {
+  if ("tensor" in form) {
+    values[form.tensor] = wireValueOf(value);
+    return undefined;
+  }
+  if ("scalar" in form) {
+    values[form.scalar] = scalarValueOf(value);
+    return undefined;
+  }
+  if ("tensors" in form) {
+    if (!value || typeof value !== "object" || Array.isArray(value) || value instanceof tf.Tensor) {
+      return position === undefined ? `expected ${form.what}, got ${describeValue(value)}` : `${form.what} (element ${position + 1}) is ${describeValue(value)}, not an object`;
+    }
+    const record = value as Record<string, unknown>;
+    for (const name of form.tensors) values[`${form.prefix ?? ""}${name}`] = wireValueOf(record[name]);
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length !== form.tuple.length) return `expected ${form.what}, got ${describeValue(value)}`;
+  for (const [k, item] of form.tuple.entries()) {
+    const problem = readReturn(item, value[k], values, k);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** A number, or a tensor holding one number, as a tensor of shape []. */
+function scalarValueOf(value: unknown): WireValue {
+  if (typeof value === "number") return { tensor: { shape: [], values: [value] } };
+  if (value instanceof tf.Tensor && !value.isDisposed && value.size === 1 && value.dtype !== "string" && value.dtype !== "complex64") {
+    return { tensor: { shape: [], values: [Number((value.dataSync() as ArrayLike<number>)[0])] } };
+  }
+  return { other: describeValue(value) };
+}
+
+/**
+ * Calls a graded function as `request` says, into plain data: the arguments built from it, the inputs compared
+ * before and after, the call made a second time on the very same tensors (a generator argument fresh and
+ * seeded alike), and the returned value read by the request's form.
+ */
+export function callGraded(fn: GradedFunction, request: CallRequest, options: { id?: number; around?: Around } = {}): CallResult {
+  const inputs: Record<string, tf.Tensor> = {};
+  const built: (() => unknown)[] = [];
+  let rng: RecordingRandomState | undefined;
+  const seeds: (number | undefined)[] = [];
+  for (const arg of request.args) {
+    if ("tensor" in arg) {
+      const t = (inputs[arg.name] = toTensor(arg.tensor));
+      built.push(() => t);
+    } else if ("tensors" in arg) {
+      const record = Object.fromEntries(Object.entries(arg.tensors).map(([k, v]) => [k, (inputs[k] = toTensor(v))]));
+      built.push(() => ({ ...record }));
+    } else if ("number" in arg) {
+      built.push(() => arg.number);
+    } else {
+      const recording = (rng ??= new RecordingRandomState(arg.generator));
+      built.push(() => recording);
+    }
+    seeds.push("generator" in arg ? arg.generator : undefined);
+  }
   try {
     return call(
       options.id ?? 0,
-      { X, ...parameters },
-      (repeat) => fn(X, { ...parameters }, inputs.keepProb, repeat ? new RandomState(inputs.seed) : rng),
+      inputs,
+      (repeat) => fn(...built.map((make, k) => (repeat && seeds[k] !== undefined ? new RandomState(seeds[k]!) : make()))),
       (value) => {
-        if (!Array.isArray(value) || value.length !== 2) return { values: {}, form: `expected [A3, cache], got ${describeValue(value)}` };
-        const [A3, cache] = value as [unknown, Record<string, unknown> | undefined];
-        const values: Record<string, WireValue> = { A3: wireValueOf(A3) };
-        if (!cache || typeof cache !== "object") return { values, form: `the cache (second element) is ${describeValue(cache)}, not an object` };
-        for (const name of DROPOUT_CACHE_NAMES) values[`cache.${name}`] = wireValueOf(cache[name]);
-        return { values };
+        const values: Record<string, WireValue> = {};
+        const form = readReturn(request.returns, value, values);
+        return form ? { values, form } : { values };
       },
       options.around ?? plainly,
       rng,
     );
   } finally {
-    tf.dispose([X, ...Object.values(parameters)]);
-  }
-}
-
-/** Calls backwardPropagationWithDropout(X, Y, cache, keepProb) on a case's inputs. */
-export function callBackward(fn: GradedFunction, inputs: BackwardInputs, options: { id?: number; around?: Around } = {}): CallResult {
-  const X = toTensor(inputs.X);
-  const Y = toTensor(inputs.Y);
-  const cache = Object.fromEntries(Object.entries(inputs.cache).map(([k, v]) => [k, toTensor(v)]));
-  try {
-    return call(
-      options.id ?? 0,
-      { X, Y, ...cache },
-      () => fn(X, Y, { ...cache }, inputs.keepProb),
-      (value) => {
-        if (!value || typeof value !== "object" || Array.isArray(value)) return { values: {}, form: `expected an object of gradients, got ${describeValue(value)}` };
-        const grads = value as Record<string, unknown>;
-        return { values: Object.fromEntries(GRADIENT_NAMES.map((name) => [name, wireValueOf(grads[name])])) };
-      },
-      options.around ?? plainly,
-    );
-  } finally {
-    tf.dispose([X, Y, ...Object.values(cache)]);
+    tf.dispose(Object.values(inputs));
   }
 }

@@ -8,3 +8,4 @@ export * from "./cases";
 export * from "./diagnoses";
 export * from "./dropoutChecks";
 export * from "./harness";
+export * from "./dropoutCalls";
