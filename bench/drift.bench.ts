@@ -28,7 +28,7 @@ import {
 } from "dropout-kit";
 import type { BackendName, Gradients, Matrix, Parameters } from "dropout-kit";
 import { parseCommandLine } from "../grader/command-line";
-import { loadReferenceSolution } from "../grader/reference-solution";
+import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
 const KEEP_PROBS = [1, 0.86] as const;
 const SEED = 3;

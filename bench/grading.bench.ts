@@ -16,8 +16,9 @@ import { join } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../grader/batch";
 import { parseCommandLine } from "../grader/command-line";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
-import { readReferences } from "../grader/grading/references";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
+import { readDropoutReferences } from "../grader/assignments/dropout";
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 
 /** Submissions a class hands in: right, wrong in the usual ways, right written differently. */
@@ -59,7 +60,7 @@ async function main() {
   const nbconvertCount = Number(values.nbconvert);
   const reps = Number(values.reps);
   await initBackend();
-  const references = readReferences();
+  const references = readDropoutReferences();
   // Inside the project: the nbconvert route runs each notebook in its own folder, and the notebooks'
   // `import ... from "dropout-kit"` resolves from there, as it does from notebooks/.
   const dir = mkdtempSync(join(__dirname, ".tmp-grading-"));
@@ -88,7 +89,7 @@ async function main() {
       process.env.DROPOUT_GRADER_ISOLATION = mode;
       const out = join(dir, `out-${rep}-${mode}`);
       const started = performance.now();
-      await gradeBatch(batches[2 * rep + k], { outDir: out, jobs, regrade: true, references });
+      await gradeBatch(batches[2 * rep + k], { outDir: out, jobs, regrade: true });
       const seconds = (performance.now() - started) / 1000;
       (mode === "bubblewrap" ? ours : weaker).push(seconds);
       console.log(`  rep ${rep + 1}: autograder (${mode}), ${jobs} at a time: ${seconds.toFixed(1)} s for ${n} = ${(60 * n / seconds).toFixed(1)} per minute`);

@@ -26,7 +26,7 @@ import {
 } from "dropout-kit";
 import type { BackendName, BackwardWithDropout, ForwardWithDropout, Matrix, Parameters } from "dropout-kit";
 import { parseCommandLine } from "../grader/command-line";
-import { loadReferenceSolution } from "../grader/reference-solution";
+import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
 const KEEP_PROB = 0.86;
 const SEED = 3;
@@ -314,7 +314,7 @@ async function main() {
   console.log(`  iterations ${args.iterations}, repetitions ${args.reps}, keepProb ${KEEP_PROB} (fresh masks every iteration), seed ${SEED}`);
   console.log(`  tfjs ${tf.version.tfjs}, backend ${backend}${backend === "wasm" ? " (no threads in Node)" : ""}; node ${process.version}; ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`);
   console.log(`  data: load2DDataset()'s training set, X [${X.shape}], Y [${Y.shape}]`);
-  console.log(`  dropout functions: the reference solution (grader/source/dropout.ipynb's graded cells)`);
+  console.log(`  dropout functions: the reference solution (grader/assignments/dropout/source/dropout.ipynb's graded cells)`);
   console.log(`  numpy: ${numpy.ok ? numpy.version : `SKIPPED, ${numpy.why}`}`);
 
   // The same points for numpy, as float64 copies of the float32 values.

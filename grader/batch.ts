@@ -11,9 +11,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node
 import { basename, dirname, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
 import type { SubmissionResult } from "./grading/grade";
-import type { References } from "./grading/references";
-import { submissionHash } from "./grading/submission";
-import { MAX_SCORE } from "./grading/spec";
+import { readSubmission, submissionHash } from "./grading/submission";
+import type { GradedAssignment } from "./assignment";
 import { writeAtomically } from "./atomic-write";
 import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
@@ -52,8 +51,10 @@ export interface BatchOptions {
   outDir: string;
   jobs: number;
   regrade: boolean;
-  references: References;
   limits?: SandboxLimits;
+  /** The assignments a notebook may be (default: all); `assignment`: grade every notebook as this one. */
+  assignments?: GradedAssignment[];
+  assignment?: GradedAssignment;
   onProgress?: (done: number, total: number, result: SubmissionResult, reused: boolean) => void;
 }
 
@@ -97,13 +98,15 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
       const reused = !!result;
       if (!result) {
         try {
-          result = await gradeSubmission(file, options.references, options.limits);
+          result = await gradeSubmission(file, { limits: options.limits, assignments: options.assignments, assignment: options.assignment });
         } catch (error) {
           // A bug of the grader's own, on this submission only: the student is told so, without the
           // grader's internals (a stack names server paths); the instructor gets the details; the batch goes on.
           const details = (error as Error)?.stack ?? String(error);
           process.stderr.write(`grade: the grader failed on ${file}:\n${details}\n`);
-          result = { submission: basename(file), path: file, contentHash: "", score: 0, maxScore: MAX_SCORE, status: "ungradable", notes: [GRADER_FAILED], tests: failAll(GRADER_FAILED), durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };
+          const assignment = assignmentOf(file, options);
+          const tests = assignment ? failAll(GRADER_FAILED, assignment.checks) : [];
+          result = { submission: basename(file), path: file, contentHash: "", assignment: assignment?.id, score: 0, maxScore: tests.reduce((sum, t) => sum + t.maxScore, 0), status: "ungradable", notes: [GRADER_FAILED], tests, durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };
         }
         writeReports(dir, result);
       }
@@ -114,6 +117,15 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
   writeAtomically(join(options.outDir, GRADEBOOK), gradebookCsv(results));
   return results;
+}
+
+/** Which assignment a file is, for a result the grader could not make (its checks, failed, are the result). */
+function assignmentOf(file: string, options: BatchOptions): GradedAssignment | undefined {
+  try {
+    return readSubmission(file, options.assignments, options.assignment).assignment;
+  } catch {
+    return options.assignment;
+  }
 }
 
 function writeReports(dir: string, result: BatchResult): void {

@@ -10,26 +10,33 @@ import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { parseCommandLine } from "./command-line";
 import { gradeSubmission } from "./grading/grade";
-import { readReferences } from "./grading/references";
+import { assignmentById } from "./assignments";
 import { bubblewrapProblem, isolation } from "./sandbox/isolation";
 
-const USAGE = "usage: npm run check -- <your notebook.ipynb>";
+const USAGE = "usage: npm run check -- <your notebook.ipynb> [--assignment ID]   (the notebook's metadata says which assignment it is)";
 /** The exit status of a misuse (documented above). */
 const MISUSE = 2;
 
 async function main(): Promise<number> {
-  const { positionals } = parseCommandLine("check", USAGE, { allowPositionals: true, options: {} }, MISUSE);
+  const { positionals, values } = parseCommandLine("check", USAGE, { allowPositionals: true, options: { assignment: { type: "string" } } }, MISUSE);
   if (positionals.length !== 1) {
     console.error(USAGE);
     return MISUSE;
   }
   const [path] = positionals;
+  let assignment;
+  try {
+    assignment = values.assignment === undefined ? undefined : assignmentById(values.assignment);
+  } catch (error) {
+    console.error(`check: ${(error as Error).message}\n${USAGE}`);
+    return MISUSE;
+  }
   await initBackend();
   // A student checks their own code on their own machine: the operating system's sandbox when there is
   // one, else Node's permission model (said once).
   const problem = bubblewrapProblem();
   if (problem) console.error(`(note: ${problem}; your code runs under Node's permission model only)\n`);
-  const result = await gradeSubmission(resolve(path), readReferences(), { publicOnly: true, isolation: isolation(problem ? "permission-model" : "bubblewrap") });
+  const result = await gradeSubmission(resolve(path), { assignment, publicOnly: true, isolation: isolation(problem ? "permission-model" : "bubblewrap") });
   if (result.status === "ungradable") {
     // The file itself is the problem: say it once, with what to do; no list of checks that could not run.
     console.log(`${result.submission} cannot be checked:\n\n${result.notes.join("\n\n")}`);

@@ -1,8 +1,9 @@
 /**
- * `npm run grade -- [paths...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]`
+ * `npm run grade -- [paths...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model] [--assignment ID]`
  *
- * Grades .ipynb files and folders of them; with no paths, the bundled example submissions
- * (grader/examples/submissions/). Reports go to DIR (default ./grading-results): per submission
+ * Grades .ipynb files and folders of them, each as the assignment its metadata names (one batch may mix
+ * assignments; `--assignment` grades all as one); with no paths, every assignment's example gallery
+ * (grader/assignments/<id>/gallery/). Reports go to DIR (default ./grading-results): per submission
  * results.json (Gradescope's format), feedback.md and result.json (the grader's record with the content
  * hash: the resume marker), for the batch grades.csv (nbgrader's columns).
  * Submission names are printed with control characters escaped (a file name can hold terminal escapes).
@@ -14,13 +15,13 @@ import { resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
 import { parseCommandLine } from "./command-line";
-import { GALLERY_DIR } from "./examples/gallery-dir";
+import { ASSIGNMENTS, assignmentById } from "./assignments";
 import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
 
-const USAGE = "usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model]";
+const USAGE = "usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model] [--assignment ID]";
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine("grade", USAGE, {
@@ -30,6 +31,7 @@ async function main(): Promise<number> {
       jobs: { type: "string", default: String(availableParallelism()) },
       regrade: { type: "boolean", default: false },
       isolation: { type: "string" },
+      assignment: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -39,8 +41,10 @@ async function main(): Promise<number> {
   }
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer, got ${values.jobs}`);
-  const files = expandPaths(positionals.length > 0 ? positionals : [GALLERY_DIR]);
-  if (files.length === 0) throw new Error(`no .ipynb files in ${positionals.join(", ") || GALLERY_DIR}`);
+  const forced = values.assignment === undefined ? undefined : assignmentById(values.assignment);
+  const folders = positionals.length > 0 ? positionals : (forced ? [forced] : ASSIGNMENTS).map((a) => a.galleryDir);
+  const files = expandPaths(folders);
+  if (files.length === 0) throw new Error(`no .ipynb files in ${folders.join(", ")}`);
   // Decided once, before any student code runs: without bubblewrap, grading stops here unless the weaker
   // isolation is asked for by name.
   const mode = requestedIsolation(values.isolation);
@@ -48,7 +52,8 @@ async function main(): Promise<number> {
   const sandbox = isolation(mode);
   if (sandbox.mode !== "bubblewrap") console.error(`grade: WARNING: student code runs under ${sandbox.description}`);
   await initBackend();
-  const references = readReferences();
+  // Every assignment's references are there and its own (a clear error now, not one per submission).
+  for (const assignment of forced ? [forced] : ASSIGNMENTS) readReferences(assignment);
   const outDir = resolve(values.out!);
   const started = Date.now();
   const tty = process.stderr.isTTY;
@@ -56,7 +61,7 @@ async function main(): Promise<number> {
     outDir,
     jobs,
     regrade: values.regrade!,
-    references,
+    assignment: forced,
     onProgress: (done, total, result, reused) => {
       const line = `${done}/${total} ${printable(result.submission, 60)}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
       if (tty) {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { SubmissionResult } from "./grading/grade";
 import { printable } from "./notebook/notebook";
+import { ASSIGNMENTS } from "./assignments";
 
 const formatScore = (n: number) => String(Math.round(n * 100) / 100);
 
@@ -31,7 +32,8 @@ export function gradescopeResults(result: SubmissionResult): object {
 }
 
 export function feedbackMarkdown(result: SubmissionResult): string {
-  const lines = [`# Dropout assignment: feedback for ${printable(result.submission, 200)}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
+  const assignment = ASSIGNMENTS.find((a) => a.id === result.assignment);
+  const lines = [`# ${assignment ? `${assignment.title} assignment` : "Assignment"}: feedback for ${printable(result.submission, 200)}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
   if (result.notes.length > 0) {
     lines.push("## About your notebook", "", ...result.notes.map((n) => `- ${n.replace(/\n/g, "\n  ")}`), "");
   }
@@ -42,7 +44,7 @@ export function feedbackMarkdown(result: SubmissionResult): string {
   }
   // What a student has: the notebook's own test cells, and the student bundle's `npm run check` (src/selfCheck.ts),
   // both running the grader's public checks on the public cases.
-  lines.push("Before you submit again, run the test cell below each exercise in your notebook, or `npm run check -- notebooks/dropout.ipynb` from the assignment's folder: both run the grader's public checks on the public cases.", "");
+  if (assignment) lines.push(`Before you submit again, run the test cell below each exercise in your notebook, or \`npm run check -- notebooks/${assignment.notebook}\` from the assignment's folder: both run the grader's public checks on the public cases.`, "");
   return lines.join("\n");
 }
 
@@ -50,11 +52,11 @@ export function feedbackMarkdown(result: SubmissionResult): string {
  * nbgrader's grades.csv columns; the student id is the submission's file name (without .ipynb), as it is,
  * except that a cell a spreadsheet would run as a formula is neutralised (see csvField).
  */
-export function gradebookCsv(results: SubmissionResult[], assignment = "dropout"): string {
+export function gradebookCsv(results: SubmissionResult[]): string {
   const header = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score", "late_submission_value", "score", "max_score"];
   const rows = [...results]
     .sort((a, b) => a.submission.localeCompare(b.submission))
-    .map((r) => [assignment, "", "", r.submission.replace(/\.ipynb$/, ""), "", "", "", formatScore(r.score), "", formatScore(r.score), formatScore(r.maxScore)]);
+    .map((r) => [r.assignment ?? "", "", "", r.submission.replace(/\.ipynb$/, ""), "", "", "", formatScore(r.score), "", formatScore(r.score), formatScore(r.maxScore)]);
   return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 

@@ -8,7 +8,7 @@ import { parseCommandLine } from "../grader/command-line";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
-import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 
 const USAGE = "usage: npm run solution [-- --save <path of the executed notebook>]";
 

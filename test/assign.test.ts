@@ -14,20 +14,22 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, STUDENT_README, studentBundle, studentPackageJson } from "../grader/assign/bundle";
+import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle, studentPackageJson } from "../grader/assign/bundle";
 import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
+import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
 import { gradescopePackage } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
 import { withKeptOutputs } from "../grader/assign/kept-outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
 import { serializeNotebook } from "../grader/notebook/notebook";
 import type { Notebook } from "../grader/notebook/notebook";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
-import { GRADED_CELLS, pointsOf } from "../grader/grading/spec";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
+import { GRADED_CELLS, pointsOf } from "../grader/assignments/dropout/checks";
 import { cellSource, gradeIdOf, readNotebook } from "../grader/notebook/notebook";
-import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
-import { notebook as notebookSettings } from "../grader/source/settings";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
+import { notebook as notebookSettings } from "../grader/assignments/dropout/source/settings";
 
 const TSX = require.resolve("tsx/cli");
 
@@ -44,7 +46,7 @@ describe("npm run assign", () => {
     const run = spawnSync(process.execPath, [TSX, join(PROJECT_ROOT, "grader/assign/cli.ts"), "--check"], { encoding: "utf8", cwd: PROJECT_ROOT, timeout: 300_000 });
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain("up to date: notebooks/dropout.ipynb");
-    expect(run.stdout).toContain("up to date: grader/references/dropout.json");
+    expect(run.stdout).toContain("up to date: grader/assignments/dropout/references.json");
     expect(run.stdout).toContain("assign: everything generated is up to date and valid.");
   }, 300_000);
 });
@@ -89,7 +91,7 @@ function snapshot(root: string): Record<string, string> {
       else hashes[relative(root, path)] = createHash("sha256").update(readFileSync(path)).digest("hex");
     }
   };
-  for (const dir of ["notebooks", "grader/references", "grader/examples/submissions", "dist"]) walk(join(root, dir));
+  for (const dir of ["notebooks", "grader/assignments", "src/checks", "dist"]) walk(join(root, dir));
   return hashes;
 }
 
@@ -101,7 +103,7 @@ describe("npm run assign puts nothing in place unless every validation passes (i
   let root = "";
   const assign = (...args: string[]) =>
     spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "grader/assign/cli.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
-  const SOURCE = () => join(root, "grader/source/dropout.ipynb");
+  const SOURCE = () => join(root, "grader/assignments/dropout/source/dropout.ipynb");
   /** Edits the copy's instructor notebook: `edit` gets its parsed JSON. Returns the original text. */
   const editSource = (edit: (nb: Notebook) => void): string => {
     const original = readFileSync(SOURCE(), "utf8");
@@ -142,13 +144,13 @@ describe("npm run assign puts nothing in place unless every validation passes (i
     // A harmless edit of the source, so that assign has changes it would write if it wrote before validating.
     const original = editSource((nb) => nb.cells.push({ cell_type: "markdown", metadata: {}, source: ["A closing note."] }));
     const stray = join(root, "notebooks/Untitled.ipynb");
-    copyFileSync(join(root, "grader/examples/submissions/solution.ipynb"), stray); // a solved copy, say
+    copyFileSync(join(root, "grader/assignments/dropout/gallery/solution.ipynb"), stray); // a solved copy, say
     try {
       const before = snapshot(root);
       for (const args of [["--check"], []]) {
         const run = assign(...args);
         expect(run.status, output(run)).toBe(1);
-        expect(run.stderr).toContain("notebooks/Untitled.ipynb is not generated from grader/source/");
+        expect(run.stderr).toContain("notebooks/Untitled.ipynb is not generated from an assignment's source");
         expect(run.stderr).toContain("move it out of notebooks/ or delete it");
         expect(snapshot(root), args.join(" ") || "assign").toEqual(before);
         if (args.length === 0) expect(run.stderr).toContain("nothing was written");
@@ -211,7 +213,7 @@ describe("stray notebooks", () => {
 
 describe("the release steps", () => {
   const source = readNotebook(INSTRUCTOR_NOTEBOOK);
-  const release = releaseNotebook(source, "dropout.ipynb");
+  const release = releaseNotebook(source, "dropout.ipynb", dropoutAuthoring);
 
   it("ClearSolutions: each solution becomes a stub that throws, naming the function and the step", () => {
     const forward = cellSource(release.cells.find((c) => gradeIdOf(c) === GRADED_CELLS.forwardPropagationWithDropout)!);
@@ -233,7 +235,7 @@ describe("the release steps", () => {
     expect(tsLiteral({ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" })).toBe('{ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" }');
     const changed = inlineSettings('import { notebook as s } from "./settings";\nconst { KEEP_PROB } = s;\nrun(KEEP_PROB);', "nb", { KEEP_PROB: 0.5 });
     expect(changed).toBe("// The assignment's settings (chosen by your instructor):\nconst KEEP_PROB = 0.5;\nrun(KEEP_PROB);");
-    expect(() => inlineSettings('import { notebook } from "./settings";\nconst { NOPE } = notebook;', "nb, cell 1", { KEEP_PROB: 0.5 })).toThrow('nb, cell 1: "NOPE" is not among the notebook settings (KEEP_PROB) in grader/source/settings.ts');
+    expect(() => inlineSettings('import { notebook } from "./settings";\nconst { NOPE } = notebook;', "nb, cell 1", { KEEP_PROB: 0.5 })).toThrow('nb, cell 1: "NOPE" is not among the notebook settings (KEEP_PROB) in grader/assignments/dropout/source/settings.ts');
   });
 
   it("SetPoints, ClearOutputs, ComputeChecksums: points from the settings, no outputs, a checksum on every locked cell", () => {
@@ -249,7 +251,7 @@ describe("the release steps", () => {
 
 describe("Execute, where the instructor asks", () => {
   const NOTEBOOKS = join(PROJECT_ROOT, "notebooks");
-  const release = (): Notebook => releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb");
+  const release = (): Notebook => releaseNotebook(readNotebook(INSTRUCTOR_NOTEBOOK), "dropout.ipynb", dropoutAuthoring);
 
   it("a cell marked keep_outputs ships with fresh, deterministic outputs; the others with none", async () => {
     const marked = release();
@@ -276,9 +278,9 @@ describe("validations", () => {
     const nb = readNotebook(INSTRUCTOR_NOTEBOOK);
     const copy = JSON.parse(JSON.stringify(nb.cells[10]));
     nb.cells.push(copy);
-    expect(checkGradeIds(nb, "grader/source/dropout.ipynb")).toEqual([`grader/source/dropout.ipynb, cell ${nb.cells.length - 1}: grade_id 'forward_propagation_with_dropout' is already used by cell 10; grade_ids must be unique`]);
+    expect(checkGradeIds(nb, "grader/assignments/dropout/source/dropout.ipynb", dropoutAuthoring)).toEqual([`grader/assignments/dropout/source/dropout.ipynb, cell ${nb.cells.length - 1}: grade_id 'forward_propagation_with_dropout' is already used by cell 10; grade_ids must be unique`]);
     nb.cells = nb.cells.filter((c) => gradeIdOf(c) !== "backward_propagation_with_dropout_test");
-    expect(checkGradeIds(nb, "x.ipynb")).toContain("x.ipynb: no test cell with grade_id 'backward_propagation_with_dropout_test' for backwardPropagationWithDropout");
+    expect(checkGradeIds(nb, "x.ipynb", dropoutAuthoring)).toContain("x.ipynb: no test cell with grade_id 'backward_propagation_with_dropout_test' for backwardPropagationWithDropout");
   });
 
   it("a solution line found in something students get is reported with where it was found", () => {
@@ -321,7 +323,7 @@ describe("the student bundle", () => {
     const scripts = Object.keys((JSON.parse(studentPackageJson()) as { scripts: Record<string, string> }).scripts);
     const failed = { id: "forward.course", name: "forward", score: 0, maxScore: 1, passed: false, output: "wrong" };
     const feedback = feedbackMarkdown({ submission: "a.ipynb", path: "a.ipynb", contentHash: "", score: 0, maxScore: 1, status: "graded", notes: [], tests: [failed], durationMs: 1 });
-    const named = [...`${feedback}\n${STUDENT_README}`.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+    const named = [...`${feedback}\n${studentReadme()}`.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
     expect(named).toContain("check");
     expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
   });
@@ -400,8 +402,8 @@ describe("the Gradescope package", () => {
     const source = join(root, "source");
     unpack(gradescopePackage(), source);
     for (const script of ["setup.sh", "run_autograder"]) chmodSync(join(source, script), 0o755);
-    expect(existsSync(join(source, "grader/references/dropout.json"))).toBe(true);
-    expect(existsSync(join(source, "grader/examples"))).toBe(false);
+    expect(existsSync(join(source, "grader/assignments/dropout/references.json"))).toBe(true);
+    expect(existsSync(join(source, "grader/assignments/dropout/gallery"))).toBe(false);
     const env = { ...process.env, AUTOGRADER_ROOT: root, npm_config_prefer_offline: "true" };
     const setup = spawnSync("bash", [join(source, "setup.sh")], { env, encoding: "utf8", timeout: 300_000 });
     expect(setup.status, setup.stderr).toBe(0);

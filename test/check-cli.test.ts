@@ -8,9 +8,10 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
-import { PUBLIC_CHECKS } from "../grader/grading/spec";
-import { CHECKS } from "../grader/grading/spec";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
+import { PUBLIC_CHECKS } from "../grader/assignments/dropout/checks";
+import { CHECKS } from "../grader/assignments/dropout/checks";
 
 const check = (path: string) =>
   spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/check-cli.ts"), path], { encoding: "utf8", timeout: 180_000 });

@@ -10,16 +10,18 @@
 import { describe, expect, it } from "vitest";
 import { autodiffGradients, compare, DROPOUT_CACHE_NAMES, generatorMasks, isPublicCase, RandomState, round, runChecks as runSharedChecks, scoped, tf } from "dropout-kit";
 import type { BackwardRun, CallResult, CheckResult, Evidence, ExpectedOutputs, ForwardRun, Unavailable, WireTensor, WireValue } from "dropout-kit";
-import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/grading/cases";
-import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/grading/cases";
+import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/assignments/dropout/cases";
+import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/assignments/dropout/cases";
 import { releasedSetupCell } from "../grader/assign/references";
+import { readDropoutReferences } from "../grader/assignments/dropout";
+import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
 import { readReferences, setupCellOf } from "../grader/grading/references";
-import { CHECKS, PUBLIC_CHECKS } from "../grader/grading/spec";
+import { CHECKS, PUBLIC_CHECKS } from "../grader/assignments/dropout/checks";
 
 /** The grader's checks, with their points. */
 const runChecks = (evidence: Evidence, expected: ExpectedOutputs, unavailable: Unavailable) => runSharedChecks(evidence, expected, unavailable, CHECKS);
 
-const references = readReferences();
+const references = readDropoutReferences();
 
 // ---------------------------------------------------------------------------------------------- hand-made answers
 
@@ -495,7 +497,7 @@ describe("cases and references", () => {
   });
 
   it("the references carry the released set-up cell, which the grader runs instead of reading the instructor notebook", () => {
-    expect(setupCellOf(references)).toBe(releasedSetupCell());
+    expect(setupCellOf(references)).toBe(releasedSetupCell(dropoutAuthoring));
     expect(references.setupCell).not.toContain("./settings");
     expect(references.setupCell).toContain("initBackend");
     expect(() => setupCellOf({ ...references, setupCell: "" })).toThrow(/npm run assign/);

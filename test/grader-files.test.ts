@@ -16,14 +16,15 @@ import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { expandPaths, gradeBatch, GRADER_FAILED } from "../grader/batch";
 import type { BatchResult } from "../grader/batch";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
 import type { SubmissionResult } from "../grader/grading/grade";
-import { readReferences } from "../grader/grading/references";
-import { GRADED_CELLS, MAX_SCORE } from "../grader/grading/spec";
-import type { GradedFunctionName } from "../grader/grading/spec";
+import { readDropoutReferences } from "../grader/assignments/dropout";
+import { GRADED_CELLS, MAX_SCORE } from "../grader/assignments/dropout/checks";
+import type { GradedFunctionName } from "dropout-kit";
 import { MAX_NOTEBOOK_BYTES, readSubmission } from "../grader/grading/submission";
 import { gradebookCsv, reportFolderNames } from "../grader/reports";
-import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 import type { SandboxLimits } from "../grader/sandbox/session";
 
 // The grader failing on one submission (a bug of its own): gradeSubmission throws, with a stack that names
@@ -188,7 +189,7 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     for (const name of [...onDisk, "plain.ipynb"]) copyFileSync(INVALID_JSON, join(inputs, name));
     const files = expandPaths([inputs]);
     expect(files.length).toBe(onDisk.length + 1);
-    const first = await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, references: readReferences() });
+    const first = await gradeBatch(files, { outDir: out, jobs: 4, regrade: false });
     expect(first.every((r) => r.status === "ungradable" && /not valid JSON/.test(r.notes[0]))).toBe(true);
     // Nothing written beside the output folder (the old rule put "...ipynb"'s reports in the parent).
     expect(readdirSync(parent).sort()).toEqual(["out", "submissions"]);
@@ -206,13 +207,13 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     expect(csv).toContain("\ndropout,,,'=HYPERLINK(1),");
     // Resuming finds every report again under the new names.
     const reused: string[] = [];
-    await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, references: readReferences(), onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
+    await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
     expect(reused.sort()).toEqual(files.map((f) => basename(f)).sort());
   });
 });
 
 describe("grades.csv", () => {
-  const result = (submission: string): SubmissionResult => ({ submission, path: `/x/${submission}`, contentHash: "", score: 3, maxScore: MAX_SCORE, status: "graded", notes: [], tests: [], durationMs: 0 });
+  const result = (submission: string): SubmissionResult => ({ submission, path: `/x/${submission}`, contentHash: "", assignment: "dropout", score: 3, maxScore: MAX_SCORE, status: "graded", notes: [], tests: [], durationMs: 0 });
   const rows = (names: string[]) => gradebookCsv(names.map(result)).split("\n").slice(1, -1);
 
   it("a student id a spreadsheet would run as a formula is neutralised with a leading quote; quoting stays correct", () => {
@@ -367,7 +368,7 @@ describe("a batch end to end: refused files, a malformed cell, a grader failure;
     const written: string[] = [];
     const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
     try {
-      const list = await gradeBatch(expandPaths([dir]), { outDir: out, jobs: 2, regrade: true, references: readReferences(), limits: LIMITS });
+      const list = await gradeBatch(expandPaths([dir]), { outDir: out, jobs: 2, regrade: true, limits: LIMITS });
       results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
     } finally {
       spy.mockRestore();

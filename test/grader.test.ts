@@ -12,14 +12,16 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
-import { committedGallery, galleryFiles, readGalleryFile } from "../grader/examples/gallery";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
+import { committedGallery as committedIn, readGalleryFile as readIn } from "../grader/assign/gallery";
+import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
 import type { SubmissionResult } from "../grader/grading/grade";
 import { generateReferences, serializeReferences } from "../grader/assign/references";
-import { readReferences, REFERENCES_FILE } from "../grader/grading/references";
-import { CHECKS, GRADED_CELLS, MAX_SCORE, pointsOf } from "../grader/grading/spec";
+import { readDropoutReferences } from "../grader/assignments/dropout";
+import { CHECKS, GRADED_CELLS, MAX_SCORE, pointsOf } from "../grader/assignments/dropout/checks";
 import { cellSource, readNotebook } from "../grader/notebook/notebook";
-import { INSTRUCTOR_NOTEBOOK, loadReferenceSolution } from "../grader/reference-solution";
+import { INSTRUCTOR_NOTEBOOK, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import type { SandboxLimits } from "../grader/sandbox/session";
 
 /** Shorter than the defaults, so the hostile examples do not dominate the test's time. */
@@ -148,16 +150,15 @@ function allFeedback(r: SubmissionResult): string {
 }
 
 describe("generated files are in step with their source", () => {
-  it("the example gallery is what grader/examples/gallery.ts generates (run `npm run assign`)", () => {
-    const generated = galleryFiles();
-    expect(committedGallery()).toEqual(generated.map((f) => f.name).sort());
-    for (const { name, text } of generated) expect(readGalleryFile(name), name).toBe(text);
+  it("the example gallery is what grader/assignments/dropout/gallery.ts generates (run `npm run assign`)", () => {
+    const generated = dropoutAuthoring.gallery();
+    expect(committedIn(GALLERY_DIR)).toEqual(generated.map((f) => f.name).sort());
+    for (const { name, text } of generated) expect(readIn(GALLERY_DIR, name), name).toBe(text);
     expect(Object.keys(EXPECTED).sort()).toEqual(generated.map((f) => f.name.replace(/\.ipynb$/, "")).sort());
   });
 
   it("the reference outputs are what the solution computes (run `npm run assign`)", async () => {
-    const solution = await loadReferenceSolution();
-    expect(readFileSync(REFERENCES_FILE, "utf8")).toBe(serializeReferences(generateReferences(solution)));
+    expect(readFileSync(dropout.referencesFile, "utf8")).toBe(serializeReferences(await generateReferences(dropoutAuthoring)));
   });
 
   it("each graded function is worth the points of its test cell in the instructor notebook", () => {
@@ -176,8 +177,8 @@ describe("grading the example gallery", () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), "grader-test-"));
     for (const f of ["/tmp/dropout-grader-was-here.txt", "/tmp/dropout-grader-spawned"]) rmSync(f, { force: true });
-    const files = committedGallery().map((f) => join(GALLERY_DIR, f));
-    const list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, references: readReferences(), limits: LIMITS });
+    const files = committedIn(GALLERY_DIR).map((f) => join(GALLERY_DIR, f));
+    const list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, limits: LIMITS });
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 900_000);
 
@@ -232,14 +233,14 @@ describe("grading the example gallery", () => {
     for (const n of names) copyFileSync(join(GALLERY_DIR, n), join(again, n));
     const files = names.map((n) => join(again, n));
     const out = join(again, "out");
-    await gradeBatch(files, { outDir: out, jobs: 1, regrade: false, references: readReferences(), limits: LIMITS });
+    await gradeBatch(files, { outDir: out, jobs: 1, regrade: false, limits: LIMITS });
     for (const n of names.map((x) => x.replace(/\.ipynb$/, ""))) {
       expect(readFileSync(join(out, n, "results.json"), "utf8"), n).toBe(readFileSync(join(outDir, n, "results.json"), "utf8"));
     }
     // A second run reuses all three; after an edit, only the edited one is graded again.
     writeFileSync(files[2], "{ still not json");
     const reused: string[] = [];
-    await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, references: readReferences(), limits: LIMITS, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
+    await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
     expect(reused.sort()).toEqual(["forward-reseeds.ipynb", "solution.ipynb"]);
   }, 120_000);
 });
@@ -308,7 +309,7 @@ describe("inputs the gallery cannot hold", () => {
     cell.source = `${typeCheckBomb(8)}\n${cellSource(cell)}`;
     writeFileSync(join(folder, "type-check-bomb.ipynb"), JSON.stringify(bomb, null, 1));
     const files = ["huge-file", "no-kernelspec", "solution", "type-check-bomb"].map((n) => join(folder, `${n}.ipynb`));
-    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, references: readReferences(), limits });
+    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, limits });
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 300_000);
 

@@ -12,15 +12,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { gradescopeEntries, gradescopeLeaks, shippedGraderFile } from "../grader/assign/gradescope";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
-import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES } from "../grader/grading/cases";
-import { PUBLIC_CASES_FILE } from "../grader/assign/references";
-import { readReferences } from "../grader/grading/references";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
+import { BACKWARD_CASES, COURSE_TWIN, FORWARD_CASES } from "../grader/assignments/dropout/cases";
+import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
+const PUBLIC_CASES_FILE = dropoutAuthoring.publicCasesFile;
+import { readDropoutReferences } from "../grader/assignments/dropout";
 import { isPublicCase, round } from "dropout-kit";
 import type { PublicCases } from "dropout-kit";
 import type { WireTensor } from "../grader/sandbox/protocol";
 
-const references = readReferences();
+const references = readDropoutReferences();
 
 /** The same number written as the student's code (raw float) or as the feedback (8 significant digits) writes it. */
 const forms = (v: number) => [String(v), round(v)];
@@ -98,14 +100,15 @@ describe("hidden expected values stay hidden", () => {
 });
 
 describe("the Gradescope package ships no solution", () => {
-  it("holds no notebook, nothing of grader/source but the settings, no example gallery, and no line of the solution", () => {
+  it("holds no notebook, no example gallery nor its generator, and no line of any solution", () => {
     const paths = gradescopeEntries().map((e) => e.path);
-    expect(paths).toContain("grader/references/dropout.json");
-    expect(paths).toContain("grader/source/settings.ts");
-    expect(paths.filter((p) => p.endsWith(".ipynb") || (p.startsWith("grader/source/") && p !== "grader/source/settings.ts") || p.startsWith("grader/examples/") || p.includes("/.cache/"))).toEqual([]);
+    expect(paths).toContain("grader/assignments/dropout/references.json");
+    expect(paths).toContain("grader/assignments/dropout/source/settings.ts");
+    expect(paths.filter((p) => p.endsWith(".ipynb") || /^grader\/assignments\/[^/]+\/gallery(\/|\.ts$)/.test(p) || p.includes("/.cache/"))).toEqual([]);
     expect(gradescopeLeaks()).toEqual([]);
-    expect(shippedGraderFile("grader/source/dropout.ipynb")).toBe(false);
-    expect(shippedGraderFile("grader/source/anything-else.ts")).toBe(false);
+    expect(shippedGraderFile("grader/assignments/dropout/source/dropout.ipynb")).toBe(false);
+    expect(shippedGraderFile("grader/assignments/dropout/gallery.ts")).toBe(false);
+    expect(shippedGraderFile("grader/assignments/dropout/gallery/solution.json")).toBe(false);
     expect(gradescopeLeaks([{ path: "grader/x.ts", content: "  A1 = tf.div(A1, keepProb);\n" }])).toEqual(["gradescope-autograder.zip:grader/x.ts contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
   });
 });

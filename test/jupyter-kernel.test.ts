@@ -49,7 +49,7 @@ describeNotebookInKernel("test/fixtures/kernel-smoke.ipynb", { timeoutPerCell: 6
 });
 
 // The course notebooks themselves, as students and instructors open them.
-describeNotebookInKernel("grader/source/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
+describeNotebookInKernel("grader/assignments/dropout/source/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
   it("runs every cell of the solution notebook without an error or stderr output", () => {
     const r = run();
     for (const cell of r.cells.filter((c) => c.status !== "empty")) {

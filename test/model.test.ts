@@ -12,7 +12,7 @@ import {
   RandomState, updateParameters, updateParametersInPlace,
 } from "dropout-kit";
 import type { DropoutCache, ForwardWithDropout, Matrix, ModelOptions, Parameters } from "dropout-kit";
-import { DropoutFunctions, loadReferenceSolution } from "../grader/reference-solution";
+import { DropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
 let solution: DropoutFunctions;
 let X: Matrix;

@@ -4,7 +4,7 @@
  * longer than 90 characters (counted as characters, not bytes: `×` and `·` count one each).
  * Fails when: a code line longer than 90 characters reaches notebooks/ (seen red: 20 lines in
  * dropout.ipynb and 51 in experiments.ipynb before they were wrapped; then one 96-character comment
- * added to grader/source/experiments.ipynb and released with `npm run assign`).
+ * added to grader/assignments/dropout/source/experiments.ipynb and released with `npm run assign`).
  */
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -11,7 +11,7 @@ import { releasedNotebooks } from "../grader/assign/cli";
 import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/headless";
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
-import { INSTRUCTOR_NOTEBOOK } from "../grader/reference-solution";
+import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 import { stripAnsi } from "./helpers/console";
 
 const STUDENT_NOTEBOOK = resolve(__dirname, "../notebooks/dropout.ipynb");

@@ -10,7 +10,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readGalleryFile } from "../grader/examples/gallery";
+import { readGalleryFile } from "../grader/assign/gallery";
+import { dropout } from "../grader/assignments/dropout";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import type { HeadlessCellResult } from "../grader/notebook/headless";
 import { gradeIdOf, serializeNotebook } from "../grader/notebook/notebook";
@@ -26,7 +27,7 @@ afterAll(() => rmSync(FOLDER, { recursive: true, force: true }));
 /** The gallery notebook's set-up, graded and public test cells (no training), run headless. */
 async function testCells(name: string): Promise<Record<string, HeadlessCellResult>> {
   mkdirSync(FOLDER, { recursive: true });
-  const notebook = JSON.parse(readGalleryFile(`${name}.ipynb`)) as Notebook;
+  const notebook = JSON.parse(readGalleryFile(dropout.galleryDir, `${name}.ipynb`)) as Notebook;
   notebook.cells = notebook.cells.filter((c) => CELLS.includes(gradeIdOf(c) ?? ""));
   const path = join(FOLDER, `${name}.ipynb`);
   writeFileSync(path, serializeNotebook(notebook));

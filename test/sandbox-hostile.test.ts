@@ -16,10 +16,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
 import type { SubmissionResult } from "../grader/grading/grade";
-import { readReferences } from "../grader/grading/references";
-import { CHECKS } from "../grader/grading/spec";
+import { readDropoutReferences } from "../grader/assignments/dropout";
+import { CHECKS } from "../grader/assignments/dropout/checks";
 import { bubblewrapProblem } from "../grader/sandbox/isolation";
 import { CHILD_SCRIPT } from "../grader/sandbox/session";
 
@@ -89,7 +90,7 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
       writeFileSync(join(folder, `${name}.ipynb`), hostileNotebook(attack));
       files.push(join(folder, `${name}.ipynb`));
     }
-    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, references: readReferences(), limits: LIMITS });
+    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, limits: LIMITS });
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 600_000);
 

@@ -14,9 +14,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GALLERY_DIR } from "../grader/examples/gallery-dir";
+import { dropout } from "../grader/assignments/dropout";
+const GALLERY_DIR = dropout.galleryDir;
 import { gradeSubmission } from "../grader/grading/grade";
-import { readReferences } from "../grader/grading/references";
+import { readDropoutReferences } from "../grader/assignments/dropout";
 
 const CLI = join(__dirname, "../grader/cli.ts");
 
@@ -37,9 +38,9 @@ describe("one deadline per submission", () => {
     const limits = { loadTimeoutMs: 8_000, callTimeoutMs: 6_000, totalTimeoutMs: 12_000, memoryMb: 1024 };
     // A warm compiler first, untimed: starting one (seconds on a busy machine) is the grader's own cost,
     // trusted, and not charged to a submission's deadline.
-    await gradeSubmission(join(GALLERY_DIR, "untouched-release.ipynb"), readReferences(), limits);
+    await gradeSubmission(join(GALLERY_DIR, "untouched-release.ipynb"), { limits: limits });
     const started = Date.now();
-    const result = await gradeSubmission(path, readReferences(), limits);
+    const result = await gradeSubmission(path, { limits: limits });
     const took = Date.now() - started;
     // Without the deadline: 8 s (shared load) + 8 s (forward alone) + 6 s per backward call, 28 s at least.
     // The bound leaves 12 s for starting processes on a busy machine (the compiler is warm): it is the
@@ -54,7 +55,7 @@ describe("hostile text, linear time", () => {
   it("a correct notebook with 300,000 blank lines in one graded cell and a 19 MB line in the other gets full marks", async () => {
     // The old directive regex was quadratic here (three timeouts and 0/10); the file stays under the 20 MB cap.
     const path = editedSolution((f, b) => [`${"\n".repeat(300_000)}${f}`, `// ${"x".repeat(19 * 1024 * 1024 - 300_000)}\n${b}`]);
-    const result = await gradeSubmission(path, readReferences());
+    const result = await gradeSubmission(path);
     expect(result.tests.filter((t) => !t.passed).map((t) => `${t.id}: ${t.output}`)).toEqual([]);
     expect(result.notes).toEqual([]);
   }, 120_000);

@@ -12,7 +12,7 @@ import {
   GRADIENT_NAMES, initBackend, initializeParameters, RandomState, compareMatrix, NotImplementedError,
 } from "dropout-kit";
 import type { DropoutCache, Matrix, Parameters } from "dropout-kit";
-import { DropoutFunctions, INSTRUCTOR_NOTEBOOK, loadDropoutFunctions, loadReferenceSolution } from "../grader/reference-solution";
+import { DropoutFunctions, INSTRUCTOR_NOTEBOOK, loadDropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import { cellSource, readNotebook, toSourceLines } from "../grader/notebook/notebook";
 import { withMutedConsole } from "./helpers/console";
 

@@ -5,6 +5,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import type { Assignment } from "../assignment";
+import { AUTHORED_ASSIGNMENTS } from "../assignments/authoring";
 import type { ArchiveEntry } from "./archive";
 import { zipArchive } from "./archive";
 
@@ -29,7 +31,7 @@ export function projectFiles(dir: string, keep: (path: string) => boolean = () =
 /** The project's package.json with the student's scripts only (dependencies unchanged: the lockfile matches). */
 export function studentPackageJson(): string {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
-  pkg.description = "The dropout assignment: notebooks for the tslab kernel and the helper library they import.";
+  pkg.description = "The assignments: notebooks for the tslab kernel and the helper library they import.";
   pkg.scripts = {
     build: "tsc -p src/tsconfig.json",
     prepare: "npm run build",
@@ -40,7 +42,10 @@ export function studentPackageJson(): string {
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-export const STUDENT_README = `# The dropout assignment
+/** The student's README: set-up, the notebooks of every assignment, and the self-check. */
+export function studentReadme(assignments: Pick<Assignment, "title" | "notebook">[] = AUTHORED_ASSIGNMENTS): string {
+  const first = assignments[0]?.notebook ?? "NOTEBOOK.ipynb";
+  return `# ${assignments.map((a) => a.title).join(" and ")}: the assignments
 
 Notebooks in TypeScript on the **tslab** kernel, with a helper library on TensorFlow.js (\`src/\`, imported
 by the notebooks as \`dropout-kit\`).
@@ -55,11 +60,11 @@ npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers th
 ## Work
 
 \`\`\`bash
-jupyter notebook notebooks/dropout.ipynb
+${assignments.map((a) => `jupyter notebook notebooks/${a.notebook}   # ${a.title}`).join("\n")}
 \`\`\`
 
 As root (in a container, say) Jupyter refuses to start without \`--allow-root\`:
-\`jupyter notebook --allow-root notebooks/dropout.ipynb\`. \`npm run setup:jupyter\` ends by printing the command
+\`jupyter notebook --allow-root notebooks/${first}\`. \`npm run setup:jupyter\` ends by printing the command
 to use.
 
 Pick the **TypeScript** kernel if asked. Write your code between \`// YOUR CODE STARTS HERE\` and
@@ -68,9 +73,11 @@ Leave the other cells as they are: the grader runs its own tests, and edited rea
 
 ## Check before you hand in
 
-\`npm run check -- notebooks/dropout.ipynb\` runs your set-up and graded cells (not the others) and the public
-checks your test cells run. Exit status 0: every public check passes; 1: one fails; 2: the file cannot be checked.
+\`npm run check -- notebooks/${first}\` (or another assignment's notebook) runs your set-up and graded cells (not
+the others) and the public checks your test cells run. Exit status 0: every public check passes; 1: one fails;
+2: the file cannot be checked.
 `;
+}
 
 /** A student notebook: its file name in notebooks/ and its text. */
 export interface ReleasedNotebook {
@@ -78,9 +85,9 @@ export interface ReleasedNotebook {
   text: string;
 }
 
-/** The notebooks the instructor source generates (grader/source/*.ipynb share their names with the release). */
-function releasedNames(): string[] {
-  return readdirSync(join(PROJECT_ROOT, "grader/source")).filter((f) => f.endsWith(".ipynb")).sort();
+/** The notebooks the instructor sources generate (each assignment's source/*.ipynb share their names with the release). */
+export function releasedNames(assignments: Pick<Assignment, "sourceDir">[] = AUTHORED_ASSIGNMENTS): string[] {
+  return assignments.flatMap((a) => readdirSync(a.sourceDir).filter((f) => f.endsWith(".ipynb"))).sort();
 }
 
 /** The committed student notebooks, by the names the source generates: never any other file in notebooks/. */
@@ -105,7 +112,7 @@ export function bundleEntries(release: ReleasedNotebook[] = committedRelease(), 
     ...release.map(({ name, text }) => ({ path: `${BUNDLE_NAME}/notebooks/${name}`, content: text })),
     ...files.map((path) => ({ path: `${BUNDLE_NAME}/${path}`, content: read(path), executable: path.endsWith(".sh") })),
     { path: `${BUNDLE_NAME}/package.json`, content: studentPackageJson() },
-    { path: `${BUNDLE_NAME}/README.md`, content: STUDENT_README },
+    { path: `${BUNDLE_NAME}/README.md`, content: studentReadme() },
   ];
 }
 

@@ -1,63 +1,68 @@
 /**
- * `npm run assign`: regenerates everything derived from the instructor source (grader/source/: the
- * notebook with its solutions, and settings.ts), then validates it:
- *   1. the student notebooks in notebooks/ (release.ts; kept-outputs.ts for cells that ship with their outputs);
- *   2. the grader's references: the expected outputs, by running the solution on every case (grader/references/);
- *   3. the example gallery the grader's tests use (grader/examples/submissions/);
- *   4. dist/dropout-student-bundle.zip (bundle.ts, built from the generated release, never from whatever
- *      else lies in notebooks/) and dist/gradescope-autograder.zip (gradescope.ts);
- *   5. checks: unique grade_ids, matched markers, no other notebook in notebooks/ than the ones the source
- *      generates, no line of a solution or hidden test in anything a student gets, the solution scores full
- *      marks in the grader, the untouched release scores 0 (both graded from the generated files).
+ * `npm run assign [-- --assignment ID] [--check]`: regenerates everything derived from each assignment's
+ * instructor source (grader/assignments/<id>/source/: the notebooks with their solutions, and settings.ts),
+ * then validates it. The pipeline is a list of named steps, each a function of its own:
+ *   validateSource -> releaseNotebooks (the student notebooks in notebooks/; release.ts, kept-outputs.ts) ->
+ *   deriveReferences (the expected outputs, by running the solution on every case; the public cases for the
+ *   notebook's public tests) -> writeGallery (the example submissions the grader's tests use) ->
+ *   buildPackages (dist/dropout-student-bundle.zip from the generated release, never from whatever else lies
+ *   in notebooks/, and dist/gradescope-autograder.zip) -> checkStudentFiles (no line of a solution or hidden
+ *   test in anything a student gets) -> gradeGallery (the solution scores full marks in the grader, the
+ *   untouched release 0, both graded from the generated files).
  * Everything is generated into a staging folder inside the project (`.assign-staging-<pid>/`, same
  * filesystem, so a rename moves a file into place) and moved into place, file by file with an atomic rename,
  * only after every validation has passed: a failed run changes no committed file and nothing in dist/.
  * `--check` writes nothing and exits 1 when a committed file differs from what the source generates (CI).
+ * `--assignment ID` regenerates that assignment only (the packages take the others' committed files).
  * Two runs give byte-identical files.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { initBackend } from "dropout-kit";
-import { galleryFiles } from "../examples/gallery";
-import { GALLERY_DIR } from "../examples/gallery-dir";
+import type { Assignment, References } from "../assignment";
+import { maxScoreOf } from "../assignment";
+import { AUTHORED_ASSIGNMENTS } from "../assignments/authoring";
+import { assignmentById } from "../assignments";
 import { writeAtomically } from "../atomic-write";
 import { parseCommandLine } from "../command-line";
 import { gradeSubmission } from "../grading/grade";
-import { readReferences, REFERENCES_FILE } from "../grading/references";
-import { generateReferences, PUBLIC_CASES_FILE, publicCasesOf, serializeReferences } from "./references";
-import { MAX_SCORE } from "../grading/spec";
+import { readReferences } from "../grading/references";
+import { generateReferences, serializeReferences } from "./references";
 import { cellSource, parseNotebook, readNotebook, serializeNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
-import { loadReferenceSolution } from "../reference-solution";
 import type { ReleasedNotebook } from "./bundle";
-import { BUNDLE_NAME, PROJECT_ROOT, studentBundle } from "./bundle";
+import { BUNDLE_NAME, PROJECT_ROOT, releasedNames, studentBundle } from "./bundle";
 import { GRADESCOPE_NAME, gradescopePackage } from "./gradescope";
 import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
 
-const SOURCE_DIR = resolve(__dirname, "../source");
 const RELEASE_DIR = resolve(__dirname, "../../notebooks");
 const DIST_DIR = resolve(PROJECT_ROOT, "dist");
 const STAGING_PREFIX = ".assign-staging-";
-const USAGE = "usage: npm run assign            regenerate everything, validate it, then put it in place\n       npm run assign -- --check   write nothing; exit 1 if a committed file is out of date or a validation fails";
+const USAGE = "usage: npm run assign            regenerate everything, validate it, then put it in place\n       npm run assign -- --check   write nothing; exit 1 if a committed file is out of date or a validation fails\n       npm run assign -- --assignment ID [--check]   the same for one assignment";
 
-function sourceNotebooks(): { name: string; notebook: Notebook }[] {
-  return readdirSync(SOURCE_DIR)
+function sourceNotebooks(assignment: Assignment): { name: string; notebook: Notebook }[] {
+  return readdirSync(assignment.sourceDir)
     .filter((f) => f.endsWith(".ipynb"))
     .sort()
-    .map((name) => ({ name, notebook: readNotebook(join(SOURCE_DIR, name)) }));
+    .map((name) => ({ name, notebook: readNotebook(join(assignment.sourceDir, name)) }));
 }
 
+/** A path for messages: relative to the project. */
+const shown = (path: string) => relative(PROJECT_ROOT, path);
+
 /**
- * The student notebooks as `npm run assign` writes them (executing the cells that keep their outputs, from
- * temporary copies in `runIn`, a folder where `dropout-kit` resolves as it does for students).
+ * The student notebooks of the assignments as `npm run assign` writes them (executing the cells that keep
+ * their outputs, from temporary copies in `runIn`, a folder where `dropout-kit` resolves as it does for students).
  */
-export async function releasedNotebooks(runIn: string = RELEASE_DIR): Promise<ReleasedNotebook[]> {
+export async function releasedNotebooks(runIn: string = RELEASE_DIR, assignments: Assignment[] = AUTHORED_ASSIGNMENTS): Promise<ReleasedNotebook[]> {
   const released = [];
-  for (const { name, notebook } of sourceNotebooks()) {
-    released.push({ name, text: serializeNotebook(await withKeptOutputs(releaseNotebook(notebook, name), runIn, name)) });
+  for (const assignment of assignments) {
+    for (const { name, notebook } of sourceNotebooks(assignment)) {
+      released.push({ name, text: serializeNotebook(await withKeptOutputs(releaseNotebook(notebook, name, assignment), runIn, name)) });
+    }
   }
   return released;
 }
@@ -206,51 +211,67 @@ function visibleText(path: string, bytes: Uint8Array): string {
   return parsed.checked.cells.map(({ cell }) => cellSource(cell)).join("\n");
 }
 
-async function assign(check: boolean, staging: Staging): Promise<number> {
-  const problems: string[] = [];
-  const sources = sourceNotebooks();
+/** What one run found wrong: every step adds to it; nothing is written unless it stays empty. */
+type Problems = string[];
 
-  console.log("assign: validating the instructor source");
-  for (const { name, notebook } of sources) {
-    problems.push(...checkGradeIds(notebook, `grader/source/${name}`));
-    for (const notice of pointsNotices(notebook, `grader/source/${name}`)) console.log(`  note: ${notice}`);
+/** Every source notebook's grade_ids and points agree with the assignment's definition. */
+function validateSource(assignment: Assignment, problems: Problems): void {
+  for (const { name, notebook } of sourceNotebooks(assignment)) {
+    const where = shown(join(assignment.sourceDir, name));
+    problems.push(...checkGradeIds(notebook, where, assignment));
+    for (const notice of pointsNotices(notebook, where, assignment)) console.log(`  note: ${notice}`);
   }
+}
 
-  console.log("assign: the student notebooks");
-  const generatedNames = sources.map((s) => s.name);
+/** The student notebooks, staged; a notebook in notebooks/ that no source generates is a problem. */
+async function releaseNotebooks(assignments: Assignment[], staging: Staging, problems: Problems): Promise<ReleasedNotebook[]> {
+  const generatedNames = releasedNames();
   for (const stray of strayNotebooks(generatedNames)) {
-    problems.push(`notebooks/${stray} is not generated from grader/source/, and only ${generatedNames.map((n) => `notebooks/${n}`).join(" and ")} are released: move it out of notebooks/ or delete it (to release a new notebook, add it to grader/source/)`);
+    problems.push(`notebooks/${stray} is not generated from an assignment's source, and only ${generatedNames.map((n) => `notebooks/${n}`).join(", ")} are released: move it out of notebooks/ or delete it (to release a new notebook, add it to an assignment's source/ folder)`);
     console.error(`  not generated: notebooks/${stray}`);
   }
   mkdirSync(staging.path(RELEASE_DIR), { recursive: true });
-  const released = await releasedNotebooks(staging.path(RELEASE_DIR)); // throws MarkerError, naming notebook, cell and line
+  const released = await releasedNotebooks(staging.path(RELEASE_DIR), assignments); // throws MarkerError, naming notebook, cell and line
   for (const { name, text } of released) staging.put(join(RELEASE_DIR, name), text);
+  // The other assignments' notebooks as committed (--assignment): the packages hold every assignment.
+  const others = generatedNames.filter((name) => !released.some((r) => r.name === name));
+  return [...released, ...others.map((name) => ({ name, text: readFileSync(join(RELEASE_DIR, name), "utf8") }))].sort((a, b) => a.name.localeCompare(b.name));
+}
 
-  console.log("assign: the reference outputs (running the solution on every case)");
-  await initBackend();
-  const referencesText = serializeReferences(generateReferences(await loadReferenceSolution()));
-  const stagedReferences = staging.put(REFERENCES_FILE, referencesText);
-  // The public cases, for the notebook's public tests: derived from the same references.
-  const publicCasesText = serializeReferences(publicCasesOf(readReferences(stagedReferences)));
-  staging.put(PUBLIC_CASES_FILE, publicCasesText);
+/** The references (the solution run on every case) and the public cases derived from them, staged. */
+async function deriveReferences(assignment: Assignment, staging: Staging): Promise<{ references: References; generated: Record<string, string> }> {
+  const referencesText = serializeReferences(await generateReferences(assignment));
+  const stagedReferences = staging.put(assignment.referencesFile, referencesText);
+  const references = readReferences(assignment, stagedReferences);
+  const publicCasesText = serializeReferences(assignment.publicCases(references));
+  staging.put(assignment.publicCasesFile, publicCasesText);
+  return { references, generated: { [shown(assignment.referencesFile)]: referencesText, [shown(assignment.publicCasesFile)]: publicCasesText } };
+}
 
-  console.log("assign: the example gallery");
-  const gallery = galleryFiles();
-  for (const { name, text } of gallery) staging.put(join(GALLERY_DIR, name), text);
+/** The example gallery, staged; examples no longer generated are removed. */
+function writeGallery(assignment: Assignment, staging: Staging): void {
+  const gallery = assignment.gallery();
+  for (const { name, text } of gallery) staging.put(join(assignment.galleryDir, name), text);
   const wanted = new Set(gallery.map((f) => f.name));
-  for (const old of readdirSync(GALLERY_DIR).filter((f) => f.endsWith(".ipynb") && !wanted.has(f))) staging.remove(join(GALLERY_DIR, old));
+  mkdirSync(assignment.galleryDir, { recursive: true });
+  for (const old of readdirSync(assignment.galleryDir).filter((f) => f.endsWith(".ipynb") && !wanted.has(f))) staging.remove(join(assignment.galleryDir, old));
+}
 
-  console.log("assign: the student bundle and the Gradescope package");
-  const bundle = studentBundle(released, { [relative(PROJECT_ROOT, PUBLIC_CASES_FILE)]: publicCasesText });
-  const autograder = gradescopePackage({ [relative(PROJECT_ROOT, REFERENCES_FILE)]: referencesText });
-  // dist/ is not committed: --check neither compares nor writes it.
+/** The student bundle and the Gradescope package, from the generated files (dist/ is not committed: --check skips it). */
+function buildPackages(released: ReleasedNotebook[], generated: Record<string, string>, staging: Staging, check: boolean): Uint8Array {
+  const publicCases = Object.fromEntries(Object.entries(generated).filter(([path]) => path.startsWith("src/")));
+  const bundle = studentBundle(released, publicCases);
+  const autograder = gradescopePackage(generated);
   if (!check) {
     staging.put(join(DIST_DIR, `${BUNDLE_NAME}.zip`), bundle);
     staging.put(join(DIST_DIR, `${GRADESCOPE_NAME}.zip`), autograder);
   }
+  return bundle;
+}
 
-  console.log("assign: checking what students get");
-  const secrets = sources.flatMap(({ notebook }) => secretLines(notebook));
+/** No line of a solution or a hidden test in anything a student gets; nothing of the grader's in the bundle. */
+function checkStudentFiles(released: ReleasedNotebook[], bundle: Uint8Array, problems: Problems): void {
+  const secrets = AUTHORED_ASSIGNMENTS.flatMap((a) => sourceNotebooks(a).flatMap(({ notebook }) => secretLines(notebook)));
   const bundled = unzipSync(bundle);
   const studentFiles = [
     ...released.map(({ name, text }) => ({ path: `notebooks/${name}`, text: visibleText(name, Buffer.from(text)) })),
@@ -260,19 +281,48 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
   for (const path of Object.keys(bundled)) {
     if (/\/grader\/|settings\.ts$|references/.test(path)) problems.push(`${BUNDLE_NAME}.zip holds ${path}, which is the grader's, not the students'`);
   }
+}
 
-  // Graded from the generated (staged) gallery and references: what would be committed is what is checked.
-  console.log("assign: grading the solution and the untouched release");
-  const references = readReferences(stagedReferences);
-  const solution = await gradeSubmission(staging.path(join(GALLERY_DIR, "solution.ipynb")), references);
-  if (solution.score !== MAX_SCORE) {
+/** Graded from the generated (staged) gallery and references: the solution scores full marks, the untouched release 0. */
+async function gradeGallery(assignment: Assignment, references: References, staging: Staging, problems: Problems): Promise<void> {
+  const grade = (name: string) => gradeSubmission(staging.path(join(assignment.galleryDir, name)), { assignment, references });
+  const solution = await grade("solution.ipynb");
+  const max = maxScoreOf(assignment);
+  if (solution.score !== max) {
     const failed = solution.tests.filter((t) => !t.passed).map((t) => `${t.name}: ${t.output}`);
-    problems.push(`the solution scores ${solution.score} / ${MAX_SCORE} in the grader, not full marks:\n    ${[...solution.notes, ...failed].join("\n    ")}`);
+    problems.push(`${assignment.id}: the solution scores ${solution.score} / ${max} in the grader, not full marks:\n    ${[...solution.notes, ...failed].join("\n    ")}`);
   }
-  const untouched = await gradeSubmission(staging.path(join(GALLERY_DIR, "untouched-release.ipynb")), references);
+  const untouched = await grade("untouched-release.ipynb");
   const feedback = untouched.tests.map((t) => t.output).join("\n");
-  if (untouched.score !== 0) problems.push(`the untouched release scores ${untouched.score}, not 0: do the stubs throw?`);
-  if (!/Not implemented yet/.test(feedback)) problems.push(`the untouched release's feedback does not say "Not implemented yet"; it says: ${feedback.slice(0, 300)}`);
+  if (untouched.score !== 0) problems.push(`${assignment.id}: the untouched release scores ${untouched.score}, not 0: do the stubs throw?`);
+  if (!/Not implemented yet/.test(feedback)) problems.push(`${assignment.id}: the untouched release's feedback does not say "Not implemented yet"; it says: ${feedback.slice(0, 300)}`);
+}
+
+async function assign(assignments: Assignment[], check: boolean, staging: Staging): Promise<number> {
+  const problems: Problems = [];
+  console.log("assign: validating the instructor sources");
+  for (const assignment of assignments) validateSource(assignment, problems);
+  console.log("assign: the student notebooks");
+  const released = await releaseNotebooks(assignments, staging, problems);
+  await initBackend();
+  const references = new Map<Assignment, References>();
+  let generated: Record<string, string> = {};
+  for (const assignment of assignments) {
+    console.log(`assign: ${assignment.id}: the reference outputs (running the solution on every case)`);
+    const derived = await deriveReferences(assignment, staging);
+    references.set(assignment, derived.references);
+    generated = { ...generated, ...derived.generated };
+    console.log(`assign: ${assignment.id}: the example gallery`);
+    writeGallery(assignment, staging);
+  }
+  console.log("assign: the student bundle and the Gradescope package");
+  const bundle = buildPackages(released, generated, staging, check);
+  console.log("assign: checking what students get");
+  checkStudentFiles(released, bundle, problems);
+  for (const assignment of assignments) {
+    console.log(`assign: ${assignment.id}: grading the solution and the untouched release`);
+    await gradeGallery(assignment, references.get(assignment)!, staging, problems);
+  }
 
   const stale = check ? staging.stale() : [];
   if (stale.length) problems.push(`out of date (run \`npm run assign\` and commit): ${stale.join(", ")}`);
@@ -292,7 +342,9 @@ async function assign(check: boolean, staging: Staging): Promise<number> {
 }
 
 async function main(): Promise<number> {
-  const check = parseCommandLine("assign", USAGE, { options: { check: { type: "boolean" } }, allowPositionals: false }).values.check ?? false;
+  const { values } = parseCommandLine("assign", USAGE, { options: { check: { type: "boolean" }, assignment: { type: "string" } }, allowPositionals: false });
+  const check = values.check ?? false;
+  const assignments = values.assignment === undefined ? AUTHORED_ASSIGNMENTS : [assignmentById(values.assignment, AUTHORED_ASSIGNMENTS)];
   removeAbandonedStaging();
   const staging = new Staging(check);
   // Interrupted (Ctrl-C): the staging folder goes; whatever was already in place stays as it was.
@@ -304,7 +356,7 @@ async function main(): Promise<number> {
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
   try {
-    return await assign(check, staging);
+    return await assign(assignments, check, staging);
   } catch (error) {
     console.error(`assign: ${(error as Error)?.message ?? String(error)}${check || staging.committing ? "" : "\nassign: nothing was written"}`);
     return 1;

@@ -1,16 +1,19 @@
 /**
  * The Gradescope autograder package: Gradescope unpacks it into /autograder/source, runs `setup.sh` once
  * to build its image, then `run_autograder` per submission (grader/gradescope/run.ts). It holds the
- * grader, what `npm run assign` derives for it (grader/references/: the reference outputs and the released
- * set-up cell), the settings (the cases' seeds and the points) and the helper library. It goes to
- * Gradescope, never to students, and still ships no solution: not the instructor notebooks
- * (grader/source/*.ipynb), not the example gallery (its solution.ipynb), nothing built from them
- * (grader/.cache/ holds the solution as a module; dot-folders and build output are never shipped).
+ * grader (the engine and each assignment's grading part), what `npm run assign` derives for it (each
+ * assignment's references.json: the reference outputs and the released set-up cell), the settings (the cases'
+ * seeds and the points) and the helper library. It grades any assignment's notebook (its metadata says which).
+ * It goes to Gradescope, never to students, and still ships no solution: not the instructor notebooks
+ * (grader/assignments/<id>/source/*.ipynb), not the example galleries nor their generators (gallery.ts edits
+ * lines of the solution), nothing built from them (grader/.cache/ holds the solution as a module; dot-folders
+ * and build output are never shipped).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readNotebook } from "../notebook/notebook";
-import { INSTRUCTOR_NOTEBOOK } from "../reference-solution";
+import { AUTHORED_ASSIGNMENTS } from "../assignments/authoring";
+import { instructorNotebook } from "../reference-solution";
 import { leaks, secretLines } from "./validate";
 import type { ArchiveEntry } from "./archive";
 import { zipArchive } from "./archive";
@@ -46,10 +49,9 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts
 `;
 
-/** What of grader/ the package holds: the engine and the derived references; of grader/source/, the settings only. */
+/** What of grader/ the package holds: the engine, each assignment's grading part and derived references, its settings; no notebook, no gallery. */
 export function shippedGraderFile(path: string): boolean {
-  if (path.startsWith("grader/examples/")) return false;
-  if (path.startsWith("grader/source/")) return path === "grader/source/settings.ts";
+  if (/^grader\/assignments\/[^/]+\/(gallery\/|gallery\.ts$)/.test(path)) return false;
   return !path.endsWith(".ipynb");
 }
 
@@ -75,7 +77,7 @@ export function gradescopeEntries(generated: Record<string, string | Uint8Array>
 
 /** Where a line of the solution (or of the hidden tests) would be in the package: nowhere, or assign stops. */
 export function gradescopeLeaks(entries: ArchiveEntry[] = gradescopeEntries()): string[] {
-  const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
+  const secrets = AUTHORED_ASSIGNMENTS.flatMap((a) => secretLines(readNotebook(instructorNotebook(a))));
   const texts = entries.map((e) => ({ path: `${GRADESCOPE_NAME}.zip:${e.path}`, text: typeof e.content === "string" ? e.content : Buffer.from(e.content).toString("utf8") }));
   return [...entries.filter((e) => e.path.endsWith(".ipynb")).map((e) => `${GRADESCOPE_NAME}.zip holds a notebook, ${e.path}: the grader needs none`), ...leaks(secrets, texts)];
 }

@@ -12,9 +12,9 @@
 import { withChecksums } from "../notebook/checksum";
 import { BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, END_HIDDEN_TESTS, END_SOLUTION } from "../notebook/markers";
 import { cellSource, gradeIdOf, Notebook, toSourceLines } from "../notebook/notebook";
-import type { GradedFunctionName } from "../grading/spec";
-import { GRADED_CELLS, pointsOf } from "../grading/spec";
-import { notebook as notebookSettings } from "../source/settings";
+import type { Assignment } from "../assignment";
+import { pointsOf } from "../assignment";
+import { ASSIGNMENT_METADATA } from "../grading/submission";
 
 export class MarkerError extends Error {}
 
@@ -63,7 +63,7 @@ function findClosing(lines: string[], from: number, end: RegExp, begin: RegExp, 
 const SETTINGS_IMPORT = /^\s*import\s*\{\s*notebook(?:\s+as\s+(\w+))?\s*\}\s*from\s*["']\.\/settings["'];.*$/;
 
 /** InlineSettings: the settings import and its destructuring become constants with the values. */
-export function inlineSettings(source: string, where: string, values: Record<string, unknown> = notebookSettings): string {
+export function inlineSettings(source: string, where: string, values: Record<string, unknown>): string {
   const lines = source.split("\n");
   const at = lines.findIndex((line) => SETTINGS_IMPORT.test(line));
   if (at < 0) return source;
@@ -72,7 +72,7 @@ export function inlineSettings(source: string, where: string, values: Record<str
   const names = lines.map((line) => destructure.exec(line)).find(Boolean)?.[1];
   if (!names) throw new MarkerError(`${where}: the settings are imported but not unpacked; follow the import with \`const { NAME, ... } = ${alias};\``);
   const constants = names.split(",").map((n) => n.trim()).filter(Boolean).map((name) => {
-    if (!(name in values)) throw new MarkerError(`${where}: "${name}" is not among the notebook settings (${Object.keys(values).join(", ")}) in grader/source/settings.ts`);
+    if (!(name in values)) throw new MarkerError(`${where}: "${name}" is not among the notebook settings (${Object.keys(values).join(", ")}) in the assignment's settings.ts`);
     return `const ${name} = ${tsLiteral(values[name])};`;
   });
   const written = ["// The assignment's settings (chosen by your instructor):", ...constants];
@@ -90,21 +90,27 @@ export function tsLiteral(value: unknown): string {
   throw new Error(`a notebook setting must be plain data, got ${typeof value}`);
 }
 
-/** The test cell of each graded function: `<graded cell's grade_id>_test`. */
-const TEST_CELL_POINTS: Record<string, number> = Object.fromEntries(
-  (Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]).map(([fn, gradeId]) => [`${gradeId}_test`, pointsOf(fn)]),
-);
+/** The test cell of each graded function (`<graded cell's grade_id>_test`) and its points: the sum of its checks'. */
+function testCellPoints(assignment: Assignment): Record<string, number> {
+  return Object.fromEntries(Object.entries(assignment.gradedCells).map(([fn, gradeId]) => [`${gradeId}_test`, pointsOf(assignment, fn)]));
+}
 
-export function releaseNotebook(source: Notebook, name = "notebook"): Notebook {
+/**
+ * The student's copy of one of the assignment's source notebooks (`name`, its file name); the graded notebook
+ * also names its assignment in its metadata, so the grader knows what it is.
+ */
+export function releaseNotebook(source: Notebook, name: string, assignment: Assignment): Notebook {
   const release: Notebook = JSON.parse(JSON.stringify(source));
+  const points = testCellPoints(assignment);
   release.cells = release.cells.map((cell, index) => {
     if (cell.cell_type !== "code") return cell;
     const where = `${name}, cell ${index} (${gradeIdOf(cell) ?? "no grade_id"})`;
-    const code = inlineSettings(releaseCellSource(cellSource(cell), where), where);
+    const code = inlineSettings(releaseCellSource(cellSource(cell), where), where, assignment.notebookSettings);
     const nbgrader = cell.metadata.nbgrader;
-    const points = nbgrader?.grade ? TEST_CELL_POINTS[nbgrader.grade_id] : undefined;
-    const metadata = points === undefined ? cell.metadata : { ...cell.metadata, nbgrader: { ...nbgrader!, points } };
+    const cellPoints = nbgrader?.grade ? points[nbgrader.grade_id] : undefined;
+    const metadata = cellPoints === undefined ? cell.metadata : { ...cell.metadata, nbgrader: { ...nbgrader!, points: cellPoints } };
     return { ...cell, metadata, source: toSourceLines(code), outputs: [], execution_count: null };
   });
+  if (name === assignment.notebook) release.metadata = { ...release.metadata, [ASSIGNMENT_METADATA]: { assignment: assignment.id } };
   return withChecksums(release);
 }

@@ -5,11 +5,11 @@
 import { SECRET_REGIONS } from "../notebook/markers";
 import { cellSource, gradeIdOf } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
-import { GRADED_CELLS, pointsOf } from "../grading/spec";
-import type { GradedFunctionName } from "../grading/spec";
+import type { Assignment } from "../assignment";
+import { pointsOf } from "../assignment";
 
 /** Every nbgrader cell has a grade_id, unique in its notebook; every graded function has its cell and test cell. */
-export function checkGradeIds(notebook: Notebook, name: string): string[] {
+export function checkGradeIds(notebook: Notebook, name: string, assignment: Assignment): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
   notebook.cells.forEach((cell, index) => {
@@ -24,7 +24,7 @@ export function checkGradeIds(notebook: Notebook, name: string): string[] {
   });
   // An ungraded notebook (the experiments) needs no graded cells.
   const graded = notebook.cells.some((c) => c.metadata.nbgrader?.solution || c.metadata.nbgrader?.grade);
-  for (const [fn, gradeId] of graded ? (Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) : []) {
+  for (const [fn, gradeId] of graded ? Object.entries(assignment.gradedCells) : []) {
     if (!seen.has(gradeId)) problems.push(`${name}: no cell with grade_id '${gradeId}' (where students write ${fn})`);
     const test = notebook.cells.find((c) => gradeIdOf(c) === `${gradeId}_test`);
     if (!test) problems.push(`${name}: no test cell with grade_id '${gradeId}_test' for ${fn}`);
@@ -34,13 +34,13 @@ export function checkGradeIds(notebook: Notebook, name: string): string[] {
 }
 
 /** Points in the source that differ from the settings: the release follows the settings; say so. */
-export function pointsNotices(notebook: Notebook, name: string): string[] {
+export function pointsNotices(notebook: Notebook, name: string, assignment: Assignment): string[] {
   const notices: string[] = [];
-  for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) {
+  for (const [fn, gradeId] of Object.entries(assignment.gradedCells)) {
     const test = notebook.cells.find((c) => gradeIdOf(c) === `${gradeId}_test`);
     const stated = test?.metadata.nbgrader?.points;
-    if (test && stated !== pointsOf(fn)) {
-      notices.push(`${name}, cell '${gradeId}_test': its nbgrader points say ${String(stated)}, the settings give ${fn} ${pointsOf(fn)}; the release uses ${pointsOf(fn)}`);
+    if (test && stated !== pointsOf(assignment, fn)) {
+      notices.push(`${name}, cell '${gradeId}_test': its nbgrader points say ${String(stated)}, the settings give ${fn} ${pointsOf(assignment, fn)}; the release uses ${pointsOf(assignment, fn)}`);
     }
   }
   return notices;

@@ -9,8 +9,7 @@ import { basename, join, relative } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../batch";
 import { parseCommandLine } from "../command-line";
-import { readReferences } from "../grading/references";
-import { MAX_SCORE } from "../grading/spec";
+import { ASSIGNMENTS } from "../assignments";
 import { writeAtomically } from "../atomic-write";
 import { gradescopeResults } from "../reports";
 import { bubblewrapProblem } from "../sandbox/isolation";
@@ -37,18 +36,22 @@ function notebooksIn(dir: string): string[] {
 }
 
 function failure(message: string): object {
-  return { score: 0, max_score: MAX_SCORE, output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
+  return { score: 0, output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
 }
 
 const USAGE = "usage: run_autograder   (no arguments: grades $AUTOGRADER_ROOT/submission, by default /autograder/submission)";
 
 async function main(): Promise<void> {
   const notebooks = notebooksIn(submissionDir);
-  const chosen = notebooks.length === 1 ? notebooks[0] : notebooks.find((p) => basename(p) === "dropout.ipynb");
+  // One notebook, or among several the one named as an assignment's notebook is (the metadata then says which).
+  const names = ASSIGNMENTS.map((a) => a.notebook);
+  const named = notebooks.filter((p) => names.includes(basename(p)));
+  const chosen = notebooks.length === 1 ? notebooks[0] : named.length === 1 ? named[0] : undefined;
+  const expected = names.join(" or ");
   if (!chosen) {
     const message = notebooks.length === 0
-      ? "No .ipynb file was found in your submission. Upload your saved notebook (dropout.ipynb)."
-      : `Your submission holds several notebooks (${notebooks.map((p) => relative(submissionDir, p)).join(", ")}) and none is named dropout.ipynb. Upload only your dropout.ipynb.`;
+      ? `No .ipynb file was found in your submission. Upload your saved notebook (${expected}).`
+      : `Your submission holds several notebooks (${notebooks.map((p) => relative(submissionDir, p)).join(", ")}) and ${named.length === 0 ? `none is named ${expected}` : "more than one is named like an assignment's notebook"}. Upload only the assignment's notebook.`;
     writeAtomically(resultsFile, `${JSON.stringify(failure(message), null, 2)}\n`);
     return;
   }
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     console.error(`run_autograder: ${problem}; grading under Node's permission model inside this container`);
     process.env.DROPOUT_GRADER_ISOLATION = "permission-model";
   }
-  const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true, references: readReferences() });
+  const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true });
   writeAtomically(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
 }
 

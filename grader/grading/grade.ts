@@ -1,33 +1,37 @@
 /**
- * Grading one submission, step by step: read and validate the file -> pick the graded cells (plus the
- * instructor's own set-up cell: the student's copy is never trusted, nor are their test cells) -> run
- * them in a sandboxed child -> call the graded functions on every case -> check in this process, against
- * the references -> a result with a score and a message per check.
+ * Grading one submission, as a short list of named steps (nbgrader composes its preprocessors alike), each a
+ * function of its own:
+ *   readSubmission (read and validate the file; which assignment it is, from its metadata; pick the graded
+ *   cells by grade_id, never trusting the student's test cells) -> loadSandboxes (the instructor's released
+ *   set-up cell and the graded cells, type-checked, run in a sandboxed child) -> makeCalls (the assignment's
+ *   planned calls of the graded functions, in the sandbox) -> judge (the assignment's checks, in this process,
+ *   against the references) -> result (a score and a message per check, every text bounded).
+ * The engine knows no assignment: what to call and how to judge it are the assignment's (grader/assignment.ts).
  */
 import { basename } from "node:path";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
-import { backwardCall, forwardCall } from "dropout-kit";
 import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
 import type { SandboxLimits } from "../sandbox/session";
 import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolation";
 import type { Isolation } from "../sandbox/isolation";
 import { SubmissionCompiler } from "../sandbox/compile-cells";
 import { warmCompiler } from "../sandbox/compile-pool";
-import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
-import { isAccessDenied, isPublicCase, runChecks } from "dropout-kit";
-import type { BackwardRun, CheckResult, ForwardRun, Unavailable } from "dropout-kit";
-import type { References } from "./references";
-import { setupCellOf } from "./references";
+import { isAccessDenied } from "dropout-kit";
+import type { CheckResult } from "dropout-kit";
+import type { Check, CompletedCall, GradedAssignment, PlannedCall, References } from "../assignment";
+import { maxScoreOf } from "../assignment";
+import { readReferences, setupCellOf } from "./references";
 import { readSubmission } from "./submission";
-import { CHECKS, GRADED_CELLS, MAX_SCORE, PUBLIC_CHECKS, SETUP_CELL } from "./spec";
-import type { GradedFunctionName } from "./spec";
+import type { ReadSubmission } from "./submission";
 
 export interface SubmissionResult {
   /** The file's name: the student's identifier in reports. */
   submission: string;
   path: string;
   contentHash: string;
+  /** The assignment it was graded as (undefined when that could not be told). */
+  assignment?: string;
   score: number;
   maxScore: number;
   /** "graded" (possibly with failed checks) or "ungradable" (the file itself is the problem). */
@@ -62,8 +66,9 @@ function stoppedResult(error: unknown): CallResult {
   return { kind: "result", id: -1, ok: false, error: { name: "Stopped", message }, values: {}, mutated: [], output: "", durationMs: 0 };
 }
 
-export function failAll(reason: string): CheckResult[] {
-  return CHECKS.map((c) => ({ id: c.id, name: c.name, score: 0, maxScore: c.points, passed: false, output: reason }));
+/** Every check failed for one reason (the file cannot be graded, the grader failed). */
+export function failAll(reason: string, checks: Check[]): CheckResult[] {
+  return checks.map((c) => ({ id: c.id, name: c.name, score: 0, maxScore: c.points, passed: false, output: reason }));
 }
 
 export interface GradeOptions {
@@ -72,134 +77,167 @@ export interface GradeOptions {
   publicOnly?: boolean;
   /** Where student code runs (default: bubblewrap, or DROPOUT_GRADER_ISOLATION); see sandbox/isolation.ts. */
   isolation?: Isolation;
+  /** The assignments a notebook may be (default: all of grader/assignments/). */
+  assignments?: GradedAssignment[];
+  /** Grade as this assignment, whatever the notebook's metadata says (`--assignment`). */
+  assignment?: GradedAssignment;
+  /** The references to grade with (default: the assignment's file). */
+  references?: References;
 }
 
-export async function gradeSubmission(path: string, references: References, options: GradeOptions | SandboxLimits = {}): Promise<SubmissionResult> {
-  const { limits = DEFAULT_LIMITS, publicOnly = false, isolation: chosen = undefined }: GradeOptions = "callTimeoutMs" in options ? { limits: options } : options;
-  const sandboxIsolation = chosen ?? isolation(requestedIsolation());
+/** What one submission's grading carries from step to step. */
+interface Grading {
+  assignment: GradedAssignment;
+  read: ReadSubmission;
+  limits: SandboxLimits;
+  isolation: Isolation;
+  setupCell: string;
+  compiler: SubmissionCompiler;
+  /** One wall clock for the whole submission: type-checking and every sandbox it needs. */
+  deadline: number;
+  /** What the sandboxes may send back, all together. */
+  replyBudget: { left: number };
+  /** graded function -> why it cannot be checked. */
+  unavailable: Record<string, string>;
+  notes: string[];
+  sessions: SandboxSession[];
+}
+
+/** The checks a result lists: all of them, or the public ones for a self-check. */
+function checksFor(assignment: GradedAssignment, publicOnly: boolean): Check[] {
+  return assignment.checks.filter((c) => !publicOnly || c.public);
+}
+
+export async function gradeSubmission(path: string, options: GradeOptions = {}): Promise<SubmissionResult> {
+  const { limits = DEFAULT_LIMITS, publicOnly = false } = options;
+  const sandboxIsolation = options.isolation ?? isolation(requestedIsolation());
   const started = Date.now();
-  const read = readSubmission(path);
-  const base = { submission: basename(path), path, contentHash: read.contentHash, maxScore: MAX_SCORE, notes: read.notes, isolation: sandboxIsolation.description };
-  if (read.fatal) {
-    const tests = failAll(read.fatal).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
-    const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
-    return bounded({ ...base, maxScore, status: "ungradable", score: 0, notes: [read.fatal, ...read.notes], tests, durationMs: Date.now() - started });
+  const read = readSubmission(path, options.assignments, options.assignment);
+  const base = { submission: basename(path), path, contentHash: read.contentHash, assignment: read.assignment?.id, notes: read.notes, isolation: sandboxIsolation.description };
+  if (read.fatal || !read.assignment) {
+    const fatal = read.fatal ?? "The grader could not tell which assignment this notebook is for.";
+    const tests = read.assignment ? failAll(fatal, checksFor(read.assignment, publicOnly)) : [];
+    return bounded({ ...base, maxScore: total(tests), status: "ungradable", score: 0, notes: [fatal, ...read.notes], tests, durationMs: Date.now() - started });
   }
-
-  const unavailable: Unavailable = { ...read.missing };
-  const functions = (Object.keys(GRADED_CELLS) as GradedFunctionName[]).filter((fn) => read.gradedSources[fn] !== undefined);
-  const notes = [...read.notes];
-  const sessions: SandboxSession[] = [];
-  // The set-up cell as released (imports, settings, backend), derived by `npm run assign` into the
-  // references: grading needs no instructor notebook.
-  const setup = setupCellOf(references);
-  await warmCompiler(setup);
-  // One wall clock for the whole submission: type-checking and every sandbox it needs (from here: starting
-  // a compiler is the grader's own cost).
+  const assignment = read.assignment;
+  const references = options.references ?? readReferences(assignment);
+  const setupCell = setupCellOf(references);
+  await warmCompiler(setupCell);
+  // From here on the submission's clock runs (starting a compiler is the grader's own cost).
   const deadline = Date.now() + limits.totalTimeoutMs;
-  const compiler = new SubmissionCompiler(limits.loadTimeoutMs, deadline, setup);
-  // What the sandboxes may send back, all together.
-  const replyBudget = { left: MAX_SUBMISSION_REPLY_BYTES };
-
-  /**
-   * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load
-   * (time, memory) marks those functions unavailable, with the reason; so does a cell whose types the
-   * compiler could not finish (said once, in the notes).
-   */
-  const open = async (fns: GradedFunctionName[]): Promise<SandboxSession | undefined> => {
-    let planned;
-    try {
-      planned = await compiler.chain([{ gradeId: SETUP_CELL, source: setup, trusted: true }, ...fns.map((fn) => ({ gradeId: GRADED_CELLS[fn], source: read.gradedSources[fn]! }))]);
-    } catch (error) {
-      for (const fn of fns) unavailable[fn] = `Your graded cells could not be compiled: ${(error as Error).message}`;
-      return undefined;
-    }
-    for (const fn of fns) {
-      const stopped = compiler.stopped.get(GRADED_CELLS[fn]);
-      if (stopped === undefined) continue;
-      if (!notes.includes(stopped)) notes.push(stopped);
-      unavailable[fn] = `Not checked: your cell '${GRADED_CELLS[fn]}' could not be type-checked (see the note about your notebook above).`;
-    }
-    fns = fns.filter((fn) => !compiler.stopped.has(GRADED_CELLS[fn]));
-    if (fns.length === 0) return undefined;
-    const session = new SandboxSession({ limits, deadline, replyBudget, isolation: sandboxIsolation });
-    sessions.push(session);
-    try {
-      const loaded = await session.load({ ...planned, functions: fns });
-      if (loaded.needsSeparateSandboxes && fns.length > 1) {
-        // An earlier cell failed at run time: grade each function in a sandbox of its own.
-        session.close();
-        return session;
-      }
-      for (const fn of fns) {
-        if (loaded.defined[fn]) continue;
-        const cell = loaded.cells.find((c) => c.gradeId === GRADED_CELLS[fn]);
-        unavailable[fn] = cell && !cell.ok
-          ? `Your cell '${GRADED_CELLS[fn]}' did not run:\n${cell.output.trim()}`
-          : `Your cell '${GRADED_CELLS[fn]}' ran but does not define a function named ${fn}.`;
-      }
-    } catch (error) {
-      const reason = error instanceof SandboxStopped ? `Your graded cells could not be run: ${error.message}.` : `Your graded cells could not be run: ${(error as Error).message}`;
-      for (const fn of fns) unavailable[fn] = reason;
-    }
-    return session;
+  const grading: Grading = {
+    assignment, read, limits, setupCell, deadline,
+    isolation: sandboxIsolation,
+    compiler: new SubmissionCompiler(limits.loadTimeoutMs, deadline, setupCell),
+    replyBudget: { left: MAX_SUBMISSION_REPLY_BYTES },
+    unavailable: { ...read.missing },
+    notes: [...read.notes],
+    sessions: [],
   };
+  let calls: CompletedCall[];
+  try {
+    calls = await makeCalls(grading, assignment.plan(references, { publicOnly }));
+  } finally {
+    closeSandboxes(grading);
+  }
+  noteBlockedAccess(grading, calls);
+  const tests = assignment.judge({ calls, references, unavailable: grading.unavailable, sources: read.gradedSources, checks: checksFor(assignment, publicOnly) });
+  return bounded({ ...base, maxScore: total(tests), notes: [...new Set(grading.notes)], status: "graded", score: tests.reduce((sum, t) => sum + t.score, 0), tests, durationMs: Date.now() - started });
+}
 
-  const call = async (fn: GradedFunctionName, run: () => Promise<CallResult>): Promise<CallResult> => {
-    if (unavailable[fn]) return stoppedResult(new Error("not run"));
+const total = (tests: CheckResult[]) => tests.reduce((sum, t) => sum + t.maxScore, 0);
+
+/**
+ * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load (time,
+ * memory) marks those functions unavailable, with the reason; so does a cell whose types the compiler could
+ * not finish (said once, in the notes). `runApart`: an earlier cell failed at run time, so each function needs
+ * a sandbox of its own (this one is closed, which is no failure of the student's).
+ */
+async function loadSandbox(g: Grading, fns: string[]): Promise<{ session?: SandboxSession; runApart?: boolean }> {
+  const cells = g.assignment.gradedCells;
+  let planned;
+  try {
+    planned = await g.compiler.chain([{ gradeId: g.assignment.setupCell, source: g.setupCell, trusted: true }, ...fns.map((fn) => ({ gradeId: cells[fn], source: g.read.gradedSources[fn]! }))]);
+  } catch (error) {
+    for (const fn of fns) g.unavailable[fn] = `Your graded cells could not be compiled: ${(error as Error).message}`;
+    return {};
+  }
+  for (const fn of fns) {
+    const stopped = g.compiler.stopped.get(cells[fn]);
+    if (stopped === undefined) continue;
+    if (!g.notes.includes(stopped)) g.notes.push(stopped);
+    g.unavailable[fn] = `Not checked: your cell '${cells[fn]}' could not be type-checked (see the note about your notebook above).`;
+  }
+  fns = fns.filter((fn) => !g.compiler.stopped.has(cells[fn]));
+  if (fns.length === 0) return {};
+  const session = new SandboxSession({ limits: g.limits, deadline: g.deadline, replyBudget: g.replyBudget, isolation: g.isolation });
+  try {
+    const loaded = await session.load({ ...planned, functions: fns });
+    if (loaded.needsSeparateSandboxes && fns.length > 1) {
+      session.close();
+      return { runApart: true };
+    }
+    g.sessions.push(session);
+    for (const fn of fns) {
+      if (loaded.defined[fn]) continue;
+      const cell = loaded.cells.find((c) => c.gradeId === cells[fn]);
+      g.unavailable[fn] = cell && !cell.ok ? `Your cell '${cells[fn]}' did not run:\n${cell.output.trim()}` : `Your cell '${cells[fn]}' ran but does not define a function named ${fn}.`;
+    }
+  } catch (error) {
+    g.sessions.push(session);
+    const reason = error instanceof SandboxStopped ? `Your graded cells could not be run: ${error.message}.` : `Your graded cells could not be run: ${(error as Error).message}`;
+    for (const fn of fns) g.unavailable[fn] = reason;
+  }
+  return { session };
+}
+
+/**
+ * The planned calls, function by function. One sandbox for all the graded functions; when it is stopped (a
+ * cell that never ends, a memory bomb) or its cells must run apart, each function gets a sandbox of its own, so
+ * one broken function does not cost another its marks.
+ */
+async function makeCalls(g: Grading, planned: PlannedCall[]): Promise<CompletedCall[]> {
+  const fns = Object.keys(g.assignment.gradedCells).filter((fn) => g.read.gradedSources[fn] !== undefined);
+  let shared: SandboxSession | undefined;
+  if (fns.length > 0) {
+    const first = await loadSandbox(g, fns);
+    if (first.runApart || first.session?.stopReason) {
+      for (const fn of fns) if (!g.compiler.stopped.has(g.assignment.gradedCells[fn])) delete g.unavailable[fn];
+    } else shared = first.session;
+  }
+  const sessionFor = async (fn: string) => (g.unavailable[fn] ? undefined : shared && !shared.stopReason ? shared : (await loadSandbox(g, [fn])).session);
+  const attempt = async (fn: string, session: SandboxSession | undefined, call: PlannedCall): Promise<CallResult> => {
+    if (g.unavailable[fn] || !session) return stoppedResult(new Error("not run"));
     try {
-      return await run();
+      return await session.call(call.request);
     } catch (error) {
       return stoppedResult(error);
     }
   };
-
-  const forward: ForwardRun[] = [];
-  const backward: BackwardRun[] = [];
-  let statistics: ForwardRun | undefined;
-  try {
-    // One sandbox for both functions; when it is stopped (a cell that never ends, a memory bomb), each
-    // function gets a sandbox of its own, so one broken function does not cost the other its marks.
-    let shared = await open(functions);
-    if (shared?.stopReason) {
-      if (shared.stopReason.kind === "closed") sessions.splice(sessions.indexOf(shared), 1);
-      shared = undefined;
-      for (const fn of functions) if (!compiler.stopped.has(GRADED_CELLS[fn])) delete unavailable[fn];
-    }
-    const sessionFor = async (fn: GradedFunctionName) => (unavailable[fn] ? undefined : shared && !shared.stopReason ? shared : await open([fn]));
-
-    if (functions.includes("forwardPropagationWithDropout")) {
-      const session = await sessionFor("forwardPropagationWithDropout");
-      for (const spec of publicOnly ? FORWARD_CASES.filter(isPublicCase) : [...FORWARD_CASES, STATISTICS_CASE]) {
-        const inputs = forwardInputs(spec);
-        const result = await call("forwardPropagationWithDropout", () => session!.call(forwardCall(inputs)));
-        const source = read.gradedSources.forwardPropagationWithDropout;
-        if (spec === STATISTICS_CASE) statistics = { spec, inputs, result, source };
-        else forward.push({ spec, inputs, result, source });
-      }
-    }
-    if (functions.includes("backwardPropagationWithDropout")) {
-      const session = await sessionFor("backwardPropagationWithDropout");
-      for (const [k, spec] of (publicOnly ? BACKWARD_CASES.filter(isPublicCase) : BACKWARD_CASES).entries()) {
-        const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-        const result = await call("backwardPropagationWithDropout", () => session!.call(backwardCall(inputs)));
-        // The first two cases a second time: the same inputs must give the same gradients.
-        const again = k < 2 ? await call("backwardPropagationWithDropout", () => session!.call(backwardCall(inputs))) : undefined;
-        backward.push({ id: spec.id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result, again, source: read.gradedSources.backwardPropagationWithDropout });
-      }
-    }
-  } finally {
-    for (const session of sessions) {
-      const stop = session.stopReason;
-      if (stop && stop.kind !== "closed") notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
-      session.close();
+  const completed: CompletedCall[] = [];
+  for (const fn of Object.keys(g.assignment.gradedCells)) {
+    const calls = planned.filter((c) => c.request.fn === fn);
+    if (calls.length === 0) continue;
+    const session = fns.includes(fn) ? await sessionFor(fn) : undefined;
+    for (const call of calls) {
+      const result = await attempt(fn, session, call);
+      const second = call.twice ? await attempt(fn, session, call) : undefined;
+      completed.push({ ...call, result, second });
     }
   }
-  const blocked = [...forward, ...(statistics ? [statistics] : []), ...backward].map((r) => r.result.error?.message).find((m) => m && isAccessDenied(m));
-  if (blocked) notes.push(`Your code tried to reach files, processes or the network, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
-  const uniqueNotes = [...new Set(notes)];
-  const tests = runChecks({ forward, statistics, backward }, references, unavailable, CHECKS).filter((t) => !publicOnly || PUBLIC_CHECKS.includes(t.id));
-  const score = tests.reduce((sum, t) => sum + t.score, 0);
-  const maxScore = tests.reduce((sum, t) => sum + t.maxScore, 0);
-  return bounded({ ...base, maxScore, notes: uniqueNotes, status: "graded", score, tests, durationMs: Date.now() - started });
+  return completed;
+}
+
+/** Every sandbox closed; one that was stopped (time, memory, a broken reply) says so in the notes. */
+function closeSandboxes(g: Grading): void {
+  for (const session of g.sessions) {
+    const stop = session.stopReason;
+    if (stop && stop.kind !== "closed") g.notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
+    session.close();
+  }
+}
+
+function noteBlockedAccess(g: Grading, calls: CompletedCall[]): void {
+  const blocked = calls.map((c) => c.result.error?.message).find((m) => m && isAccessDenied(m));
+  if (blocked) g.notes.push(`Your code tried to reach files, processes or the network, which graded functions may not do; it was blocked and this is reported to your instructor: ${blocked}`);
 }

@@ -14,8 +14,8 @@ import type { Stats } from "node:fs";
 import { computeChecksum, isLocked } from "../notebook/checksum";
 import type { Cell, CellProblem, NotANotebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, isObject, jsonKind, parseNotebook, printable } from "../notebook/notebook";
-import { GRADED_CELLS } from "./spec";
-import type { GradedFunctionName } from "./spec";
+import type { GradedAssignment } from "../assignment";
+import { ASSIGNMENTS } from "../assignments";
 
 /** Far above any honest submission (the executed course notebook is about 2 MB). */
 export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
@@ -28,10 +28,12 @@ export interface ReadSubmission {
   /** Set when the submission cannot be graded at all. */
   fatal?: string;
   notes: string[];
+  /** Which assignment the notebook is (its metadata, else its graded cells); undefined when that cannot be told. */
+  assignment?: GradedAssignment;
   /** The source of each graded function's cell, when found. */
-  gradedSources: Partial<Record<GradedFunctionName, string>>;
+  gradedSources: Record<string, string>;
   /** Why a graded function's cell is not there, when it is not. */
-  missing: Partial<Record<GradedFunctionName, string>>;
+  missing: Record<string, string>;
 }
 
 const SUBMIT_THE_FILE = "Submit the notebook file itself: in Jupyter, File > Download (a .ipynb file), and hand in that file.";
@@ -185,8 +187,36 @@ function notANotebook(why: NotANotebook): string {
   }
 }
 
-export function readSubmission(path: string): ReadSubmission {
-  const empty = { notes: [], gradedSources: {}, missing: {} };
+/** The metadata key where a released notebook names its assignment: `metadata.course_kit.assignment`. */
+export const ASSIGNMENT_METADATA = "course_kit";
+
+/**
+ * Which assignment a notebook is: the one named by `--assignment` (forced), else the one its metadata names,
+ * else the one whose graded cells it holds (metadata lost by a copy-paste into another notebook). A name the
+ * grader does not know, or cells of no assignment, is said plainly, with what to do.
+ */
+export function whichAssignment(metadata: unknown, cells: Cell[], assignments: GradedAssignment[], forced?: GradedAssignment): { assignment?: GradedAssignment; problem?: string; note?: string } {
+  if (forced) return { assignment: forced };
+  const named = isObject(metadata) && isObject(metadata[ASSIGNMENT_METADATA]) ? (metadata[ASSIGNMENT_METADATA] as Record<string, unknown>).assignment : undefined;
+  const known = assignments.map((a) => a.id).join(", ");
+  if (typeof named === "string") {
+    const found = assignments.find((a) => a.id === named);
+    if (found) return { assignment: found };
+    return { problem: `The notebook says it is the assignment '${printable(named, 60)}', which this grader does not grade (it grades: ${known}). Submit the notebook of the assignment you were given; if it is the right one, tell your instructor.` };
+  }
+  const gradeIds = new Set(cells.map(gradeIdOf).filter((id) => id !== undefined));
+  const holding = assignments.filter((a) => Object.values(a.gradedCells).some((id) => gradeIds.has(id)));
+  if (holding.length === 1) return { assignment: holding[0], note: named === undefined ? undefined : "The notebook's assignment metadata is malformed; it was graded by its graded cells." };
+  if (assignments.length === 1) return { assignment: assignments[0] };
+  return {
+    problem: holding.length > 1
+      ? `The notebook holds the graded cells of several assignments (${holding.map((a) => a.id).join(", ")}), so which one to grade cannot be told. Submit the notebook of one assignment, as you downloaded it.`
+      : `Which assignment this notebook is for cannot be told: its metadata names none and it holds no graded cell of any (this grader grades: ${known}). Submit the assignment's notebook, as you downloaded it, with your code in its cells.`,
+  };
+}
+
+export function readSubmission(path: string, assignments: GradedAssignment[] = ASSIGNMENTS, forced?: GradedAssignment): ReadSubmission {
+  const empty = { notes: [], gradedSources: {}, missing: {}, assignment: forced ?? (assignments.length === 1 ? assignments[0] : undefined) };
   const opened = openSubmission(path);
   if ("refused" in opened) return { ...empty, contentHash: "", fatal: opened.refused };
   let bytes: Buffer;
@@ -232,10 +262,13 @@ export function readSubmission(path: string): ReadSubmission {
       tampered.push(`The read-only cell '${printable(meta.grade_id ?? "")}' was edited (its nbgrader checksum no longer matches). That changes nothing here: the grader runs its own tests. It is reported to your instructor.`);
     }
   }
+  const identified = whichAssignment(nb.metadata, cells, assignments, forced);
+  if (!identified.assignment) return { ...empty, contentHash, notes, fatal: identified.problem };
+  if (identified.note) notes.push(identified.note);
   const graded: string[] = [];
   const gradedSources: ReadSubmission["gradedSources"] = {};
   const missing: ReadSubmission["missing"] = {};
-  for (const [fn, gradeId] of Object.entries(GRADED_CELLS) as [GradedFunctionName, string][]) {
+  for (const [fn, gradeId] of Object.entries(identified.assignment.gradedCells)) {
     const matches = cells.filter((c) => c.cell_type === "code" && gradeIdOf(c) === gradeId);
     if (matches.length > 1) graded.push(`The graded cell '${gradeId}' appears ${matches.length} times (a copied cell?); the first one was graded.`);
     if (matches.length > 0) {
@@ -264,5 +297,5 @@ export function readSubmission(path: string): ReadSubmission {
   notes.push(...malformed.slice(0, MAX_CELL_NOTES).map(malformedCellMessage));
   if (malformed.length > MAX_CELL_NOTES) notes.push(`${malformed.length - MAX_CELL_NOTES} more cells are malformed as well. ${FRESH_COPY}`);
   notes.push(...tampered, ...graded);
-  return { contentHash, notes, gradedSources, missing };
+  return { contentHash, notes, assignment: identified.assignment, gradedSources, missing };
 }

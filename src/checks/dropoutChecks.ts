@@ -24,7 +24,7 @@ import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor
 
 export type GradedFunctionName = "forwardPropagationWithDropout" | "backwardPropagationWithDropout";
 
-/** A check: one entry. The grader adds its points (grader/source/settings.ts); the public tests run the public ones. */
+/** A check: one entry. The grader adds its points (grader/assignments/dropout/source/settings.ts); the public tests run the public ones. */
 export interface CheckDefinition {
   id: string;
   fn: GradedFunctionName;

@@ -198,7 +198,7 @@ export function describeNotebookInKernel(
 ): void {
   const status = jupyterStatus();
   const runOptions: RunOptions = {
-    // Named after the notebook's path, so grader/source/dropout.ipynb and notebooks/dropout.ipynb do not collide.
+    // Named after the notebook's path, so grader/assignments/dropout/source/dropout.ipynb and notebooks/dropout.ipynb do not collide.
     outputPath: `test-artifacts/kernel/${artifactName(notebookPath)}.executed.ipynb`,
     ...options,
   };

@@ -1,0 +1,21 @@
+/**
+ * The dropout assignment's checks: the shared check definitions (dropout-kit's src/checks/, which the notebook's
+ * public tests run too) with each check's points from the settings (source/settings.ts). A graded function is
+ * worth the sum of its checks, which the release writes into its test cell's nbgrader points.
+ */
+import { CHECK_DEFINITIONS } from "dropout-kit";
+import { maxScoreOf, pointsOf as pointsOfChecks, withPoints } from "../../assignment";
+import { points } from "./source/settings";
+
+export const CHECKS = withPoints(CHECK_DEFINITIONS, points, "grader/assignments/dropout/source/settings.ts");
+
+/** The graded cells and the functions they define. */
+export const GRADED_CELLS: Record<string, string> = {
+  forwardPropagationWithDropout: "forward_propagation_with_dropout",
+  backwardPropagationWithDropout: "backward_propagation_with_dropout",
+};
+
+/** The checks' totals, for the tests and the benchmarks. */
+export const MAX_SCORE = maxScoreOf({ checks: CHECKS });
+export const PUBLIC_CHECKS = CHECKS.filter((c) => c.public).map((c) => c.id);
+export const pointsOf = (fn: string) => pointsOfChecks({ checks: CHECKS }, fn);
