@@ -3,7 +3,8 @@
  *
  * Grades .ipynb files and folders of them, each as the assignment its metadata names (one batch may mix
  * assignments; `--assignment` grades all as one); with no paths, every assignment's example gallery
- * (grader/assignments/<id>/gallery/). Reports go to DIR (default ./grading-results): per submission
+ * (grader/assignments/<id>/gallery/), each as a batch of its own with its reports in DIR/<id>/ (the galleries
+ * share file names such as solution.ipynb). Reports go to DIR (default ./grading-results): per submission
  * results.json (Gradescope's format), feedback.md and result.json (the grader's record with the content
  * hash: the resume marker), for the batch grades.csv (nbgrader's columns).
  * Submission names are printed with control characters escaped (a file name can hold terminal escapes).
@@ -11,7 +12,7 @@
  * the command is misused (an unknown flag: said with the usage).
  */
 import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
 import { parseCommandLine } from "./command-line";
@@ -20,6 +21,8 @@ import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
+
+const shown = (path: string) => relative(process.cwd(), path) || ".";
 
 const USAGE = "usage: npm run grade -- [notebooks or folders...] [--out DIR] [--jobs N] [--regrade] [--isolation bubblewrap|permission-model] [--assignment ID]";
 
@@ -42,9 +45,11 @@ async function main(): Promise<number> {
   const jobs = Number(values.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs needs a positive integer, got ${values.jobs}`);
   const forced = values.assignment === undefined ? undefined : assignmentById(values.assignment);
-  const folders = positionals.length > 0 ? positionals : (forced ? [forced] : ASSIGNMENTS).map((a) => a.galleryDir);
-  const files = expandPaths(folders);
-  if (files.length === 0) throw new Error(`no .ipynb files in ${folders.join(", ")}`);
+  const galleries = positionals.length === 0;
+  const batches = galleries
+    ? (forced ? [forced] : ASSIGNMENTS).map((a) => ({ files: expandPaths([a.galleryDir]), assignment: a, out: join(values.out!, a.id) }))
+    : [{ files: expandPaths(positionals), assignment: forced, out: values.out! }];
+  for (const batch of batches) if (batch.files.length === 0) throw new Error(`no .ipynb files in ${galleries ? shown(batch.assignment!.galleryDir) : positionals.join(", ")}`);
   // Decided once, before any student code runs: without bubblewrap, grading stops here unless the weaker
   // isolation is asked for by name.
   const mode = requestedIsolation(values.isolation);
@@ -54,26 +59,29 @@ async function main(): Promise<number> {
   await initBackend();
   // Every assignment's references are there and its own (a clear error now, not one per submission).
   for (const assignment of forced ? [forced] : ASSIGNMENTS) readReferences(assignment);
-  const outDir = resolve(values.out!);
-  const started = Date.now();
   const tty = process.stderr.isTTY;
-  const results = await gradeBatch(files, {
-    outDir,
-    jobs,
-    regrade: values.regrade!,
-    assignment: forced,
-    onProgress: (done, total, result, reused) => {
-      const line = `${done}/${total} ${printable(result.submission, 60)}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
-      if (tty) {
-        const width = 30;
-        const filled = Math.round((width * done) / total);
-        process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${line.slice(0, 80).padEnd(80)}${done === total ? "\n" : ""}`);
-      } else process.stderr.write(`${line}\n`);
-    },
-  });
-  console.log(`\n${summaryTable(results)}\n`);
-  const seconds = (Date.now() - started) / 1000;
-  console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+  for (const batch of batches) {
+    const outDir = resolve(batch.out);
+    const started = Date.now();
+    const results = await gradeBatch(batch.files, {
+      outDir,
+      jobs,
+      regrade: values.regrade!,
+      assignment: batch.assignment,
+      onProgress: (done, total, result, reused) => {
+        const line = `${done}/${total} ${printable(result.submission, 60)}: ${result.score}/${result.maxScore}${reused ? " (unchanged since the last run: not regraded)" : ""}`;
+        if (tty) {
+          const width = 30;
+          const filled = Math.round((width * done) / total);
+          process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${line.slice(0, 80).padEnd(80)}${done === total ? "\n" : ""}`);
+        } else process.stderr.write(`${line}\n`);
+      },
+    });
+    if (galleries) console.log(`\n${batch.assignment!.title}: the example gallery (${shown(batch.assignment!.galleryDir)})`);
+    console.log(`\n${summaryTable(results)}\n`);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+  }
   console.log(`student code ran under ${sandbox.description}`);
   return 0;
 }

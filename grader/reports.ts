@@ -134,15 +134,18 @@ export function reportFolderNames(submissions: string[]): Map<string, string> {
   }
 }
 
-/** The terminal's summary: one line per submission, failed checks named. */
+/** The terminal's summary: one line per submission, failed checks named; the assignment too when a batch mixes them. */
 export function summaryTable(results: SubmissionResult[]): string {
   const sorted = [...results].sort((a, b) => a.submission.localeCompare(b.submission));
   const shown = new Map(sorted.map((r) => [r, printable(r.submission, 60)]));
   const width = Math.max(10, ...sorted.map((r) => shown.get(r)!.length));
-  const lines = [`${"submission".padEnd(width)}  score   what failed`, `${"-".repeat(width)}  ------  -----------`];
+  const mixed = new Set(sorted.map((r) => r.assignment)).size > 1;
+  const named = mixed ? Math.max(10, ...sorted.map((r) => (r.assignment ?? "?").length)) : 0;
+  const column = (text: string) => (mixed ? `${text.padEnd(named)}  ` : "");
+  const lines = [`${"submission".padEnd(width)}  ${column("assignment")}score   what failed`, `${"-".repeat(width)}  ${column("-".repeat(10))}------  -----------`];
   for (const r of sorted) {
     const failed = r.status === "ungradable" ? `ungradable: ${r.notes[0].split("\n")[0]}` : r.tests.filter((t) => !t.passed).map((t) => t.id).join(", ") || "-";
-    lines.push(`${shown.get(r)!.padEnd(width)}  ${`${formatScore(r.score)}/${formatScore(r.maxScore)}`.padStart(6)}  ${failed.length > 110 ? `${failed.slice(0, 107)}...` : failed}`);
+    lines.push(`${shown.get(r)!.padEnd(width)}  ${column(r.assignment ?? "?")}${`${formatScore(r.score)}/${formatScore(r.maxScore)}`.padStart(6)}  ${failed.length > 110 ? `${failed.slice(0, 107)}...` : failed}`);
   }
   return lines.join("\n");
 }

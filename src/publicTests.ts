@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CaseInfo, PublicCases } from "./checks/cases";
+import type { PublicSuite } from "./checks/publicSuite";
 import { CHECK_DEFINITIONS, runChecks } from "./checks/dropoutChecks";
 import type { BackwardRun, CheckResult, ExpectedOutputs, ForwardRun, GradedFunctionName } from "./checks/dropoutChecks";
 import { backwardCall, forwardCall } from "./checks/dropoutCalls";
@@ -212,3 +213,11 @@ export function backwardPropagationWithDropoutTest(target: BackwardWithDropout):
   printCourseOutputs(report.course, ["dA1", "dA2"]);
   finish("backwardPropagationWithDropout", report, report.total);
 }
+
+/** The dropout notebook's public tests, for the bundle's self-check and the grader's assignment definition. */
+export const DROPOUT_SUITE: PublicSuite = {
+  assignment: "dropout",
+  setupCell: "setup",
+  gradedCells: { forwardPropagationWithDropout: "forward_propagation_with_dropout", backwardPropagationWithDropout: "backward_propagation_with_dropout" },
+  report: (fn, target) => (fn === "forwardPropagationWithDropout" ? forwardPublicReport(target as ForwardWithDropout) : backwardPublicReport(target as BackwardWithDropout)),
+};

@@ -1,10 +1,11 @@
 /**
- * The student bundle's self-check: `npm run check -- notebooks/dropout.ipynb` (`node src/dist/selfCheck.js
- * <notebook>`). Runs the notebook's set-up cell and its two graded cells with tslab's own engine (as the
- * kernel would, the notebook's folder as root), never the test or training cells, then the public checks the
- * notebook's test cells run (src/publicTests.ts: the same checks, cases and report text) on each function.
- * Exit status: 0 when every public check of both functions passes, 1 when one fails (or a function is not
- * implemented or not defined, or a cell does not run), 2 when the file cannot be checked or on bad usage.
+ * The student bundle's self-check: `npm run check -- notebooks/<assignment>.ipynb` (`node src/dist/selfCheck.js
+ * <notebook>`). Finds the notebook's assignment (its metadata, else its graded cells: PUBLIC_SUITES), runs its
+ * set-up cell and its graded cells with tslab's own engine (as the kernel would, the notebook's folder as root),
+ * never the test or training cells, then the public checks the notebook's test cells run (the same checks,
+ * cases and report text) on each function.
+ * Exit status: 0 when every public check of every graded function passes, 1 when one fails (or a function is
+ * not implemented or not defined, or a cell does not run), 2 when the file cannot be checked or on bad usage.
  *
  * No sandbox, on purpose: it is the student's own code on their own machine, run in this process exactly as
  * Jupyter would run it (the same trust as running the notebook). The instructor's `npm run check`
@@ -16,22 +17,35 @@ import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { backwardPublicReport, forwardPublicReport } from "./publicTests";
-import type { BackwardWithDropout, ForwardWithDropout } from "./types";
+import { ASSIGNMENT_METADATA } from "./checks/publicSuite";
+import type { PublicSuite } from "./checks/publicSuite";
+import { PUBLIC_SUITES } from "./publicSuites";
 
 const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
-const SETUP = "setup";
-const GRADED = { forwardPropagationWithDropout: "forward_propagation_with_dropout", backwardPropagationWithDropout: "backward_propagation_with_dropout" } as const;
-type Fn = keyof typeof GRADED;
 
 /** The file cannot be checked at all (exit 2). */
 class CannotCheck extends Error {}
 
+type CodeCell = { cell_type?: unknown; source?: unknown; metadata?: { nbgrader?: { grade_id?: unknown } } };
+
+/** The assignment a notebook is: the one its metadata names, else the one whose graded cells it holds. */
+function suiteOf(nb: { metadata?: unknown; cells: CodeCell[] }, shown: string): PublicSuite {
+  const meta = nb.metadata as Record<string, { assignment?: unknown } | undefined> | undefined;
+  const named = meta?.[ASSIGNMENT_METADATA]?.assignment;
+  const byName = PUBLIC_SUITES.find((s) => s.assignment === named);
+  if (byName) return byName;
+  const ids = new Set(nb.cells.map((c) => c?.metadata?.nbgrader?.grade_id));
+  const holding = PUBLIC_SUITES.filter((s) => Object.values(s.gradedCells).some((id) => ids.has(id)));
+  if (holding.length === 1) return holding[0];
+  throw new CannotCheck(`${shown}: which assignment this notebook is cannot be told (${typeof named === "string" ? `its metadata names '${named.slice(0, 60)}', which this bundle does not have` : "its metadata names none"}, and it holds the graded cells of ${holding.length === 0 ? "none" : "several"}). Check the notebook of an assignment, as Jupyter saved it.`);
+}
+
 /**
- * A minimal notebook reader (the bundle does not ship grader/ and its full reader): the source of the first
- * code cell with each nbgrader grade_id this check needs, and a note when one appears more than once.
+ * A minimal notebook reader (the bundle does not ship grader/ and its full reader): which assignment the
+ * notebook is, the source of the first code cell with each nbgrader grade_id this check needs, and a note when
+ * one appears more than once.
  */
-function readCells(path: string, shown: string): { sources: Record<string, string>; notes: string[] } {
+function readCells(path: string, shown: string): { suite: PublicSuite; sources: Record<string, string>; notes: string[] } {
   let stats;
   try {
     stats = statSync(path);
@@ -42,25 +56,28 @@ function readCells(path: string, shown: string): { sources: Record<string, strin
   if (stats.isDirectory()) throw new CannotCheck(`${shown} is a folder, not a notebook file.`);
   if (!stats.isFile()) throw new CannotCheck(`${shown} is not a regular file.`);
   if (stats.size > MAX_NOTEBOOK_BYTES) throw new CannotCheck(`${shown} is ${(stats.size / 2 ** 20).toFixed(0)} MB, more than a notebook of this assignment can be (20 MB at most): clear its outputs in Jupyter, save, and check again.`);
-  let nb: { cells?: unknown };
+  let nb: { cells?: unknown; metadata?: unknown };
   try {
     nb = JSON.parse(readFileSync(path, "utf8"));
   } catch (error) {
     throw new CannotCheck(`${shown} is not valid JSON (${(error as Error).message}), so not a notebook as Jupyter saves it.`);
   }
   if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells)) throw new CannotCheck(`${shown} is not a Jupyter notebook (nbformat 4): it has no list of cells.`);
+  const cells = nb.cells as CodeCell[];
+  const suite = suiteOf({ metadata: nb.metadata, cells }, shown);
+  const SETUP = suite.setupCell;
   const sources: Record<string, string> = {};
   const notes: string[] = [];
-  for (const cell of nb.cells as { cell_type?: unknown; source?: unknown; metadata?: { nbgrader?: { grade_id?: unknown } } }[]) {
+  for (const cell of cells) {
     const id = cell?.cell_type === "code" ? cell.metadata?.nbgrader?.grade_id : undefined;
-    if (id !== SETUP && !Object.values<unknown>(GRADED).includes(id)) continue;
+    if (id !== SETUP && !Object.values<unknown>(suite.gradedCells).includes(id)) continue;
     const text = typeof cell.source === "string" ? cell.source : Array.isArray(cell.source) && cell.source.every((l) => typeof l === "string") ? cell.source.join("") : undefined;
     if ((id as string) in sources) notes.push(`The cell '${id}' appears more than once (a copied cell?); the first one is checked.`);
     else if (text === undefined) throw new CannotCheck(`${shown}: the cell '${id}' has no readable source (it is not text).`);
     else sources[id as string] = text;
   }
   if (!(SETUP in sources)) throw new CannotCheck(`${shown} has no set-up cell (a code cell with nbgrader grade_id '${SETUP}'): check a notebook of this assignment, saved by Jupyter.`);
-  return { sources, notes };
+  return { suite, sources, notes };
 }
 
 /** tslab's error output, readable: no colour codes, no stack frames, at most a dozen lines. */
@@ -118,7 +135,8 @@ async function main(argv: string[]): Promise<number> {
   // `npm run` starts the script in the bundle's root; a relative path is meant from where npm was typed.
   const base = process.env.npm_lifecycle_event === "check" && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   const path = resolve(base, args[0]);
-  const { sources, notes } = readCells(path, args[0]);
+  const { suite, sources, notes } = readCells(path, args[0]);
+  const SETUP = suite.setupCell;
   try {
     createRequire(join(dirname(path), "notebook.js")).resolve("dropout-kit");
   } catch {
@@ -133,7 +151,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   let failed = 0;
-  for (const [fn, gradeId] of Object.entries(GRADED) as [Fn, string][]) {
+  const graded = Object.entries(suite.gradedCells);
+  for (const [fn, gradeId] of graded) {
     const problem = await (async () => {
       if (!(gradeId in sources)) return `there is no graded cell '${gradeId}' in the notebook (deleted, or its metadata changed?): use a fresh copy of the assignment.`;
       const cell = await cells.run(sources[gradeId]);
@@ -147,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
       continue;
     }
     try {
-      const report = fn === "forwardPropagationWithDropout" ? forwardPublicReport(cells.locals[fn] as ForwardWithDropout) : backwardPublicReport(cells.locals[fn] as BackwardWithDropout);
+      const report = suite.report(fn, cells.locals[fn]);
       console.log(`${process.stdout.isTTY ? report.text : report.text.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
       if (report.failed > 0) failed++;
     } catch (error) {
@@ -156,7 +175,9 @@ async function main(argv: string[]): Promise<number> {
       failed++;
     }
   }
-  console.log(failed === 0 ? "Both functions pass every public check. The grader also runs hidden cases: this is no promise of full marks." : failed === 1 ? "One of the two functions does not pass its public checks yet." : "Neither function passes its public checks yet.");
+  const all = graded.length === 2 ? "Both functions pass" : "Every graded function passes";
+  const some = graded.length === 2 ? (failed === 1 ? "One of the two functions does not pass its public checks yet." : "Neither function passes its public checks yet.") : `${failed} of the ${graded.length} graded functions do not pass their public checks yet.`;
+  console.log(failed === 0 ? `${all} every public check. The grader also runs hidden cases: this is no promise of full marks.` : some);
   return failed === 0 ? 0 : 1;
 }
 

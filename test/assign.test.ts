@@ -18,7 +18,7 @@ import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle,
 import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
 import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
-import { gradescopePackage } from "../grader/assign/gradescope";
+import { gradescopePackage, importClosure, shippedGraderFiles } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
 import { withKeptOutputs } from "../grader/assign/kept-outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
@@ -235,7 +235,7 @@ describe("the release steps", () => {
     expect(tsLiteral({ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" })).toBe('{ seed: 1, noise: 0.05, dims: [2, 20], "a-b": "x" }');
     const changed = inlineSettings('import { notebook as s } from "./settings";\nconst { KEEP_PROB } = s;\nrun(KEEP_PROB);', "nb", { KEEP_PROB: 0.5 });
     expect(changed).toBe("// The assignment's settings (chosen by your instructor):\nconst KEEP_PROB = 0.5;\nrun(KEEP_PROB);");
-    expect(() => inlineSettings('import { notebook } from "./settings";\nconst { NOPE } = notebook;', "nb, cell 1", { KEEP_PROB: 0.5 })).toThrow('nb, cell 1: "NOPE" is not among the notebook settings (KEEP_PROB) in grader/assignments/dropout/source/settings.ts');
+    expect(() => inlineSettings('import { notebook } from "./settings";\nconst { NOPE } = notebook;', "nb, cell 1", { KEEP_PROB: 0.5 })).toThrow('nb, cell 1: "NOPE" is not among the notebook settings (KEEP_PROB) in the assignment\'s settings.ts');
   });
 
   it("SetPoints, ClearOutputs, ComputeChecksums: points from the settings, no outputs, a checksum on every locked cell", () => {
@@ -293,28 +293,19 @@ describe("validations", () => {
 });
 
 describe("grading needs only what assign derived for it", () => {
-  /** The project files a module reaches through relative imports, transitively. */
-  function reached(entry: string): string[] {
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const m of readFileSync(file, "utf8").matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)"/g)) {
-        const base = join(dirname(file), m[1]);
-        const target = [`${base}.ts`, join(base, "index.ts"), base].find((f) => existsSync(f) && statSync(f).isFile());
-        if (target) visit(target);
-      }
-    };
-    visit(join(PROJECT_ROOT, entry));
-    return [...seen].map((f) => relative(PROJECT_ROOT, f));
-  }
-
   it("the grading commands import nothing of the release step or the reference solution", () => {
     for (const entry of ["grader/cli.ts", "grader/check-cli.ts", "grader/gradescope/run.ts"]) {
-      const files = reached(entry);
-      expect(files.length, entry).toBeGreaterThan(5);
-      expect(files.filter((f) => f.startsWith("grader/assign/") || f === "grader/reference-solution.ts"), entry).toEqual([]);
+      const files = importClosure([entry]);
+      expect(files, entry).toContain("grader/grading/grade.ts");
+      expect(files, entry).toContain("grader/assignments/dropout/index.ts");
+      expect(files.filter((f) => f.startsWith("grader/assign/") || f === "grader/reference-solution.ts" || /assignments\/[^/]+\/(authoring|gallery|solution)\.ts$/.test(f)), entry).toEqual([]);
     }
+  });
+
+  it("the Gradescope package holds what grading reaches and the references, and nothing of the release step", () => {
+    const files = shippedGraderFiles();
+    for (const needed of ["grader/gradescope/run.ts", "grader/sandbox/child.ts", "grader/sandbox/compile-worker.ts", "grader/sandbox/tsconfig.json", "grader/assignments/dropout/references.json"]) expect(files).toContain(needed);
+    expect(files.filter((f) => f.startsWith("grader/assign/") || f.endsWith(".ipynb") || f.includes("/gallery"))).toEqual([]);
   });
 });
 
@@ -322,7 +313,7 @@ describe("the student bundle", () => {
   it("has every command that the grader's feedback and the bundle's README tell a student to run", () => {
     const scripts = Object.keys((JSON.parse(studentPackageJson()) as { scripts: Record<string, string> }).scripts);
     const failed = { id: "forward.course", name: "forward", score: 0, maxScore: 1, passed: false, output: "wrong" };
-    const feedback = feedbackMarkdown({ submission: "a.ipynb", path: "a.ipynb", contentHash: "", score: 0, maxScore: 1, status: "graded", notes: [], tests: [failed], durationMs: 1 });
+    const feedback = feedbackMarkdown({ submission: "a.ipynb", path: "a.ipynb", contentHash: "", assignment: "dropout", score: 0, maxScore: 1, status: "graded", notes: [], tests: [failed], durationMs: 1 });
     const named = [...`${feedback}\n${studentReadme()}`.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
     expect(named).toContain("check");
     expect(named.filter((name) => !scripts.includes(name))).toEqual([]);

@@ -4,13 +4,14 @@
  * grader (the engine and each assignment's grading part), what `npm run assign` derives for it (each
  * assignment's references.json: the reference outputs and the released set-up cell), the settings (the cases'
  * seeds and the points) and the helper library. It grades any assignment's notebook (its metadata says which).
- * It goes to Gradescope, never to students, and still ships no solution: not the instructor notebooks
- * (grader/assignments/<id>/source/*.ipynb), not the example galleries nor their generators (gallery.ts edits
- * lines of the solution), nothing built from them (grader/.cache/ holds the solution as a module; dot-folders
- * and build output are never shipped).
+ * It goes to Gradescope, never to students, and holds only what grading reaches (shippedGraderFiles): no
+ * instructor notebook, no example gallery nor its generator (gallery.ts edits lines of the solution), nothing
+ * of the release step, nothing built from the solution (grader/.cache/); assign stops if a line of a solution
+ * would be in it.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { ASSIGNMENTS } from "../assignments";
 import { readNotebook } from "../notebook/notebook";
 import { AUTHORED_ASSIGNMENTS } from "../assignments/authoring";
 import { instructorNotebook } from "../reference-solution";
@@ -49,10 +50,31 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts
 `;
 
-/** What of grader/ the package holds: the engine, each assignment's grading part and derived references, its settings; no notebook, no gallery. */
-export function shippedGraderFile(path: string): boolean {
-  if (/^grader\/assignments\/[^/]+\/(gallery\/|gallery\.ts$)/.test(path)) return false;
-  return !path.endsWith(".ipynb");
+/** The project files (project-relative) these modules reach through relative imports, transitively. */
+export function importClosure(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, "utf8").matchAll(/(?:from|import)\s+"(\.{1,2}\/[^"]+)"/g)) {
+      const base = join(dirname(file), m[1]);
+      const target = [`${base}.ts`, join(base, "index.ts"), base].find((f) => existsSync(f) && statSync(f).isFile());
+      if (target) visit(target);
+    }
+  };
+  for (const entry of entries) visit(join(PROJECT_ROOT, entry));
+  return [...seen].map((f) => relative(PROJECT_ROOT, f)).sort();
+}
+
+/**
+ * What of grader/ the package holds: what grading reaches from Gradescope's entry point (run.ts), the sandbox
+ * runtime (built by `npm ci`; its compile worker is started by path, not imported) and each assignment's
+ * references. Nothing of the release step, no notebook, no gallery, no solution loader.
+ */
+export function shippedGraderFiles(): string[] {
+  const sandbox = readdirSync(join(PROJECT_ROOT, "grader/sandbox")).filter((f) => f.endsWith(".ts")).map((f) => `grader/sandbox/${f}`);
+  const references = ASSIGNMENTS.map((a) => relative(PROJECT_ROOT, a.referencesFile));
+  return [...new Set([...importClosure(["grader/gradescope/run.ts", ...sandbox]), "grader/sandbox/tsconfig.json", ...references])].sort();
 }
 
 /**
@@ -61,7 +83,7 @@ export function shippedGraderFile(path: string): boolean {
  */
 export function gradescopeEntries(generated: Record<string, string | Uint8Array> = {}): ArchiveEntry[] {
   const files = [
-    ...projectFiles("grader", shippedGraderFile),
+    ...shippedGraderFiles(),
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
     "package.json",
     "package-lock.json",

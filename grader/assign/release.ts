@@ -14,7 +14,7 @@ import { BEGIN_HIDDEN_TESTS, BEGIN_SOLUTION, END_HIDDEN_TESTS, END_SOLUTION } fr
 import { cellSource, gradeIdOf, Notebook, toSourceLines } from "../notebook/notebook";
 import type { Assignment } from "../assignment";
 import { pointsOf } from "../assignment";
-import { ASSIGNMENT_METADATA } from "../grading/submission";
+import { ASSIGNMENT_METADATA } from "dropout-kit";
 
 export class MarkerError extends Error {}
 

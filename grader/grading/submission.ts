@@ -14,6 +14,7 @@ import type { Stats } from "node:fs";
 import { computeChecksum, isLocked } from "../notebook/checksum";
 import type { Cell, CellProblem, NotANotebook } from "../notebook/notebook";
 import { cellSource, gradeIdOf, isObject, jsonKind, parseNotebook, printable } from "../notebook/notebook";
+import { ASSIGNMENT_METADATA } from "dropout-kit";
 import type { GradedAssignment } from "../assignment";
 import { ASSIGNMENTS } from "../assignments";
 
@@ -186,9 +187,6 @@ function notANotebook(why: NotANotebook): string {
       return `The notebook's format is nbformat ${typeof why.nbformat === "number" ? why.nbformat : jsonKind(why.nbformat)}; only nbformat 4 (what Jupyter writes today) can be graded. Open it in Jupyter and save it again.`;
   }
 }
-
-/** The metadata key where a released notebook names its assignment: `metadata.course_kit.assignment`. */
-export const ASSIGNMENT_METADATA = "course_kit";
 
 /**
  * Which assignment a notebook is: the one named by `--assignment` (forced), else the one its metadata names,

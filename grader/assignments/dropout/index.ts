@@ -4,7 +4,7 @@
  * cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
  */
 import { resolve } from "node:path";
-import { backwardCall, forwardCall, isPublicCase, runChecks } from "dropout-kit";
+import { backwardCall, DROPOUT_SUITE, forwardCall, isPublicCase, runChecks } from "dropout-kit";
 import type { BackwardRun, CheckDefinition, ForwardRun } from "dropout-kit";
 import type { CompletedCall, GradedAssignment, PlannedCall } from "../../assignment";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
@@ -36,7 +36,7 @@ export const dropout: GradedAssignment<DropoutReferences> = {
   title: "Dropout",
   notebook: "dropout.ipynb",
   gradedCells: GRADED_CELLS,
-  setupCell: "setup",
+  setupCell: DROPOUT_SUITE.setupCell,
   checks: CHECKS,
   referencesFile: resolve(__dirname, "references.json"),
   galleryDir: resolve(__dirname, "gallery"),
