@@ -3,11 +3,13 @@
  * is: the proof that adding an assignment is adding a folder (docs/adding-an-assignment.md). Assigned here with
  * the engine's own steps (releaseNotebook, generateReferences, the gallery) into a temporary folder, then
  * graded end to end under the default sandbox (bubblewrap), one notebook at a time and as a batch.
- * Fails when: the engine hard-wires the dropout assignment (its registry, its folders) anywhere on these paths;
- * the release keeps a solution line or loses the assignment's name; the judge passes a stub, a mistake or
- * an unrun check, or fails the solution (seen red: the stub kept by releasing with `keepSolutions`, a leak;
- * the absolute value dropped from the solution, references and the peaks check then disagree with the gallery;
- * whichAssignment given only the dropout assignment, the tiny notebook not identified).
+ * Fails when: the engine hard-wires the dropout assignment (its registry, its folders) on these paths; the
+ * release keeps a solution line or loses the assignment's name; a call carries a hidden expected value; the
+ * judge passes a stub, a mistake or an unrun check, or fails the solution. Each seen red once: release.ts
+ * keeping solutions by default (a leak, the stub gone); the peaks check comparing a peak with itself (the
+ * mistake kept a hidden check); the judge not knowing NotImplementedError (the stub's feedback); the plan
+ * adding the reference output as an argument; references derived with factor + 1 (the solution failed);
+ * whichAssignment taking the first assignment instead of the one named.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
