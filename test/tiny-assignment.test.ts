@@ -9,7 +9,7 @@
  * keeping solutions by default (a leak, the stub gone); the peaks check comparing a peak with itself (the
  * mistake kept a hidden check); the judge not knowing NotImplementedError (the stub's feedback); the plan
  * adding the reference output as an argument; references derived with factor + 1 (the solution failed);
- * whichAssignment taking the first assignment instead of the one named.
+ * whichAssignment taking the first assignment instead of the one named; the judge without its no-call guard.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -96,7 +96,7 @@ describe("assigning the tiny assignment", () => {
 });
 
 describe("grading it with the engine as it is", () => {
-  const grade = (name: string) => gradeSubmission(galleryPath(name), { assignment: tiny as unknown as GradedAssignment, references });
+  const grade = (name: string) => gradeSubmission(galleryPath(name), { assignment: tiny, references });
   const failed = (r: SubmissionResult) => r.tests.filter((t) => !t.passed).map((t) => t.id);
 
   it("gives the solution full marks, in the bubblewrap sandbox", async () => {
@@ -126,8 +126,13 @@ describe("grading it with the engine as it is", () => {
     for (const output of Object.values(byId)) for (const value of secretValues("mixed-signs")) expect(output).not.toContain(round(value));
   });
 
+  it("fails every check that saw no call (a check passes only on outputs it has seen)", () => {
+    const verdicts = tiny.judge({ calls: [], references, unavailable: {}, sources: {}, checks: tiny.checks });
+    expect(verdicts.map((v) => [v.id, v.passed, v.output])).toEqual(tiny.checks.map((c) => [c.id, false, "Not checked: the grader made no call of scaleRows for this check."]));
+  });
+
   it("grades the gallery as a batch, every notebook as the tiny assignment, with reports and a gradebook", async () => {
-    const results = await gradeBatch(GALLERY.map(galleryPath), { outDir: join(outDir, "reports"), jobs: 2, regrade: true, assignment: tiny as unknown as GradedAssignment });
+    const results = await gradeBatch(GALLERY.map(galleryPath), { outDir: join(outDir, "reports"), jobs: 2, regrade: true, assignment: tiny });
     expect(Object.fromEntries(results.map((r) => [r.submission, r.score]))).toEqual({
       "solution.ipynb": 4,
       "untouched-release.ipynb": 0,
@@ -140,7 +145,7 @@ describe("grading it with the engine as it is", () => {
 });
 
 describe("telling the tiny assignment's notebooks apart", () => {
-  const known = [dropout, tiny] as unknown as GradedAssignment[];
+  const known: GradedAssignment[] = [dropout, tiny];
 
   it("identifies a notebook whose metadata names it", () => {
     expect(whichAssignment(released.metadata, released.cells, known).assignment?.id).toBe("scale-rows");
@@ -150,7 +155,7 @@ describe("telling the tiny assignment's notebooks apart", () => {
   });
 
   it("says plainly when the grader does not know it", () => {
-    const other = [dropout, dropout] as unknown as GradedAssignment[];
+    const other: GradedAssignment[] = [dropout];
     expect(whichAssignment(released.metadata, released.cells, other).problem).toMatch(/the assignment 'scale-rows', which this grader does not grade/);
   });
 });
