@@ -9,7 +9,8 @@
  * keeping solutions by default (a leak, the stub gone); the peaks check comparing a peak with itself (the
  * mistake kept a hidden check); the judge not knowing NotImplementedError (the stub's feedback); the plan
  * adding the reference output as an argument; references derived with factor + 1 (the solution failed);
- * whichAssignment taking the first assignment instead of the one named; the judge without its no-call guard.
+ * whichAssignment taking the first assignment instead of the one named; the judge without its no-call guard;
+ * feedback.md titled from the registry alone (red before batch.ts passed reports the batch's assignments).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -141,6 +142,10 @@ describe("grading it with the engine as it is", () => {
     });
     const gradebook = readFileSync(join(outDir, "reports", GRADEBOOK), "utf8").split("\n");
     expect(gradebook[1]).toBe("scale-rows,,,correct-reciprocal,,,,4,,4,4");
+    // The student's feedback names the assignment it was graded as, and its self-check.
+    const feedback = readFileSync(join(outDir, "reports", "forgets-absolute-value", "feedback.md"), "utf8");
+    expect(feedback).toMatch(/^# Scaling rows assignment: feedback for forgets-absolute-value\.ipynb\n/);
+    expect(feedback).toContain("`npm run check -- notebooks/scale-rows.ipynb`");
   });
 });
 
