@@ -108,7 +108,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
           const tests = assignment ? failAll(GRADER_FAILED, assignment.checks) : [];
           result = { submission: basename(file), path: file, contentHash: "", assignment: assignment?.id, score: 0, maxScore: tests.reduce((sum, t) => sum + t.maxScore, 0), status: "ungradable", notes: [GRADER_FAILED], tests, durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };
         }
-        writeReports(dir, result);
+        writeReports(dir, result, options.assignment ? [options.assignment] : options.assignments);
       }
       results[k] = result;
       options.onProgress?.(++done, files.length, result, reused);
@@ -128,9 +128,10 @@ function assignmentOf(file: string, options: BatchOptions): GradedAssignment | u
   }
 }
 
-function writeReports(dir: string, result: BatchResult): void {
+/** `assignments`: the ones the batch was given (undefined: the registry's), where feedback finds its title. */
+function writeReports(dir: string, result: BatchResult, assignments?: GradedAssignment[]): void {
   writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
-  writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result));
+  writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result, assignments));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
   const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
   writeAtomically(join(dir, "result.json"), `${JSON.stringify(stable, null, 2)}\n`);

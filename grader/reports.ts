@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { SubmissionResult } from "./grading/grade";
 import { printable } from "./notebook/notebook";
+import type { GradedAssignment } from "./assignment";
 import { ASSIGNMENTS } from "./assignments";
 
 const formatScore = (n: number) => String(Math.round(n * 100) / 100);
@@ -31,8 +32,9 @@ export function gradescopeResults(result: SubmissionResult): object {
   };
 }
 
-export function feedbackMarkdown(result: SubmissionResult): string {
-  const assignment = ASSIGNMENTS.find((a) => a.id === result.assignment);
+/** `assignments`: where the result's assignment is found (its title, its notebook), as grading was given them. */
+export function feedbackMarkdown(result: SubmissionResult, assignments: Pick<GradedAssignment, "id" | "title" | "notebook">[] = ASSIGNMENTS): string {
+  const assignment = assignments.find((a) => a.id === result.assignment);
   const lines = [`# ${assignment ? `${assignment.title} assignment` : "Assignment"}: feedback for ${printable(result.submission, 200)}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
   if (result.notes.length > 0) {
     lines.push("## About your notebook", "", ...result.notes.map((n) => `- ${n.replace(/\n/g, "\n  ")}`), "");
