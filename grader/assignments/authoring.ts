@@ -2,4 +2,4 @@
 import type { Assignment } from "../assignment";
 import { dropoutAuthoring } from "./dropout/authoring";
 
-export const AUTHORED_ASSIGNMENTS: Assignment[] = [dropoutAuthoring as unknown as Assignment];
+export const AUTHORED_ASSIGNMENTS: Assignment[] = [dropoutAuthoring];

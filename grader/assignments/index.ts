@@ -6,7 +6,7 @@
 import type { GradedAssignment } from "../assignment";
 import { dropout } from "./dropout";
 
-export const ASSIGNMENTS: GradedAssignment[] = [dropout as unknown as GradedAssignment];
+export const ASSIGNMENTS: GradedAssignment[] = [dropout];
 
 export function assignmentById<A extends GradedAssignment>(id: string, known: A[] = ASSIGNMENTS as A[]): A {
   const found = known.find((a) => a.id === id);

@@ -17,5 +17,5 @@ export const dropoutAuthoring: Assignment<DropoutReferences> = {
   publicCasesFile: resolve(__dirname, "../../../src/checks/publicCases.json"),
   deriveReferences,
   publicCases: publicCasesOf,
-  gallery: () => galleryFiles(dropoutAuthoring as unknown as Assignment),
+  gallery: () => galleryFiles(dropoutAuthoring),
 };
