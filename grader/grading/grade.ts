@@ -20,7 +20,6 @@ import { warmCompiler } from "../sandbox/compile-pool";
 import { isAccessDenied } from "dropout-kit";
 import type { CheckResult } from "dropout-kit";
 import type { Check, CompletedCall, GradedAssignment, PlannedCall, References } from "../assignment";
-import { maxScoreOf } from "../assignment";
 import { readReferences, setupCellOf } from "./references";
 import { readSubmission } from "./submission";
 import type { ReadSubmission } from "./submission";

@@ -9,7 +9,7 @@ import { editedSubmission, galleryFilesOf, releasedCopy } from "../../assign/gal
 import type { Edit, Example } from "../../assign/gallery";
 import type { Assignment } from "../../assignment";
 import type { Notebook } from "../../notebook/notebook";
-import { cellSource, gradeIdOf, serializeNotebook, toSourceLines } from "../../notebook/notebook";
+import { cellSource, gradeIdOf, serializeNotebook } from "../../notebook/notebook";
 import { GRADED_CELLS } from "./checks";
 
 const FORWARD = GRADED_CELLS.forwardPropagationWithDropout;
