@@ -9,3 +9,4 @@ export * from "./diagnoses";
 export * from "./dropoutChecks";
 export * from "./harness";
 export * from "./dropoutCalls";
+export * from "./l2";
