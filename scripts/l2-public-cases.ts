@@ -8,15 +8,16 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { initBackend, l2ExpectedOutputsOf, l2PublicCasesOf } from "dropout-kit";
-import type { GradedFunction } from "dropout-kit";
+import type { GradedFunction, L2FunctionName } from "dropout-kit";
 import { cases } from "../grader/assignments/l2-regularization/source/settings";
-import * as solution from "../test/helpers/l2Solution";
+import { backwardPropagationWithRegularization, computeCostWithRegularization } from "../test/helpers/l2Solution";
 
 export const L2_PUBLIC_CASES_FILE = resolve(__dirname, "../src/checks/l2/publicCases.json");
 
 async function main(): Promise<void> {
   await initBackend();
-  const expected = l2ExpectedOutputsOf(cases, solution as unknown as Record<keyof typeof solution, GradedFunction>);
+  const solution = { computeCostWithRegularization, backwardPropagationWithRegularization } as unknown as Record<L2FunctionName, GradedFunction>;
+  const expected = l2ExpectedOutputsOf(cases, solution);
   writeFileSync(L2_PUBLIC_CASES_FILE, `${JSON.stringify(l2PublicCasesOf(cases, expected))}\n`);
   console.log(`wrote ${L2_PUBLIC_CASES_FILE}`);
 }
