@@ -114,6 +114,12 @@ describe("degenerate answers are not credited", () => {
     expect(outputOf(results, "cost.inputs")).toMatch(/^Not credited: /);
   });
 
+  it("on the public cases alone (the notebook's test cell), a constant cost is not credited either", () => {
+    const publicOnly = evidence({ cost: () => 1.5 }, (s) => isPublicCase(s));
+    const results = runL2Checks(publicOnly, expected(), {}, CHECKS.filter((c) => c.public));
+    for (const id of ["cost.biases", "cost.inputs"]) expect(outputOf(results, id), id).toMatch(/^Not credited: .*On no case is your cost the cross-entropy plus an L2 term/);
+  });
+
   it("the published cost, recalled, fails the course's check through its twin (the course's inputs, another lambd)", () => {
     const results = check({ cost: () => courseL2CostCase().expectedCost });
     expect(results.find((r) => r.id === "cost.course")!.passed).toBe(false);

@@ -101,6 +101,14 @@ describe("the backward pass's diagnoses", () => {
     expect(backwardDiagnosis(noRelu, l2BackwardInputs(settingsOf(cases.backward, "net-0.7")))).toBeUndefined();
   });
 
+  it("a layer no term explains silences the other layers' findings (their recomputation does not give all the numbers)", () => {
+    const garbled: BackwardWithRegularization = (X, Y, cache, lambd) => {
+      const wrong = backwardWith((l, m, layer) => (layer === 2 ? 0 : l / m))(X, Y, cache, lambd);
+      return { ...wrong, dW1: tf.mul(wrong.dW1, 1.3) as tf.Tensor2D };
+    };
+    expect(backwardDiagnosis(garbled, l2BackwardInputs(settingsOf(cases.backward, "net-0.7")))).toBeUndefined();
+  });
+
   it("with one example, λ·W is the right term: nothing is named", () => {
     const noM = BACKWARD_MISTAKES.find((m) => m.name === "λ·W, without /m")!;
     const oneExample: L2CaseSettings = { id: "m-1", description: "m-1", dims: [3, 4, 2, 1], examples: 1, inputSeed: 303, lambd: 0.5 };
