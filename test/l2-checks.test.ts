@@ -7,10 +7,12 @@
  * changed) are not credited; no message shows a hidden expected value. Also the cases themselves (rebuilt
  * alike from their seeds, consistent caches, no case's inputs holding another's expected values) and the
  * public cases file (what l2PublicCasesOf gives from the oracle, and the course's published values).
- * Fails when: a gate is dropped (seen red: cost.biases without gated(costWork): 2 tests; backward.inputs
- * without its gate: 1), costWork accepts a constant (seen red: its recomputation clause removed: 1), the
- * course check loses its twin (seen red: 1), the biases' pair message shows the costs themselves (seen red: 1),
- * or the public cases file is stale (seen red: one value of it edited: 1).
+ * Fails when: a gate is dropped (seen red: cost.biases without gated(costWork): 4 tests; backward.inputs with
+ * an empty gate: 3), costWork credits a constant on the public cases (seen red: its recomputation clause
+ * removed: 1), the course checks lose their twin (seen red: 2), the biases' pair message shows the costs
+ * themselves (seen red: 2), a hidden expected value is shown (seen red: reveal forced in costReference: 1, in
+ * backwardReference: 2, in autodiff: 1, in backward.biases: 1), or the public cases file is stale (seen red: the
+ * course's cost edited in its 6th digit: 2; a gradient of the public case in its 6th: 1).
  */
 import { describe, expect, it } from "vitest";
 import {

@@ -5,11 +5,12 @@
  * answer, lambd = 0 (where every mistake of the L2 term gives the right answer), a mistake elsewhere in the
  * function, and cases where two mistakes give the same numbers (m = 2 for the cost's two factors, zero
  * biases, m = 1) get no diagnosis.
- * Fails when: a variant's recomputation is off (seen red: the "λ/m" variant's term as λ/(2m)·2·2, i.e. fitting
- * nothing: 3 tests), a diagnosis ignores lambd = 0 (seen red: the lambd === 0 guard removed from diagnoseCost: 1),
- * several fitting variants are not kept silent (seen red: `fitting.length === 1` as `>= 1`: 1), a layer that
- * no variant explains does not silence the backward diagnosis (seen red: that `return undefined` as
- * `continue`: 1), or the biases' finding accepts a db that is neither (seen red: its `return undefined` removed: 1).
+ * Fails when: a variant's recomputation is off (seen red: the "λ/m" variant as λ/(3m): 5 tests), several fitting
+ * variants are not kept silent (seen red: `fitting.length === 1` as `>= 1`: 1), the right cost is not tried
+ * first (seen red: that line removed, zero biases then called regularized: 2), a layer no term explains does
+ * not silence the others (seen red: such a layer taken as right: 1), the biases' finding accepts a db that is
+ * neither plain nor regularized (seen red: its `return undefined` removed: 1), or the per-layer findings name
+ * layers that are right (seen red: every layer named for a mistake in one: 10).
  */
 import { describe, expect, it } from "vitest";
 import { callGraded, costCall, diagnoseCost, diagnoseRegularizedBackward, l2BackwardInputs, l2CostInputs, regularizedBackwardCall, tf } from "dropout-kit";

@@ -4,10 +4,10 @@
  * the values the course publishes); each typical mistake (test/helpers/l2Mistakes.ts) fails on one screen of
  * at most 25 lines naming the mistake, with an error that has no stack; a stub that is not implemented is
  * said once, in its own words; a changed input is reported.
- * Fails when: the report stops printing the course's outputs first (seen red: printCourseOutputs' rank-0 line
- * removed: 1 test), a failure's error keeps its stack (seen red: withoutStack skipped in finish: 2), the public
- * checks lose the diagnosis (seen red: withDiagnosis returning `why` alone: 2), or the stub's advice is given
- * twice (seen red: stopIfNotImplemented skipped: 1).
+ * Fails when: the course's cost is not printed first (seen red: printCourseOutputs' rank-0 line removed: 1
+ * test), a failure's error keeps its stack (seen red: withoutStack skipped in finish: 18), the checks' messages
+ * lose the diagnosis (seen red: withDiagnosis returning `why` alone: 18), or the stub's advice is not said
+ * once (seen red: stopIfNotImplemented skipped: 1).
  */
 import { describe, expect, it } from "vitest";
 import { backwardPropagationWithRegularizationTest, computeCostWithRegularizationTest, NotImplementedError } from "dropout-kit";
