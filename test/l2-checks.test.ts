@@ -27,7 +27,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cases, points } from "../grader/assignments/l2-regularization/source/settings";
 import { BACKWARD_MISTAKES, COST_MISTAKES } from "./helpers/l2Mistakes";
-import { backwardPropagationWithRegularization, backwardWith, computeCostWithRegularization, costWith, RIGHT_L2_TERM } from "./helpers/l2Solution";
+import { backwardPropagationWithRegularization, backwardWith, computeCostWithRegularization } from "./helpers/l2Solution";
 
 // The settings are plain values (tslab compiles that file too); here they are held to the library's type.
 const caseList: L2CaseList = cases;

@@ -76,7 +76,9 @@ function inputsUnchanged(runs: L2Run<unknown>[], inputNames: string, work: () =>
       firstFailure(
         runs.map((run) =>
           repeatsItself(run, where(run), () =>
-            run.result.mutated.length > 0 ? changedInputs(run.result.mutated) : `Your function may have changed its inputs (${inputNames}): compute into new tensors, never into the ones you are given.`,
+            run.result.mutated.length > 0
+              ? changedInputs(run.result.mutated)
+              : `Either it changed its inputs (${inputNames}: compute into new tensors, never into the ones you are given), or it keeps something from one call to the next.`,
           ),
         ),
       ),
