@@ -23,6 +23,7 @@ export type { AccuracyRow } from "./report";
 export { courseInputs, courseForwardCase, courseBackwardCase, courseL2CostCase, courseL2BackwardCase } from "./courseCases";
 export type { ForwardCase, BackwardCase, L2CostCase, L2BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest, DROPOUT_SUITE } from "./publicTests";
+export { computeCostWithRegularizationTest, backwardPropagationWithRegularizationTest, costPublicReport, regularizedBackwardPublicReport } from "./l2PublicTests";
 export { PUBLIC_SUITES } from "./publicSuites";
 export { compareMatrix, ATOL, RTOL } from "./compare";
 // The checks and diagnoses the public tests, `npm run check` and the grader share (src/checks/).

@@ -14,7 +14,7 @@ import {
 import type { DropoutCache, Matrix, Parameters } from "dropout-kit";
 import { DropoutFunctions, INSTRUCTOR_NOTEBOOK, loadDropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import { cellSource, readNotebook, toSourceLines } from "../grader/notebook/notebook";
-import { withMutedConsole } from "./helpers/console";
+import { printedAndThrown } from "./helpers/console";
 
 let solution: DropoutFunctions;
 beforeAll(async () => {
@@ -97,17 +97,7 @@ describe("reference solution's contract", () => {
 
 describe("public tests", () => {
   /** What a public test printed (colours removed) and the error it threw. */
-  function runPublic(body: () => void): { text: string; thrown?: Error } {
-    let thrown: Error | undefined;
-    const out = withMutedConsole(() => {
-      try {
-        body();
-      } catch (error) {
-        thrown = error as Error;
-      }
-    });
-    return { text: out.log.replace(/\x1b\[[0-9;]*m/g, ""), thrown };
-  }
+  const runPublic = printedAndThrown;
 
   it("pass the reference solution and say so, as the course prints it", () => {
     const forward = runPublic(() => forwardPropagationWithDropoutTest(solution.forwardPropagationWithDropout));

@@ -21,18 +21,17 @@ import type { BackwardInputs, CaseInfo, ForwardInputs } from "./cases";
 import { backwardStepVariant, diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseNonFinite, diagnoseRngUse } from "./diagnoses";
 import type { CallResult, WireTensor } from "./tensorData";
 import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor } from "./tensorData";
+import { all, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, safely, scoredResults } from "./verdicts";
+import type { CheckOf, CheckResult, UnavailableOf, Verdict } from "./verdicts";
+
+// Shared with the other assignments' checks (./verdicts.ts), and exported from dropout-kit as before.
+export { isAccessDenied } from "./verdicts";
+export type { CheckResult, Verdict } from "./verdicts";
 
 export type GradedFunctionName = "forwardPropagationWithDropout" | "backwardPropagationWithDropout";
 
 /** A check: one entry. The grader adds its points (grader/assignments/dropout/source/settings.ts); the public tests run the public ones. */
-export interface CheckDefinition {
-  id: string;
-  fn: GradedFunctionName;
-  /** What a student reads as the test's name. */
-  name: string;
-  /** Run by the notebook's public tests and `npm run check` (on the public cases) as well as by the grader. */
-  public: boolean;
-}
+export type CheckDefinition = CheckOf<GradedFunctionName>;
 
 export const CHECK_DEFINITIONS: CheckDefinition[] = [
   { id: "forward.course", fn: "forwardPropagationWithDropout", public: true, name: "forward: the course's published case" },
@@ -59,15 +58,6 @@ export interface ExpectedOutputs {
   backward: Record<string, { outputs: Record<string, WireTensor> }>;
 }
 
-export interface CheckResult {
-  id: string;
-  name: string;
-  score: number;
-  maxScore: number;
-  passed: boolean;
-  /** What the student reads: why it failed (and what to do), or what was checked. */
-  output: string;
-}
 
 export interface ForwardRun {
   /** The student's function's source, where known: it only words a diagnosis whose mistake the values show. */
@@ -93,31 +83,7 @@ export interface BackwardRun {
 }
 
 /** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
-export type Unavailable = Partial<Record<GradedFunctionName, string>>;
-
-export type Verdict = { passed: true; note?: string } | { passed: false; why: string };
-
-const ok = (note?: string): Verdict => ({ passed: true, note });
-const fail = (why: string): Verdict => ({ passed: false, why });
-
-/** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
-export function isAccessDenied(message: string): boolean {
-  return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
-}
-
-/** A call that threw or returned the wrong form: its error, said plainly (the stub's "not implemented" included). */
-function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
-  const r = run.result;
-  if (r.ok) return r.form ? `On ${caseDescription}: ${String(r.form).slice(0, 2000)}.` : undefined;
-  const e = r.error ?? { name: "Error", message: "the call failed" };
-  const message = String(e.message).slice(0, 2000);
-  if (e.name === "Stopped") return `On ${caseDescription}: ${message}.`;
-  if (isAccessDenied(message)) {
-    return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
-  }
-  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
-  return `On ${caseDescription}, your function threw ${e.name}: ${message}`;
-}
+export type Unavailable = UnavailableOf<GradedFunctionName>;
 
 /** A backward call's error, with what a broadcast error between the two layers' shapes means. */
 function backwardCallError(run: BackwardRun): string | undefined {
@@ -129,33 +95,9 @@ function backwardCallError(run: BackwardRun): string | undefined {
   return hint ? `${error}\n${hint}` : error;
 }
 
-function firstFailure(verdicts: Iterable<Verdict>): Verdict {
-  for (const v of verdicts) if (!v.passed) return v;
-  return ok();
-}
-
 /** Why a mask is not one, said the same way by every check that needs a mask. */
 function notAMask(where: string, label: string, values: number[]): Verdict | undefined {
   return values.every((v) => v === 0 || v === 1) ? undefined : fail(`On ${where}: ${label} holds values other than 0 and 1; a mask is (draw < keepProb) as 0s and 1s.`);
-}
-
-/** A rule over a list of cases: no case run is no evidence (not a pass). */
-function overCases<R>(runs: R[], rule: (run: R) => Verdict): Verdict {
-  return runs.length === 0 ? fail("No case of this check was run, so it cannot be passed.") : firstFailure(runs.map(rule));
-}
-
-/** Runs each in turn, stopping at the first failure (later verdicts may assume earlier ones). */
-function all(...steps: (() => Verdict)[]): Verdict {
-  for (const step of steps) {
-    const v = step();
-    if (!v.passed) return v;
-  }
-  return ok();
-}
-
-/** A gate's failure, said as such: the check's own rule held, but only trivially. */
-function gated(gate: Verdict): Verdict {
-  return gate.passed ? gate : fail(`Not credited: this check counts only when your function does real work, and here it does not. ${gate.why}`);
 }
 
 type Got = { ok: true; t: WireTensor } | { ok: false; why: string };
@@ -356,14 +298,6 @@ function backwardStepApplied(run: BackwardRun): Verdict {
 
 function backwardWork(runs: BackwardRun[]): Verdict {
   return firstFailure(runs.map((run) => all(() => backwardChain(run), () => backwardStepApplied(run))));
-}
-
-function safely<T>(body: () => T): T | undefined {
-  try {
-    return body();
-  } catch {
-    return undefined;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------- forward
@@ -593,22 +527,6 @@ function layers(evidence: Evidence): Verdict {
   );
 }
 
-/** The sandbox's report of inputs a call changed or disposed, in words (wording only, never a verdict). */
-function changedInputs(mutated: string[]): string {
-  return `Your function changed or disposed its inputs (${mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name, and never write into or dispose of the tensors you are given.`;
-}
-
-/** The repeat (the same input objects, called again right after) must give exactly the first call's outputs. */
-function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string): Verdict {
-  const repeat = run.result.repeat;
-  if (!repeat) return fail(`On ${description}: the grader could not call your function a second time, so this cannot be shown.`);
-  if (!repeat.ok) {
-    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${explain("")}`);
-  }
-  const name = firstDifference(run.result.values, repeat.values);
-  return name === undefined ? ok() : fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${short(name)}. ${explain(name)}`);
-}
-
 /**
  * forward.inputs. Rule: on every case, the large one included, the repeat (the same input objects, with a
  * generator seeded alike) returns exactly what the first call returned: a first call that changed X or a
@@ -831,25 +749,6 @@ export function runChecks(evidence: Evidence, references: ExpectedOutputs, unava
     "backward.deterministic": () => deterministic(evidence.backward),
     "backward.inputs": () => backwardInputsUnchanged(evidence.backward),
   };
-  return checks.map((spec) => {
-    const reason = unavailable[spec.fn];
-    let verdict: Verdict;
-    if (reason) verdict = fail(reason);
-    else {
-      try {
-        verdict = evaluate[spec.id]();
-      } catch (error) {
-        verdict = fail(`The grader could not check this: ${(error as Error).message}`);
-      }
-    }
-    return {
-      id: spec.id,
-      name: spec.name,
-      maxScore: spec.points,
-      score: verdict.passed ? spec.points : 0,
-      passed: verdict.passed,
-      output: verdict.passed ? (verdict.note ?? "Passed.") : verdict.why,
-    };
-  });
+  return scoredResults(checks, unavailable, evaluate);
 }
 

@@ -10,3 +10,4 @@ export * from "./dropoutChecks";
 export * from "./harness";
 export * from "./dropoutCalls";
 export * from "./publicSuite";
+export * from "./l2";

@@ -17,3 +17,16 @@ export function withMutedConsole(body: () => void): { log: string; error: string
   }
   return { log: stripAnsi(out.log), error: stripAnsi(out.error) };
 }
+
+/** What `body` printed (without colour codes) and the error it threw, if any: how a notebook cell's test reads. */
+export function printedAndThrown(body: () => void): { text: string; thrown?: Error } {
+  let thrown: Error | undefined;
+  const out = withMutedConsole(() => {
+    try {
+      body();
+    } catch (error) {
+      thrown = error as Error;
+    }
+  });
+  return { text: out.log, thrown };
+}

@@ -1,0 +1,133 @@
+/**
+ * What every assignment's checks share (dropout's and L2's): a check as an entry, a verdict per check and the
+ * rules that combine verdicts (the first failure, a gate), a call's error said plainly, the repeat call that
+ * shows changed inputs, and the verdicts turned into scored results. Not re-exported by dropout-kit as a
+ * whole: names like `all` and `fail` belong to the checks, not to the notebooks' namespace.
+ */
+import type { CallResult } from "./tensorData";
+import { firstDifference } from "./tensorData";
+
+/** A check: one entry of an assignment's list. The grader adds its points (the assignment's settings); the public tests run the public ones. */
+export interface CheckOf<Fn extends string> {
+  id: string;
+  fn: Fn;
+  /** What a student reads as the test's name. */
+  name: string;
+  /** Run by the notebook's public tests and `npm run check` (on the public cases) as well as by the grader. */
+  public: boolean;
+}
+
+export interface CheckResult {
+  id: string;
+  name: string;
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  /** What the student reads: why it failed (and what to do), or what was checked. */
+  output: string;
+}
+
+/** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
+export type UnavailableOf<Fn extends string> = Partial<Record<Fn, string>>;
+
+export type Verdict = { passed: true; note?: string } | { passed: false; why: string };
+
+export const ok = (note?: string): Verdict => ({ passed: true, note });
+export const fail = (why: string): Verdict => ({ passed: false, why });
+
+/** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
+export function isAccessDenied(message: string): boolean {
+  return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
+}
+
+/** A call that threw or returned the wrong form: its error, said plainly (the stub's "not implemented" included). */
+export function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
+  const r = run.result;
+  if (r.ok) return r.form ? `On ${caseDescription}: ${String(r.form).slice(0, 2000)}.` : undefined;
+  const e = r.error ?? { name: "Error", message: "the call failed" };
+  const message = String(e.message).slice(0, 2000);
+  if (e.name === "Stopped") return `On ${caseDescription}: ${message}.`;
+  if (isAccessDenied(message)) {
+    return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
+  }
+  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
+  return `On ${caseDescription}, your function threw ${e.name}: ${message}`;
+}
+
+export function firstFailure(verdicts: Iterable<Verdict>): Verdict {
+  for (const v of verdicts) if (!v.passed) return v;
+  return ok();
+}
+
+/** A rule over a list of cases: no case run is no evidence (not a pass). */
+export function overCases<R>(runs: R[], rule: (run: R) => Verdict): Verdict {
+  return runs.length === 0 ? fail("No case of this check was run, so it cannot be passed.") : firstFailure(runs.map(rule));
+}
+
+/** Runs each in turn, stopping at the first failure (later verdicts may assume earlier ones). */
+export function all(...steps: (() => Verdict)[]): Verdict {
+  for (const step of steps) {
+    const v = step();
+    if (!v.passed) return v;
+  }
+  return ok();
+}
+
+/** A gate's failure, said as such: the check's own rule held, but only trivially. */
+export function gated(gate: Verdict): Verdict {
+  return gate.passed ? gate : fail(`Not credited: this check counts only when your function does real work, and here it does not. ${gate.why}`);
+}
+
+export function safely<T>(body: () => T): T | undefined {
+  try {
+    return body();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sandbox's report of inputs a call changed or disposed, in words (wording only, never a verdict). */
+export function changedInputs(mutated: string[]): string {
+  return `Your function changed or disposed its inputs (${mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name, and never write into or dispose of the tensors you are given.`;
+}
+
+/** The repeat (the same input objects, called again right after) must give exactly the first call's outputs. */
+export function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string): Verdict {
+  const repeat = run.result.repeat;
+  if (!repeat) return fail(`On ${description}: the grader could not call your function a second time, so this cannot be shown.`);
+  if (!repeat.ok) {
+    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${explain("")}`);
+  }
+  const name = firstDifference(run.result.values, repeat.values);
+  return name === undefined ? ok() : fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${name.replace(/^cache\./, "")}. ${explain(name)}`);
+}
+
+/**
+ * Each given check's verdict as a scored result: a function that could not be checked fails every check of
+ * it with its reason; a rule that throws fails its check with the grader's error (never the student's score
+ * of another check).
+ */
+export function scoredResults<Fn extends string>(checks: (CheckOf<Fn> & { points: number })[], unavailable: UnavailableOf<Fn>, rules: Record<string, () => Verdict>): CheckResult[] {
+  return checks.map((spec) => {
+    const reason = unavailable[spec.fn];
+    let verdict: Verdict;
+    if (reason) verdict = fail(reason);
+    else {
+      try {
+        const rule = rules[spec.id];
+        if (!rule) throw new Error(`no rule for check "${spec.id}"`);
+        verdict = rule();
+      } catch (error) {
+        verdict = fail(`The grader could not check this: ${(error as Error).message}`);
+      }
+    }
+    return {
+      id: spec.id,
+      name: spec.name,
+      maxScore: spec.points,
+      score: verdict.passed ? spec.points : 0,
+      passed: verdict.passed,
+      output: verdict.passed ? (verdict.note ?? "Passed.") : verdict.why,
+    };
+  });
+}
