@@ -42,6 +42,15 @@ export type BackwardWithDropout = (
   X: Matrix, Y: Matrix, cache: DropoutCache, keepProb: number,
 ) => Gradients;
 
+/**
+ * The contract of the L2 half's first graded function: the cross-entropy cost plus the L2 term,
+ * (1/m)(lambd/2) times the sum of every squared weight (the biases are not regularized).
+ */
+export type CostWithRegularization = (A3: Matrix, Y: Matrix, parameters: Parameters, lambd: number) => number;
+
+/** The contract of the L2 half's second graded function: the plain gradients, each dW_l plus (lambd/m) W_l. */
+export type BackwardWithRegularization = (X: Matrix, Y: Matrix, cache: ForwardCache, lambd: number) => Gradients;
+
 export const PARAMETER_NAMES = ["W1", "b1", "W2", "b2", "W3", "b3"] as const;
 export const GRADIENT_NAMES = ["dZ3", "dW3", "db3", "dA2", "dZ2", "dW2", "db2", "dA1", "dZ1", "dW1", "db1"] as const;
 export const DROPOUT_CACHE_NAMES = [
