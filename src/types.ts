@@ -42,13 +42,10 @@ export type BackwardWithDropout = (
   X: Matrix, Y: Matrix, cache: DropoutCache, keepProb: number,
 ) => Gradients;
 
-/**
- * The contract of the L2 half's first graded function: the cross-entropy cost plus the L2 term,
- * (1/m)(lambd/2) times the sum of every squared weight (the biases are not regularized).
- */
+/** The contract of the L2 assignment's first graded function: the cost with its L2 term, a number. */
 export type CostWithRegularization = (A3: Matrix, Y: Matrix, parameters: Parameters, lambd: number) => number;
 
-/** The contract of the L2 half's second graded function: the plain gradients, each dW_l plus (lambd/m) W_l. */
+/** The contract of the L2 assignment's second graded function: the plain forward pass's cache in, the gradients out. */
 export type BackwardWithRegularization = (X: Matrix, Y: Matrix, cache: ForwardCache, lambd: number) => Gradients;
 
 export const PARAMETER_NAMES = ["W1", "b1", "W2", "b2", "W3", "b3"] as const;
