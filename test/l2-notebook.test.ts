@@ -8,8 +8,8 @@
  * Fails when: the notes quote 94.0% where the table prints 93.8%, and the expected dW3 block reads -1.7769135 where the
  * test prints -1.7769136 (seen red in one run: 2 tests, with a local stand-in for the two public tests), or the comment
  * above a solution, which the release turns into the stub's message, makes the stub longer than 90 characters (seen
- * red: 1). Without the two public tests in dropout-kit (this branch alone), the six executed tests are red, the set-up
- * cell's error naming the missing exports.
+ * red: 1). Without the two public tests in dropout-kit (the l2-notebook branch alone), the six executed tests are red, the
+ * set-up cell's error naming the missing exports; merged with the l2-checks branch, all pass.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { releaseCellSource } from "../grader/assign/release";
