@@ -1,5 +1,5 @@
 /**
- * dropout-kit: everything the dropout notebooks import, in one line:
+ * dropout-kit: everything the notebooks (dropout, L2 regularization, experiments) import, in one line:
  *   import { tf, initBackend, RandomState, ... } from "dropout-kit";
  * `tf` is re-exported so that the notebook and the kit share one tfjs instance and one backend.
  */
@@ -18,12 +18,15 @@ export { predict, predictDec } from "./predict";
 export { model, disposeParameters } from "./model";
 export type { ModelOptions, TrainedModel, CostRecord } from "./model";
 export { assertKeepProb, notImplemented, NotImplementedError } from "./dropout";
+export { assertLambd, assertOneRegularizer } from "./regularization";
+export { weightNorms } from "./weightNorms";
+export type { WeightNorms } from "./weightNorms";
 export { accuracyTable, formatAccuracyTable } from "./report";
 export type { AccuracyRow } from "./report";
 export { courseInputs, courseForwardCase, courseBackwardCase, courseL2CostCase, courseL2BackwardCase } from "./courseCases";
 export type { ForwardCase, BackwardCase, L2CostCase, L2BackwardCase } from "./courseCases";
 export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest, DROPOUT_SUITE } from "./publicTests";
-export { computeCostWithRegularizationTest, backwardPropagationWithRegularizationTest, costPublicReport, regularizedBackwardPublicReport } from "./l2PublicTests";
+export { computeCostWithRegularizationTest, backwardPropagationWithRegularizationTest, costPublicReport, regularizedBackwardPublicReport, L2_SUITE } from "./l2PublicTests";
 export { PUBLIC_SUITES } from "./publicSuites";
 export { compareMatrix, ATOL, RTOL } from "./compare";
 // The checks and diagnoses the public tests, `npm run check` and the grader share (src/checks/).
@@ -32,10 +35,10 @@ export { formatArray, formatShape, printArray } from "./format";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";
 export {
-  loadPlotly, plotDataset, plotCosts, plotDecisionBoundary, datasetFigure, costsFigure, decisionBoundaryFigure, figureBundle, showFigure, display,
-  plotlyBundleSource,
+  loadPlotly, plotDataset, plotCosts, plotDecisionBoundary, plotWeightNorms, datasetFigure, costsFigure, decisionBoundaryFigure, weightNormsFigure,
+  figureBundle, showFigure, display, plotlyBundleSource,
 } from "./plots";
-export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptions } from "./plots";
+export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptions, NamedParameters } from "./plots";
 export {
   averageOverMasks, unitTrace, scaledNorm, scalingConventions, dropoutMultiplier, trainWithDropoutLayer, scaleWeightsForTest, probabilities,
   probabilitiesWithDropout, accuracyOf, monteCarloDropout, noiseStatistics, thinnedNetworksPerIteration, lineFigure, histogramFigure, mask,

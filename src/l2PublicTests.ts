@@ -15,6 +15,7 @@ import type { CheckResult } from "./checks/verdicts";
 import { formatPublicReport, readPublicCases, runPublicTest, stopIfNotImplemented } from "./publicTests";
 import type { PublicReport } from "./publicTests";
 import type { BackwardWithRegularization, CostWithRegularization } from "./types";
+import type { PublicSuite } from "./checks/publicSuite";
 
 const l2PublicCases = () => readPublicCases<L2PublicCases>("l2", "publicCases.json");
 
@@ -61,3 +62,11 @@ export function computeCostWithRegularizationTest(target: CostWithRegularization
 export function backwardPropagationWithRegularizationTest(target: BackwardWithRegularization): void {
   runPublicTest("backwardPropagationWithRegularization", target, regularizedBackwardPublicReport, ["dW1", "dW2", "dW3"]);
 }
+
+/** The L2 notebook's public tests, for the bundle's self-check and the grader's assignment definition. */
+export const L2_SUITE: PublicSuite = {
+  assignment: "l2-regularization",
+  setupCell: "setup",
+  gradedCells: { computeCostWithRegularization: "compute_cost_with_regularization", backwardPropagationWithRegularization: "backward_propagation_with_regularization" },
+  report: (fn, target) => (fn === "computeCostWithRegularization" ? costPublicReport(target as CostWithRegularization) : regularizedBackwardPublicReport(target as BackwardWithRegularization)),
+};

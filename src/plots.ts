@@ -19,6 +19,7 @@ import * as tf from "@tensorflow/tfjs";
 import { predictDec } from "./predict";
 import { formatShape } from "./format";
 import type { Matrix, Parameters } from "./types";
+import { weightNorms } from "./weightNorms";
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -117,7 +118,7 @@ export interface DescribedFigure {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The course's three pictures.
+// The course's three pictures, and the weights' sizes (what L2 regularization changes).
 
 export interface PlotOptions {
   title?: string;
@@ -252,4 +253,51 @@ export function decisionBoundaryFigure(parameters: Parameters, X: Matrix, Y: Mat
     figure: { data: [regions, ...pointTraces(X, Y)], layout: pitchLayout(title, X) },
     description: `${title}: predicts "ours" on ${(100 * blueShare).toFixed(1)}% of the pitch`,
   };
+}
+
+/** One trained model in a comparison: the name its bars carry in the legend, and its parameters. */
+export interface NamedParameters {
+  name: string;
+  parameters: Parameters;
+}
+
+/** Bar colours of the compared models, in order (then repeated). */
+const MODEL_COLORS = ["#7f7f7f", "#2ca02c", "#ff7f0e", "#9467bd"];
+
+/**
+ * The size of each layer's weights (its Frobenius norm, `weightNorms`), one group of bars per layer and one
+ * bar per model: L2 regularization shows as shorter bars.
+ */
+export function plotWeightNorms(models: readonly NamedParameters[], options: PlotOptions = {}): void {
+  const { figure, description } = weightNormsFigure(models, options);
+  showFigure(figure, description);
+}
+
+export function weightNormsFigure(models: readonly NamedParameters[], options: PlotOptions = {}): DescribedFigure {
+  if (models.length === 0) throw new RangeError("plotWeightNorms: give at least one model, as [{ name, parameters }, ...]");
+  const title = options.title ?? "Size of the weights, layer by layer";
+  const measured = models.map((m) => ({ name: m.name, norms: weightNorms(m.parameters) }));
+  const layers = ["W1", "W2", "W3"] as const;
+  const data = measured.map(({ name, norms }, k) => ({
+    type: "bar",
+    name,
+    x: [...layers],
+    y: layers.map((layer) => round4(norms[layer])),
+    text: layers.map((layer) => norms[layer].toFixed(2)),
+    textposition: "outside",
+    marker: { color: MODEL_COLORS[k % MODEL_COLORS.length] },
+  }));
+  const figure: Figure = {
+    data,
+    layout: {
+      title: { text: title, x: 0.02, xanchor: "left" },
+      barmode: "group",
+      xaxis: { title: { text: "weight matrix" } },
+      yaxis: { title: { text: "Frobenius norm ‖W‖ = sqrt(Σ W²)" }, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.18 },
+      margin: { t: 50, r: 20, b: 50, l: 60 },
+    },
+  };
+  const summary = measured.map(({ name, norms }) => `${name} ${layers.map((l) => `${l} ${norms[l].toFixed(2)}`).join(", ")}`);
+  return { figure, description: `${title}: ${summary.join("; ")}` };
 }

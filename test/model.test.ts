@@ -1,9 +1,12 @@
 /**
  * The training loop (`model`): no tensor leaks, costs on schedule, reproducible from its seed, fresh
  * masks at every iteration from the one generator passed in, the same steps as the course's plain loop,
- * and clear errors for the mistakes a student can make when calling it.
+ * and clear errors for the mistakes a student can make when calling it; with L2, the student's two functions
+ * in the loop (the L2 notebook's reference solution) and the student's regularized cost recorded.
  * Fails when: src/model.ts leaks its learning-rate tensor (seen red: 4 tests), or gives every iteration a fresh
- * RandomState(3) instead of the one generator (seen red: 2).
+ * RandomState(3) instead of the one generator (seen red: 2), or, with lambd > 0, trains with the plain backward pass
+ * instead of the student's (seen red: 2), records the library's cross-entropy instead of the student's cost and drops
+ * the one-regularizer guard (seen red in one run: 3).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
@@ -11,10 +14,12 @@ import {
   backwardPropagation, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES,
   RandomState, updateParameters, updateParametersInPlace,
 } from "dropout-kit";
-import type { DropoutCache, ForwardWithDropout, Matrix, ModelOptions, Parameters } from "dropout-kit";
+import type { BackwardWithRegularization, CostWithRegularization, DropoutCache, ForwardWithDropout, Matrix, ModelOptions, Parameters } from "dropout-kit";
 import { DropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
+import { L2Functions, loadL2ReferenceSolution } from "../grader/assignments/l2-regularization/solution";
 
 let solution: DropoutFunctions;
+let l2: L2Functions;
 let X: Matrix;
 let Y: Matrix;
 
@@ -48,15 +53,16 @@ class MasksFrom extends RandomState {
 beforeAll(async () => {
   await initBackend();
   solution = await loadReferenceSolution();
+  l2 = await loadL2ReferenceSolution();
   ({ trainX: X, trainY: Y } = load2DDataset());
 });
 
 describe("model: memory", () => {
-  for (const keepProb of [1, 0.86]) {
-    it(`keepProb ${keepProb}: tf.memory().numTensors is the same after 30,000 iterations (the course's run) as after 10`, () => {
+  for (const [name, regularization] of [["keepProb 1", { keepProb: 1 }], ["keepProb 0.86", { keepProb: 0.86 }], ["lambd 0.7", { lambd: 0.7 }]] as const) {
+    it(`${name}: tf.memory().numTensors is the same after 30,000 iterations (the course's run) as after 10`, () => {
       const run = (numIterations: number) => {
         const before = tf.memory().numTensors;
-        const trained = model(X, Y, { numIterations, keepProb, printCost: false, ...solution });
+        const trained = model(X, Y, { numIterations, ...regularization, printCost: false, ...solution, ...l2 });
         disposeParameters(trained.parameters);
         return tf.memory().numTensors - before;
       };
@@ -206,5 +212,84 @@ describe("model: clear errors", () => {
       const [, cache] = forwardPropagation(X, parameters);
       expect(() => updateParametersInPlace(parameters, backwardPropagation(X, Y, cache), tf.scalar(0.3))).toThrow(/not a tf.Variable/);
     });
+  });
+});
+
+describe("model: L2 regularization (lambd > 0)", () => {
+  it("calls the student's backward pass at every iteration and the student's cost only when recorded, which is the recorded cost", () => {
+    const costCalls: number[] = [];
+    const lambdsSeen = new Set<number>();
+    let backwardCalls = 0;
+    const cost: CostWithRegularization = (A3, labels, parameters, lambd) => {
+      lambdsSeen.add(lambd);
+      const value = l2.computeCostWithRegularization(A3, labels, parameters, lambd);
+      costCalls.push(value);
+      return value;
+    };
+    const backward: BackwardWithRegularization = (x, labels, cache, lambd) => {
+      backwardCalls++;
+      lambdsSeen.add(lambd);
+      return l2.backwardPropagationWithRegularization(x, labels, cache, lambd);
+    };
+    const trained = model(X, Y, {
+      numIterations: 2001, lambd: 0.7, printCost: false, computeCostWithRegularization: cost, backwardPropagationWithRegularization: backward,
+    });
+    disposeParameters(trained.parameters);
+    expect(backwardCalls).toBe(2001);
+    expect(trained.costs).toEqual([0, 1000, 2000].map((iteration, k) => ({ iteration, cost: costCalls[k] })));
+    expect(costCalls).toHaveLength(3);
+    expect([...lambdsSeen]).toEqual([0.7]);
+    expect(trained.lambd).toBe(0.7);
+  });
+
+  it("lambd 0.7: parameters equal those of a plain loop whose gradients get + (lambd/m) W (float32 rounding aside)", () => {
+    const iterations = 50;
+    const lambd = 0.7;
+    const m = X.shape[1];
+    const trained = model(X, Y, { numIterations: iterations, lambd, printCost: false, ...l2 });
+    let parameters = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    for (let i = 0; i < iterations; i++) {
+      const next = tf.tidy(() => {
+        const [, cache] = forwardPropagation(X, parameters);
+        const grads = backwardPropagation(X, Y, cache);
+        for (const l of [1, 2, 3] as const) grads[`dW${l}`] = tf.add(grads[`dW${l}`], tf.mul(parameters[`W${l}`], lambd / m)) as Matrix;
+        return updateParameters(parameters, grads, 0.3);
+      });
+      disposeParameters(parameters);
+      parameters = next;
+    }
+    for (const name of PARAMETER_NAMES) {
+      const [ours, loop] = [trained.parameters[name].dataSync(), parameters[name].dataSync()];
+      ours.forEach((v, k) => expect(Math.abs(v - loop[k]), `${name}[${k}]`).toBeLessThan(1e-5));
+    }
+    disposeParameters(trained.parameters);
+    disposeParameters(parameters);
+  });
+
+  it("lambd 0 trains without L2 even when the L2 functions are passed: the plain run's parameters, exactly", () => {
+    expect(trainedValues({ numIterations: 100, lambd: 0, ...l2 })).toEqual(trainedValues({ numIterations: 100 }));
+  });
+
+  it("lambd > 0 without the L2 functions says how to pass them", () => {
+    expect(() => model(X, Y, { lambd: 0.7 })).toThrow(/\{ computeCostWithRegularization, backwardPropagationWithRegularization \} in the options/);
+    expect(() => model(X, Y, { lambd: 0.7, computeCostWithRegularization: l2.computeCostWithRegularization })).toThrow(/pass your functions/);
+  });
+
+  it("lambd > 0 with keepProb < 1 is refused: one regularizer at a time, as in the course", () => {
+    expect(() => model(X, Y, { lambd: 0.7, keepProb: 0.86, ...l2, ...solution })).toThrow(/one regularizer at a time: set lambd to 0 or keepProb to 1/);
+  });
+
+  for (const lambd of [-0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    it(`lambd ${lambd} is rejected before any training`, () => {
+      expect(() => model(X, Y, { lambd, ...l2 })).toThrow(/lambd must be a finite number >= 0/);
+    });
+  }
+
+  it("a cost function that returns a tensor is named, and nothing leaks", () => {
+    const before = tf.memory().numTensors;
+    const tensorCost = ((A3: Matrix) => tf.sum(A3)) as unknown as CostWithRegularization;
+    expect(() => model(X, Y, { numIterations: 3, lambd: 0.7, printCost: false, ...l2, computeCostWithRegularization: tensorCost }))
+      .toThrow(/computeCostWithRegularization must return a number \(read a tensor's value with \.dataSync\(\)\[0\]\), got a tensor of shape \[\]/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

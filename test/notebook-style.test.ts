@@ -44,6 +44,6 @@ describe("the generated notebooks fit the classic Notebook's code width", () => 
   });
 
   it.each(notebooks)(`no code line of notebooks/%s is longer than ${MAX_CODE_LINE} characters`, (name) => {
-    expect(longCodeLines(join(NOTEBOOKS, name)), "wrap these lines in grader/source/, then `npm run assign`").toEqual([]);
+    expect(longCodeLines(join(NOTEBOOKS, name)), "wrap these lines in the assignment's source/, then `npm run assign`").toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const STUDENT_NOTEBOOK = resolve(__dirname, "../notebooks/dropout.ipynb");
 const byId = (results: HeadlessCellResult[], id: string) => results.find((r) => r.gradeId === id)!;
 
 describe("the student release is generated from the instructor notebook", () => {
-  it("notebooks/ holds exactly what grader/source generates (run `npm run assign` after editing the source)", async () => {
+  it("notebooks/ holds exactly what the assignments' sources generate (run `npm run assign` after editing the source)", async () => {
     for (const { name, text } of await releasedNotebooks()) {
       expect(readFileSync(resolve(__dirname, "../notebooks", name), "utf8"), name).toBe(text);
     }

@@ -1,15 +1,16 @@
 /**
- * Plots: the figures hold what they claim (points, costs, the model's own predictions on the grid), and
- * what reaches the notebook is one bundle that renders in the classic Notebook (HTML that waits for
- * window.Plotly and calls Plotly.newPlot), keeps the figure as plotly JSON, and has a text line.
+ * Plots: the figures hold what they claim (points, costs, the model's own predictions on the grid, each model's
+ * weight norms), and what reaches the notebook is one bundle that renders in the classic Notebook (HTML that
+ * waits for window.Plotly and calls Plotly.newPlot), keeps the figure as plotly JSON, and has a text line.
  * Fails when: src/plots.ts stops escaping "<" in the inline figure JSON (seen red: 1 test), or swaps x and y in the
- * decision-boundary grid (seen red: 1).
+ * decision-boundary grid (seen red: 1), or weightNorms returns the sum of squares instead of its square root (seen
+ * red: 2), or weightNormsFigure draws the first model's norms for every model (seen red: 1).
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as jupyter from "tslab/dist/jupyter";
 import {
   costsFigure, datasetFigure, decisionBoundaryFigure, display, figureBundle, initializeParameters, loadPlotly, plotDataset, plotlyBundleSource,
-  predictDec, RandomState, tf,
+  plotWeightNorms, predictDec, RandomState, tf, weightNorms, weightNormsFigure,
 } from "dropout-kit";
 import type { DisplayBundle, Matrix } from "dropout-kit";
 
@@ -74,6 +75,54 @@ describe("figures", () => {
       expect(predictDec(parameters, point).dataSync()[0], `grid cell [${r}, ${c}]`).toBe(heatmap.z[r][c]);
     }
     expect(() => decisionBoundaryFigure(parameters, X, Y, { resolution: 1 })).toThrow(/resolution must be an integer/);
+  });
+});
+
+describe("weight norms", () => {
+  it("weightNorms: each weight matrix's Frobenius norm, summed in float64; the biases left out; no tensor left behind", () => {
+    const parameters = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    parameters.b1 = tf.fill([20, 1], 100) as Matrix; // would dominate every norm if the biases counted
+    const before = tf.memory().numTensors;
+    const norms = weightNorms(parameters);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(norms)).toEqual(["W1", "W2", "W3"]);
+    for (const name of ["W1", "W2", "W3"] as const) {
+      const values = Array.from(parameters[name].dataSync());
+      expect(norms[name], name).toBeCloseTo(Math.hypot(...values), 12);
+    }
+    const W = tf.tensor2d([[3, 0], [0, -4]]) as Matrix;
+    expect(weightNorms({ ...parameters, W1: W, W2: tf.mul(W, 2) as Matrix, W3: tf.zeros([1, 3]) as Matrix })).toEqual({ W1: 5, W2: 10, W3: 0 });
+  });
+
+  it("weightNormsFigure: one group of bars per layer, one bar per model, as tall as its norm", () => {
+    const plain = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    const small = { ...plain, W1: tf.mul(plain.W1, 0.5) as Matrix, W2: tf.mul(plain.W2, 0.25) as Matrix };
+    const { figure, description } = weightNormsFigure([{ name: "plain", parameters: plain }, { name: "small", parameters: small }], { title: "Sizes" });
+    expect(figure.layout).toMatchObject({ barmode: "group" });
+    const bars = figure.data as { type: string; name: string; x: string[]; y: number[] }[];
+    expect(bars.map((b) => [b.type, b.name])).toEqual([["bar", "plain"], ["bar", "small"]]);
+    const [expectedPlain, expectedSmall] = [weightNorms(plain), weightNorms(small)];
+    for (const [bar, expected] of [[bars[0], expectedPlain], [bars[1], expectedSmall]] as const) {
+      expect(bar.x).toEqual(["W1", "W2", "W3"]);
+      bar.y.forEach((height, k) => expect(height, `${bar.name} ${bar.x[k]}`).toBeCloseTo(expected[bar.x[k] as "W1"], 4));
+    }
+    expect(bars[1].y[0]).toBeCloseTo(bars[0].y[0] / 2, 3);
+    expect(bars[1].y[2]).toBe(bars[0].y[2]);
+    expect(description).toBe(`Sizes: plain ${["W1", "W2", "W3"].map((l) => `${l} ${expectedPlain[l as "W1"].toFixed(2)}`).join(", ")}; small ${["W1", "W2", "W3"].map((l) => `${l} ${expectedSmall[l as "W1"].toFixed(2)}`).join(", ")}`);
+  });
+
+  it("weightNormsFigure: no model, or parameters without a weight matrix, is an error that says what to pass", () => {
+    expect(() => weightNormsFigure([])).toThrow(/give at least one model, as \[\{ name, parameters \}, \.\.\.\]/);
+    const { W2: _, ...withoutW2 } = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    expect(() => weightNormsFigure([{ name: "x", parameters: withoutW2 as never }])).toThrow(/no weight matrix W2/);
+  });
+
+  it("plotWeightNorms sends one bundle to the notebook", () => {
+    const parameters = initializeParameters([2, 20, 3, 1], new RandomState(3));
+    const shown = captureDisplays(() => plotWeightNorms([{ name: "a", parameters }]));
+    expect(shown).toHaveLength(1);
+    expect(String(shown[0]["text/html"])).toContain("Plotly.newPlot");
+    expect(String(shown[0]["text/plain"])).toMatch(/^<plot: Size of the weights, layer by layer: a W1 \d+\.\d\d, W2 /);
   });
 });
 

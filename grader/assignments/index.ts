@@ -5,8 +5,9 @@
  */
 import type { GradedAssignment } from "../assignment";
 import { dropout } from "./dropout";
+import { l2Regularization } from "./l2-regularization";
 
-export const ASSIGNMENTS: GradedAssignment[] = [dropout];
+export const ASSIGNMENTS: GradedAssignment[] = [l2Regularization, dropout];
 
 export function assignmentById<A extends GradedAssignment>(id: string, known: A[] = ASSIGNMENTS as A[]): A {
   const found = known.find((a) => a.id === id);

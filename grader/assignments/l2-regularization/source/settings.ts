@@ -1,11 +1,25 @@
 /**
- * The L2 regularization assignment's settings, in one place (plain values only, no imports: tslab compiles
- * this file too):
+ * The L2 regularization assignment's settings, in one place. `npm run assign` carries them everywhere they
+ * are used. Plain values only (no imports): this file is compiled by tslab's own TypeScript as well as the
+ * project's.
+ * - `notebook`: the values the notebook's cells use. The instructor notebook imports them from here (tslab
+ *   compiles local files beside the notebook); the release gets them written out as constants in the set-up
+ *   cell, since students do not have this file.
  * - `points`: each check's points (the checks are dropout-kit's src/checks/l2/l2Checks.ts); a graded function
- *   is worth the sum of its checks.
+ *   is worth the sum of its checks, and its test cell in the release carries that sum.
  * - `cases`: the grader's cases (hidden but for the public ones), as dropout-kit's L2CaseSettings: ids, what a
  *   student reads about each, seeds, shapes, lambd. Inputs are rebuilt from them (src/checks/l2/l2Cases.ts).
  */
+
+export const notebook = {
+  /** load2DDataset's options: the dropout assignment's data set, so the two assignments can be compared. */
+  DATASET: { seed: 1, trainSize: 211, testSize: 200, noise: 0.05, outliers: 0.03 },
+  /** model()'s options for every training in the notebook; the initial weights come from INIT_SEED. */
+  TRAINING: { numIterations: 30000, learningRate: 0.3 },
+  INIT_SEED: 3,
+  /** The L2 strength of the regularized training (the course's). */
+  LAMBD: 0.7,
+};
 
 export const points: Record<string, number> = {
   "cost.course": 1.5,

@@ -1,0 +1,21 @@
+/**
+ * The L2 regularization assignment as `npm run assign` makes it: grading's part (index.ts) plus its instructor
+ * source, the derivation of its references from the solution, its public cases and its example gallery.
+ */
+import { resolve } from "node:path";
+import type { Assignment } from "../../assignment";
+import { galleryFiles } from "./gallery";
+import { l2Regularization } from "./index";
+import { deriveReferences, publicCasesOf } from "./references";
+import type { L2References } from "./references";
+import { notebook } from "./source/settings";
+
+export const l2RegularizationAuthoring: Assignment<L2References> = {
+  ...l2Regularization,
+  sourceDir: resolve(__dirname, "source"),
+  notebookSettings: notebook,
+  publicCasesFile: resolve(__dirname, "../../../src/checks/l2/publicCases.json"),
+  deriveReferences,
+  publicCases: publicCasesOf,
+  gallery: () => galleryFiles(l2RegularizationAuthoring),
+};

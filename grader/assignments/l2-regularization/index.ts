@@ -1,0 +1,49 @@
+/**
+ * The L2 regularization assignment as grading sees it (grader/assignment.ts's GradedAssignment): the course's
+ * L2 exercises (computeCostWithRegularization, backwardPropagationWithRegularization), the calls grading makes
+ * on their cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
+ */
+import { resolve } from "node:path";
+import { costCall, isPublicCase, L2_SUITE, l2BackwardInputs, l2CaseInfo, l2CostInputs, regularizedBackwardCall, runL2Checks } from "dropout-kit";
+import type { L2BackwardRun, L2CaseSettings, L2CheckDefinition, L2CostRun } from "dropout-kit";
+import type { GradedAssignment, PlannedCall } from "../../assignment";
+import { readReferences } from "../../grading/references";
+import { CHECKS, GRADED_CELLS } from "./checks";
+import type { L2References } from "./references";
+import { cases } from "./source/settings";
+
+const costKey = (id: string) => `cost/${id}`;
+const backwardKey = (id: string) => `backward/${id}`;
+
+export const l2Regularization: GradedAssignment<L2References> = {
+  id: L2_SUITE.assignment,
+  title: "L2 regularization",
+  notebook: "l2-regularization.ipynb",
+  gradedCells: GRADED_CELLS,
+  setupCell: L2_SUITE.setupCell,
+  checks: CHECKS,
+  referencesFile: resolve(__dirname, "references.json"),
+  galleryDir: resolve(__dirname, "gallery"),
+  plan(_references, { publicOnly }): PlannedCall[] {
+    const chosen = <T extends L2CaseSettings>(list: T[]) => (publicOnly ? list.filter(isPublicCase) : list);
+    return [
+      ...chosen(cases.cost).map((s) => ({ key: costKey(s.id), request: costCall(l2CostInputs(s)) })),
+      ...chosen(cases.backward).map((s) => ({ key: backwardKey(s.id), request: regularizedBackwardCall(l2BackwardInputs(s)) })),
+    ];
+  },
+  judge({ calls, references, unavailable, checks }) {
+    const byKey = new Map(calls.map((c) => [c.key, c.result]));
+    const cost: L2CostRun[] = cases.cost.flatMap((s) => {
+      const result = byKey.get(costKey(s.id));
+      return result ? [{ spec: l2CaseInfo(s), inputs: l2CostInputs(s), result }] : [];
+    });
+    const backward: L2BackwardRun[] = cases.backward.flatMap((s) => {
+      const result = byKey.get(backwardKey(s.id));
+      return result ? [{ spec: l2CaseInfo(s), inputs: l2BackwardInputs(s), result }] : [];
+    });
+    return runL2Checks({ cost, backward }, references, unavailable, checks as (L2CheckDefinition & { points: number })[]);
+  },
+};
+
+/** The L2 references, typed (for the tests). */
+export const readL2References = (): L2References => readReferences<L2References>(l2Regularization);

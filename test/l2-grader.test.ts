@@ -1,0 +1,102 @@
+/**
+ * The L2 assignment through the unchanged engine: its example gallery graded as `npm run grade` does (under
+ * bubblewrap), each example's exact failing checks and the diagnosis its feedback names; its generated files in
+ * step with its source; and one batch mixing both assignments, each notebook graded as the assignment its
+ * metadata names.
+ * Fails when: a mistake's diagnosis or checks change (seen red: the gallery's lambd/m cost edited to lambd/(2m),
+ * i.e. right, made cost-lambd-over-m score 10 and its row fail), the gallery or references drift from the source,
+ * or a mixed batch grades a notebook as the other assignment (seen red: gradeBatch forcing the first assignment).
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "dropout-kit";
+import { gradeBatch } from "../grader/batch";
+import { committedGallery, readGalleryFile } from "../grader/assign/gallery";
+import { generateReferences, serializeReferences } from "../grader/assign/references";
+import { dropout } from "../grader/assignments/dropout";
+import { l2Regularization } from "../grader/assignments/l2-regularization";
+import { l2RegularizationAuthoring } from "../grader/assignments/l2-regularization/authoring";
+import { MAX_SCORE as DROPOUT_MAX } from "../grader/assignments/dropout/checks";
+import type { BatchResult } from "../grader/batch";
+
+const GALLERY = l2Regularization.galleryDir;
+const LIMITS = { loadTimeoutMs: 60_000, callTimeoutMs: 30_000, totalTimeoutMs: 240_000, memoryMb: 1024 };
+
+/** Each example: its score out of 10, the checks that must fail (exactly), and what its feedback must say. */
+const EXPECTED: Record<string, { score: number; failed: string[]; says?: RegExp }> = {
+  solution: { score: 10, failed: [] },
+  "correct-cost-loops": { score: 10, failed: [] },
+  "correct-backward-divided-later": { score: 10, failed: [] },
+  "untouched-release": { score: 0, failed: l2Regularization.checks.map((c) => c.id), says: /Not implemented yet: computeCostWithRegularization/ },
+  "cost-no-division-by-m": { score: 7, failed: ["cost.course", "cost.cases"], says: /Your L2 term is \(λ\/2\)·ΣW², not divided by m/ },
+  "cost-lambd-over-m": { score: 7, failed: ["cost.course", "cost.cases"], says: /Your L2 term is \(λ\/m\)·ΣW², twice the course's/ },
+  "cost-regularizes-biases": { score: 6, failed: ["cost.course", "cost.cases", "cost.biases"], says: /Your L2 term also counts the squared biases/ },
+  "cost-sum-not-squared": { score: 7, failed: ["cost.course", "cost.cases"], says: /sums the weights themselves, not their squares/ },
+  "cost-misses-a-layer": { score: 7, failed: ["cost.course", "cost.cases"], says: /Your L2 term leaves out W3/ },
+  "backward-no-weight-term": { score: 5, failed: ["backward.course", "backward.cases", "backward.autodiff", "backward.biases", "backward.inputs"], says: /Your dW1, dW2 and dW3 have no regularization term/ },
+  "backward-lambd-without-m": { score: 6.5, failed: ["backward.course", "backward.cases", "backward.autodiff"], says: /regularization term λ·W, not divided by m/ },
+  "backward-half-factor": { score: 6.5, failed: ["backward.course", "backward.cases", "backward.autodiff"], says: /\(λ\/\(2m\)\)·W, half of it/ },
+  "backward-wrong-sign": { score: 6.5, failed: ["backward.course", "backward.cases", "backward.autodiff"], says: /have the regularization term subtracted/ },
+  "backward-misses-layer-1": { score: 6.5, failed: ["backward.course", "backward.cases", "backward.autodiff"], says: /Your dW1 has no regularization term/ },
+  "backward-regularizes-biases": { score: 5.5, failed: ["backward.course", "backward.cases", "backward.autodiff", "backward.biases"], says: /Your db1, db2 and db3 include a regularization term/ },
+};
+
+let out: string;
+let results: BatchResult[];
+beforeAll(async () => {
+  await initBackend();
+  out = mkdtempSync(join(tmpdir(), "l2-grader-"));
+  results = await gradeBatch(committedGallery(GALLERY).map((f) => join(GALLERY, f)), { outDir: out, jobs: 2, regrade: true, limits: LIMITS });
+}, 600_000);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe("the L2 gallery, graded by the engine as the notebooks' metadata says", () => {
+  it("holds every example and nothing else", () => {
+    expect(committedGallery(GALLERY).map((f) => f.replace(/\.ipynb$/, "")).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [name, expected] of Object.entries(EXPECTED)) {
+    it(`${name}: ${expected.score} / 10, failing ${expected.failed.length ? expected.failed.join(", ") : "nothing"}`, () => {
+      const result = results.find((r) => r.submission === `${name}.ipynb`)!;
+      expect(result.assignment).toBe("l2-regularization");
+      expect(result.maxScore).toBe(10);
+      expect(result.tests.filter((t) => !t.passed).map((t) => t.id).sort(), result.tests.map((t) => `${t.id}: ${t.output}`).join("\n")).toEqual([...expected.failed].sort());
+      expect(result.score).toBe(expected.score);
+      if (expected.says) expect(readFileSync(join(out, name, "feedback.md"), "utf8")).toMatch(expected.says);
+      expect(readFileSync(join(out, name, "feedback.md"), "utf8")).toMatch(/^# L2 regularization assignment: feedback/);
+    });
+  }
+});
+
+describe("the L2 assignment's generated files are in step with its source (run `npm run assign`)", () => {
+  it("the gallery is what its gallery.ts generates", () => {
+    const generated = l2RegularizationAuthoring.gallery();
+    expect(committedGallery(GALLERY)).toEqual(generated.map((f) => f.name).sort());
+    for (const { name, text } of generated) expect(readGalleryFile(GALLERY, name), name).toBe(text);
+  });
+
+  it("the references are what the notebook's solution computes", async () => {
+    expect(readFileSync(l2Regularization.referencesFile, "utf8")).toBe(serializeReferences(await generateReferences(l2RegularizationAuthoring)));
+  }, 120_000);
+});
+
+describe("one batch may mix the assignments", () => {
+  it("each notebook is graded as its own assignment; the gradebook says which", async () => {
+    const mixed = mkdtempSync(join(tmpdir(), "mixed-"));
+    try {
+      const files = [join(dropout.galleryDir, "solution.ipynb"), join(GALLERY, "cost-lambd-over-m.ipynb"), join(dropout.galleryDir, "forward-no-scaling.ipynb")];
+      const list = await gradeBatch(files, { outDir: mixed, jobs: 2, regrade: true, limits: LIMITS });
+      const by = (name: string) => list.find((r) => r.submission === name)!;
+      expect([by("solution.ipynb").assignment, by("solution.ipynb").score, by("solution.ipynb").maxScore]).toEqual(["dropout", DROPOUT_MAX, DROPOUT_MAX]);
+      expect([by("cost-lambd-over-m.ipynb").assignment, by("cost-lambd-over-m.ipynb").score]).toEqual(["l2-regularization", 7]);
+      expect(by("forward-no-scaling.ipynb").assignment).toBe("dropout");
+      const csv = readFileSync(join(mixed, "grades.csv"), "utf8");
+      expect(csv).toContain("\ndropout,,,solution,");
+      expect(csv).toContain("\nl2-regularization,,,cost-lambd-over-m,");
+    } finally {
+      rmSync(mixed, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
