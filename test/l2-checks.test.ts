@@ -304,7 +304,7 @@ describe("the public cases file (src/checks/l2/publicCases.json)", () => {
   // Within float32: a few units in the last place (the engine's solution may run its ops in another order).
   const closeTo = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
-  it("is l2PublicCasesOf the case list and the oracle's outputs, within float32 (rerun scripts/l2-public-cases.ts when it is not)", () => {
+  it("is l2PublicCasesOf the case list and the oracle's outputs, within float32 (run `npm run assign` when it is not)", () => {
     const fresh = l2PublicCasesOf(caseList, expected());
     const written = file();
     const strip = (c: L2PublicCases) => JSON.stringify(c, (key, value) => (key === "values" ? value.length : value));

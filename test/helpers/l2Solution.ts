@@ -1,8 +1,8 @@
 /**
- * The L2 assignment's solution, written here as the tests' oracle (the source notebook's solution replaces it
- * as the references' author once the engine derives them): the course's formulas in float32 tfjs, sharing no
- * code with the library's checks (no computeCost, no backwardPropagation), so that checks and oracle cannot be
- * wrong together. scripts/l2-public-cases.ts writes the public cases file from it. Built from parts
+ * The L2 assignment's solution, written here as the tests' oracle (the references are the source notebook's
+ * solution's, derived by `npm run assign`): the course's formulas in float32 tfjs, sharing no code with the
+ * library's checks (no computeCost, no backwardPropagation), so that checks and oracle cannot be wrong
+ * together. test/l2-checks.test.ts compares the public cases file `npm run assign` writes with it. Built from parts
  * (`costWith`, `backwardWith`) so that a typical mistake is the solution with one part changed
  * (test/helpers/l2Mistakes.ts).
  */
