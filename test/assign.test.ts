@@ -18,6 +18,9 @@ import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle,
 import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
 import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
+import { l2Regularization } from "../grader/assignments/l2-regularization";
+
+const L2_GALLERY = l2Regularization.galleryDir;
 import { gradescopePackage, importClosure, shippedGraderFiles } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
 import { withKeptOutputs } from "../grader/assign/kept-outputs";
@@ -132,7 +135,7 @@ describe("npm run assign puts nothing in place unless every validation passes (i
     expect(committedOnly(written)).toEqual({ ...committed, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb": written["notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"] });
     expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-student-bundle.zip", "dist/gradescope-autograder.zip"]);
     const bundled = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-student-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
-    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/experiments.ipynb`]);
+    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/experiments.ipynb`, `${BUNDLE_NAME}/notebooks/l2-regularization.ipynb`]);
     const second = assign();
     expect(second.status, output(second)).toBe(0);
     expect(second.stdout).toContain("  nothing changed");
@@ -384,6 +387,19 @@ describe("the student bundle", () => {
     const missing = check("notebooks/no-such-notebook.ipynb");
     expect(missing.status, output(missing)).toBe(2);
     expect(missing.stderr).toContain("notebooks/no-such-notebook.ipynb: no such file.");
+
+    // The L2 assignment's notebooks: the metadata says which public tests to run.
+    for (const name of ["solution.ipynb", "cost-lambd-over-m.ipynb"]) copyFileSync(join(L2_GALLERY, name), join(root, "notebooks", `l2-${name}`));
+    const l2Solved = check("notebooks/l2-solution.ipynb");
+    expect(l2Solved.status, output(l2Solved)).toBe(0);
+    expect(l2Solved.stdout.split("All tests passed.").length - 1, l2Solved.stdout).toBe(2);
+    const l2Wrong = check("notebooks/l2-cost-lambd-over-m.ipynb");
+    expect(l2Wrong.status, output(l2Wrong)).toBe(1);
+    expect(l2Wrong.stdout).toContain("twice the course's");
+    expect(l2Wrong.stdout).toContain("backwardPropagationWithRegularization");
+    const l2Untouched = check("notebooks/l2-regularization.ipynb");
+    expect(l2Untouched.status, output(l2Untouched)).toBe(1);
+    expect(l2Untouched.stdout).toMatch(/NotImplementedError: not implemented: computeCostWithRegularization/);
   }, 300_000);
 });
 
@@ -400,9 +416,10 @@ describe("the Gradescope package", () => {
     expect(setup.status, setup.stderr).toBe(0);
     // Gradescope copies run_autograder to /autograder and runs it there, per submission.
     copyFileSync(join(source, "run_autograder"), join(root, "run_autograder"));
-    const grade = (notebook: string) => {
+    const grade = (notebook: string, gallery = GALLERY_DIR) => {
+      rmSync(join(root, "submission"), { recursive: true, force: true });
       mkdirSync(join(root, "submission"), { recursive: true });
-      copyFileSync(join(GALLERY_DIR, notebook), join(root, "submission", "dropout.ipynb"));
+      copyFileSync(join(gallery, notebook), join(root, "submission", "submitted.ipynb"));
       const run = spawnSync("bash", [join(root, "run_autograder")], { env, encoding: "utf8", timeout: 180_000 });
       expect(run.status, run.stderr).toBe(0);
       return JSON.parse(readFileSync(join(root, "results", "results.json"), "utf8"));
@@ -414,5 +431,9 @@ describe("the Gradescope package", () => {
     const wrong = grade("forward-no-scaling.ipynb");
     expect(wrong.score).toBe(7.5);
     expect(JSON.stringify(wrong.tests)).toContain("not divided by keepProb (step 4)");
+    // The same package grades the other assignment's notebook: its metadata says which.
+    const l2 = grade("cost-lambd-over-m.ipynb", L2_GALLERY);
+    expect([l2.score, l2.max_score]).toEqual([7, 10]);
+    expect(JSON.stringify(l2.tests)).toContain("twice the course's");
   }, 600_000);
 });

@@ -189,7 +189,7 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     for (const name of [...onDisk, "plain.ipynb"]) copyFileSync(INVALID_JSON, join(inputs, name));
     const files = expandPaths([inputs]);
     expect(files.length).toBe(onDisk.length + 1);
-    const first = await gradeBatch(files, { outDir: out, jobs: 4, regrade: false });
+    const first = await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, assignment: dropout });
     expect(first.every((r) => r.status === "ungradable" && /not valid JSON/.test(r.notes[0]))).toBe(true);
     // Nothing written beside the output folder (the old rule put "...ipynb"'s reports in the parent).
     expect(readdirSync(parent).sort()).toEqual(["out", "submissions"]);
@@ -207,7 +207,7 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     expect(csv).toContain("\ndropout,,,'=HYPERLINK(1),");
     // Resuming finds every report again under the new names.
     const reused: string[] = [];
-    await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
+    await gradeBatch(files, { outDir: out, jobs: 4, regrade: false, assignment: dropout, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
     expect(reused.sort()).toEqual(files.map((f) => basename(f)).sort());
   });
 });

@@ -178,7 +178,7 @@ describe("grading the example gallery", () => {
     outDir = mkdtempSync(join(tmpdir(), "grader-test-"));
     for (const f of ["/tmp/dropout-grader-was-here.txt", "/tmp/dropout-grader-spawned"]) rmSync(f, { force: true });
     const files = committedIn(GALLERY_DIR).map((f) => join(GALLERY_DIR, f));
-    const list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, limits: LIMITS });
+    const list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, limits: LIMITS, assignment: dropout } /* as npm run grade grades a gallery */);
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 900_000);
 
@@ -233,14 +233,14 @@ describe("grading the example gallery", () => {
     for (const n of names) copyFileSync(join(GALLERY_DIR, n), join(again, n));
     const files = names.map((n) => join(again, n));
     const out = join(again, "out");
-    await gradeBatch(files, { outDir: out, jobs: 1, regrade: false, limits: LIMITS });
+    await gradeBatch(files, { outDir: out, jobs: 1, regrade: false, limits: LIMITS, assignment: dropout });
     for (const n of names.map((x) => x.replace(/\.ipynb$/, ""))) {
       expect(readFileSync(join(out, n, "results.json"), "utf8"), n).toBe(readFileSync(join(outDir, n, "results.json"), "utf8"));
     }
     // A second run reuses all three; after an edit, only the edited one is graded again.
     writeFileSync(files[2], "{ still not json");
     const reused: string[] = [];
-    await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
+    await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
     expect(reused.sort()).toEqual(["forward-reseeds.ipynb", "solution.ipynb"]);
   }, 120_000);
 });

@@ -3,7 +3,8 @@
  * gets when they press "Run All". Needs Debian's Jupyter and the registered kernel (`npm run setup:jupyter`);
  * without them these tests are skipped, except under CI=true where they fail.
  * Fails when: src/backend.ts's initBackend defaults to cpu (seen red: 2 smoke tests: stderr banner, backend name), or
- * src/dropout.ts's NotImplementedError drops its "not implemented:" prefix (seen red: the student notebook's exercise test).
+ * src/dropout.ts's NotImplementedError drops its "not implemented:" prefix (seen red: the student notebook's exercise test; the L2
+ * student notebook's test relies on the same prefix).
  */
 import { expect, it } from "vitest";
 import { describeNotebookInKernel, summarize } from "./helpers/jupyter";
@@ -80,6 +81,30 @@ describeNotebookInKernel("notebooks/dropout.ipynb", { timeoutPerCell: 300 }, (ru
     for (const id of ["forward_propagation_with_dropout_test", "backward_propagation_with_dropout_test", "train_dropout"]) {
       expect(r.cell(id).status).toBe("error");
       expect(r.cell(id).stderr).toMatch(/not implemented: \w+PropagationWithDropout: Steps/);
+    }
+  });
+});
+
+describeNotebookInKernel("grader/assignments/l2-regularization/source/l2-regularization.ipynb", { timeoutPerCell: 300 }, (run) => {
+  it("runs every cell of the L2 solution notebook without an error or stderr output, passing both public tests", () => {
+    const r = run();
+    for (const cell of r.cells.filter((c) => c.status !== "empty")) {
+      expect(cell.status, summarize(r)).toBe("ok");
+      expect(cell.stderr, `${cell.gradeId}: ${cell.stderr}`).toBe("");
+    }
+    expect(r.cell("compute_cost_with_regularization_test").stdout).toMatch(/All tests passed/);
+    expect(r.cell("backward_propagation_with_regularization_test").stdout).toMatch(/All tests passed/);
+    for (const id of ["boundary_plain", "boundary_l2", "weight_norms"]) expect(r.cell(id).mimeTypes).toContain("text/html");
+  });
+});
+
+describeNotebookInKernel("notebooks/l2-regularization.ipynb", { timeoutPerCell: 300 }, (run) => {
+  it("the L2 student notebook runs up to its exercises, whose test cells fail with the stub's message", () => {
+    const r = run();
+    for (const id of ["setup", "dataset", "train_plain", "compute_cost_with_regularization", "backward_propagation_with_regularization"]) expect(r.cell(id).status, summarize(r)).toBe("ok");
+    for (const id of ["compute_cost_with_regularization_test", "backward_propagation_with_regularization_test"]) {
+      expect(r.cell(id).status).toBe("error");
+      expect(r.cell(id).stderr).toMatch(/not implemented: \w+WithRegularization/);
     }
   });
 });

@@ -86,15 +86,20 @@ describe("one batch may mix the assignments", () => {
   it("each notebook is graded as its own assignment; the gradebook says which", async () => {
     const mixed = mkdtempSync(join(tmpdir(), "mixed-"));
     try {
-      const files = [join(dropout.galleryDir, "solution.ipynb"), join(GALLERY, "cost-lambd-over-m.ipynb"), join(dropout.galleryDir, "forward-no-scaling.ipynb")];
+      const files = [join(dropout.galleryDir, "solution.ipynb"), join(GALLERY, "cost-lambd-over-m.ipynb"), join(dropout.galleryDir, "forward-no-scaling.ipynb"), join(dropout.galleryDir, "invalid-json.ipynb")];
       const list = await gradeBatch(files, { outDir: mixed, jobs: 2, regrade: true, limits: LIMITS });
       const by = (name: string) => list.find((r) => r.submission === name)!;
       expect([by("solution.ipynb").assignment, by("solution.ipynb").score, by("solution.ipynb").maxScore]).toEqual(["dropout", DROPOUT_MAX, DROPOUT_MAX]);
       expect([by("cost-lambd-over-m.ipynb").assignment, by("cost-lambd-over-m.ipynb").score]).toEqual(["l2-regularization", 7]);
       expect(by("forward-no-scaling.ipynb").assignment).toBe("dropout");
+      // A file that is no notebook belongs to no assignment: its own result says what it is, with no checks to fail.
+      const broken = by("invalid-json.ipynb");
+      expect([broken.status, broken.assignment, broken.maxScore, broken.tests]).toEqual(["ungradable", undefined, 0, []]);
+      expect(broken.notes[0]).toMatch(/not valid JSON/);
       const csv = readFileSync(join(mixed, "grades.csv"), "utf8");
       expect(csv).toContain("\ndropout,,,solution,");
       expect(csv).toContain("\nl2-regularization,,,cost-lambd-over-m,");
+      expect(csv).toContain("\n,,,invalid-json,,,,0,,0,0");
     } finally {
       rmSync(mixed, { recursive: true, force: true });
     }
