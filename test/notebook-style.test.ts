@@ -40,7 +40,7 @@ describe("the generated notebooks fit the classic Notebook's code width", () => 
   const notebooks = readdirSync(NOTEBOOKS).filter((f) => f.endsWith(".ipynb")).sort();
 
   it("finds the notebooks", () => {
-    expect(notebooks).toEqual(["dropout.ipynb", "experiments.ipynb"]);
+    expect(notebooks).toEqual(["dropout.ipynb", "experiments.ipynb", "l2-regularization.ipynb"]);
   });
 
   it.each(notebooks)(`no code line of notebooks/%s is longer than ${MAX_CODE_LINE} characters`, (name) => {

@@ -31,23 +31,25 @@ export type { CheckResult, Verdict } from "./verdicts";
 export type GradedFunctionName = "forwardPropagationWithDropout" | "backwardPropagationWithDropout";
 
 /** A check: one entry. The grader adds its points (grader/assignments/dropout/source/settings.ts); the public tests run the public ones. */
-export type CheckDefinition = CheckOf<GradedFunctionName>;
+export type CheckDefinition = CheckOf<GradedFunctionName, Evidence, ExpectedOutputs>;
 
 export const CHECK_DEFINITIONS: CheckDefinition[] = [
-  { id: "forward.course", fn: "forwardPropagationWithDropout", public: true, name: "forward: the course's published case" },
-  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs" },
-  { id: "forward.masks", fn: "forwardPropagationWithDropout", public: true, name: "forward: the masks are the generator's: rng.rand shaped like A1, then like A2, kept where the draw is below keepProb" },
-  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb" },
-  { id: "forward.scaling", fn: "forwardPropagationWithDropout", public: true, name: "forward: kept units are divided by keepProb, dropped ones are 0" },
-  { id: "forward.keep-all", fn: "forwardPropagationWithDropout", public: false, name: "forward: keepProb = 1 gives the plain forward pass" },
-  { id: "forward.layers", fn: "forwardPropagationWithDropout", public: true, name: "forward: no dropout on the input or the output layer" },
-  { id: "forward.inputs", fn: "forwardPropagationWithDropout", public: true, name: "forward: inputs left unchanged" },
-  { id: "backward.course", fn: "backwardPropagationWithDropout", public: true, name: "backward: the course's published case" },
-  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs" },
-  { id: "backward.masks", fn: "backwardPropagationWithDropout", public: true, name: "backward: the forward pass's masks re-applied, and the division by keepProb" },
-  { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed" },
-  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)" },
-  { id: "backward.inputs", fn: "backwardPropagationWithDropout", public: true, name: "backward: inputs left unchanged" },
+  { id: "forward.course", fn: "forwardPropagationWithDropout", public: true, name: "forward: the course's published case", verdict: (evidence, references) => courseForward(evidence, references) },
+  // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
+  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.forward.filter(hiddenForward), (r) => forwardReference(r, references)) },
+  { id: "forward.masks", fn: "forwardPropagationWithDropout", public: true, name: "forward: the masks are the generator's: rng.rand shaped like A1, then like A2, kept where the draw is below keepProb", verdict: (evidence) => overCases(forwardRuns(evidence), masksOf) },
+  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb", verdict: (evidence) => keptFraction(evidence.statistics) },
+  { id: "forward.scaling", fn: "forwardPropagationWithDropout", public: true, name: "forward: kept units are divided by keepProb, dropped ones are 0", verdict: (evidence) => forwardScaling(evidence) },
+  { id: "forward.keep-all", fn: "forwardPropagationWithDropout", public: false, name: "forward: keepProb = 1 gives the plain forward pass", verdict: (evidence) => keepAll(evidence) },
+  { id: "forward.layers", fn: "forwardPropagationWithDropout", public: true, name: "forward: no dropout on the input or the output layer", verdict: (evidence) => layers(evidence) },
+  { id: "forward.inputs", fn: "forwardPropagationWithDropout", public: true, name: "forward: inputs left unchanged", verdict: (evidence) => forwardInputsUnchanged(evidence) },
+  { id: "backward.course", fn: "backwardPropagationWithDropout", public: true, name: "backward: the course's published case", verdict: (evidence, references) => courseBackward(evidence, references) },
+  // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
+  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.backward.filter(hiddenBackward), (r) => backwardReference(r, references, false)) },
+  { id: "backward.masks", fn: "backwardPropagationWithDropout", public: true, name: "backward: the forward pass's masks re-applied, and the division by keepProb", verdict: (evidence) => backwardMasks(evidence.backward) },
+  { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed", verdict: (evidence) => backwardAutodiff(evidence.backward.filter(hiddenBackward)) },
+  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)", verdict: (evidence) => deterministic(evidence.backward) },
+  { id: "backward.inputs", fn: "backwardPropagationWithDropout", public: true, name: "backward: inputs left unchanged", verdict: (evidence) => backwardInputsUnchanged(evidence.backward) },
 ];
 
 /** What the checks compare with: the solution's outputs on the cases (the grader's references, or the public ones). */
@@ -731,24 +733,6 @@ export interface Evidence {
 
 /** Each given check's verdict (the grader passes them all with their points; the public tests the public ones). */
 export function runChecks(evidence: Evidence, references: ExpectedOutputs, unavailable: Unavailable, checks: (CheckDefinition & { points: number })[]): CheckResult[] {
-  const evaluate: Record<string, () => Verdict> = {
-    "forward.course": () => courseForward(evidence, references),
-    // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
-    "forward.cases": () => overCases(evidence.forward.filter(hiddenForward), (r) => forwardReference(r, references)),
-    "forward.masks": () => overCases(forwardRuns(evidence), masksOf),
-    "forward.kept-fraction": () => keptFraction(evidence.statistics),
-    "forward.scaling": () => forwardScaling(evidence),
-    "forward.keep-all": () => keepAll(evidence),
-    "forward.layers": () => layers(evidence),
-    "forward.inputs": () => forwardInputsUnchanged(evidence),
-    "backward.course": () => courseBackward(evidence, references),
-    // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
-    "backward.cases": () => overCases(evidence.backward.filter(hiddenBackward), (r) => backwardReference(r, references, false)),
-    "backward.masks": () => backwardMasks(evidence.backward),
-    "backward.autodiff": () => backwardAutodiff(evidence.backward.filter(hiddenBackward)),
-    "backward.deterministic": () => deterministic(evidence.backward),
-    "backward.inputs": () => backwardInputsUnchanged(evidence.backward),
-  };
-  return scoredResults(checks, unavailable, evaluate);
+  return scoredResults(checks, unavailable, evidence, references);
 }
 

@@ -7,14 +7,19 @@
 import type { CallResult } from "./tensorData";
 import { firstDifference } from "./tensorData";
 
-/** A check: one entry of an assignment's list. The grader adds its points (the assignment's settings); the public tests run the public ones. */
-export interface CheckOf<Fn extends string> {
+/**
+ * A check: one entry of an assignment's list, with its rule. The grader adds its points (the assignment's
+ * settings); the public tests run the public ones. Adding a check is adding an entry (and its points).
+ */
+export interface CheckOf<Fn extends string, Evidence = unknown, Expected = unknown> {
   id: string;
   fn: Fn;
   /** What a student reads as the test's name. */
   name: string;
   /** Run by the notebook's public tests and `npm run check` (on the public cases) as well as by the grader. */
   public: boolean;
+  /** The check's rule: passed, or why not, from the calls' results (the evidence) and the expected outputs. */
+  verdict(evidence: Evidence, expected: Expected): Verdict;
 }
 
 export interface CheckResult {
@@ -107,16 +112,14 @@ export function repeatsItself(run: { result: CallResult }, description: string, 
  * it with its reason; a rule that throws fails its check with the grader's error (never the student's score
  * of another check).
  */
-export function scoredResults<Fn extends string>(checks: (CheckOf<Fn> & { points: number })[], unavailable: UnavailableOf<Fn>, rules: Record<string, () => Verdict>): CheckResult[] {
+export function scoredResults<Fn extends string, Evidence, Expected>(checks: (CheckOf<Fn, Evidence, Expected> & { points: number })[], unavailable: UnavailableOf<Fn>, evidence: Evidence, expected: Expected): CheckResult[] {
   return checks.map((spec) => {
     const reason = unavailable[spec.fn];
     let verdict: Verdict;
     if (reason) verdict = fail(reason);
     else {
       try {
-        const rule = rules[spec.id];
-        if (!rule) throw new Error(`no rule for check "${spec.id}"`);
-        verdict = rule();
+        verdict = spec.verdict(evidence, expected);
       } catch (error) {
         verdict = fail(`The grader could not check this: ${(error as Error).message}`);
       }

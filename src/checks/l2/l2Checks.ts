@@ -23,22 +23,26 @@ import type { L2CaseInfo, L2ExpectedOutputs } from "./l2Cases";
 import { costValueOf, diagnoseCost, diagnoseRegularizedBackward } from "./l2Diagnoses";
 import { autodiffL2Gradients, crossEntropyOf, examplesOf, LAYERS, plainGradientsOf, regularizedCostOf } from "./l2Recompute";
 
-export type L2CheckDefinition = CheckOf<L2FunctionName>;
+export type L2CheckDefinition = CheckOf<L2FunctionName, L2Evidence, L2ExpectedOutputs>;
 
 const COST = "computeCostWithRegularization";
 const BACKWARD = "backwardPropagationWithRegularization";
 
 export const L2_CHECK_DEFINITIONS: L2CheckDefinition[] = [
-  { id: "cost.course", fn: COST, public: true, name: "cost: the course's published case" },
-  { id: "cost.cases", fn: COST, public: false, name: "cost: other nets, numbers of examples and lambds" },
-  { id: "cost.lambd-zero", fn: COST, public: false, name: "cost: with lambd = 0 the cost is the plain cross-entropy" },
-  { id: "cost.biases", fn: COST, public: true, name: "cost: the biases are not regularized (other biases, the same cost)" },
-  { id: "cost.inputs", fn: COST, public: true, name: "cost: inputs left unchanged" },
-  { id: "backward.course", fn: BACKWARD, public: true, name: "backward: the course's published case" },
-  { id: "backward.cases", fn: BACKWARD, public: false, name: "backward: other nets, numbers of examples and lambds" },
-  { id: "backward.autodiff", fn: BACKWARD, public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) of the regularized cost" },
-  { id: "backward.biases", fn: BACKWARD, public: true, name: "backward: the biases are not regularized (db is the plain backward pass's)" },
-  { id: "backward.inputs", fn: BACKWARD, public: true, name: "backward: inputs left unchanged" },
+  { id: "cost.course", fn: COST, public: true, name: "cost: the course's published case", verdict: ({ cost }, expected) => courseCase(cost, (run, reveal) => costReference(run, expected, reveal)) },
+  // Rule (the references are the evidence): every hidden case (lambd 0 and the large one included) equals the solution's cost.
+  { id: "cost.cases", fn: COST, public: false, name: "cost: other nets, numbers of examples and lambds", verdict: ({ cost }, expected) => overCases(cost.filter(hidden), (run) => costReference(run, expected, false)) },
+  // Rule: at lambd = 0 the recomputed cross-entropy. Gate: real work (the cross-entropy alone everywhere passes it trivially).
+  { id: "cost.lambd-zero", fn: COST, public: false, name: "cost: with lambd = 0 the cost is the plain cross-entropy", verdict: ({ cost }) => all(() => overCases(cost.filter((run) => run.inputs.lambd === 0), lambdZero), () => gated(costWork(cost))) },
+  { id: "cost.biases", fn: COST, public: true, name: "cost: the biases are not regularized (other biases, the same cost)", verdict: ({ cost }) => all(() => overCases(biasPairs(cost), biasesIgnored), () => gated(costWork(cost))) },
+  { id: "cost.inputs", fn: COST, public: true, name: "cost: inputs left unchanged", verdict: ({ cost }) => inputsUnchanged(cost, "A3, Y or the parameters", () => costWork(cost)) },
+  { id: "backward.course", fn: BACKWARD, public: true, name: "backward: the course's published case", verdict: ({ backward }, expected) => courseCase(backward, (run, reveal) => backwardReference(run, expected, reveal)) },
+  // Rule (the references are the evidence): every hidden case equals the solution's gradients.
+  { id: "backward.cases", fn: BACKWARD, public: false, name: "backward: other nets, numbers of examples and lambds", verdict: ({ backward }, expected) => overCases(backward.filter(hidden), (run) => backwardReference(run, expected, false)) },
+  { id: "backward.autodiff", fn: BACKWARD, public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) of the regularized cost", verdict: ({ backward }) => overCases(backward.filter(hidden), autodiff) },
+  // Rule: db as the plain backward pass's, on every case. Gate: real work (the plain backward pass passes it trivially).
+  { id: "backward.biases", fn: BACKWARD, public: true, name: "backward: the biases are not regularized (db is the plain backward pass's)", verdict: ({ backward }) => all(() => overCases(backward, biasGradientsPlain), () => gated(backwardWork(backward))) },
+  { id: "backward.inputs", fn: BACKWARD, public: true, name: "backward: inputs left unchanged", verdict: ({ backward }) => inputsUnchanged(backward, "X, Y or the cache's tensors", () => backwardWork(backward)) },
 ];
 
 /** One call of a graded function on one case. */
@@ -269,22 +273,5 @@ function backwardWork(runs: L2BackwardRun[]): Verdict {
 
 /** Each given check's verdict (the grader passes them all with their points; the public tests the public ones). */
 export function runL2Checks(evidence: L2Evidence, expected: L2ExpectedOutputs, unavailable: L2Unavailable, checks: (L2CheckDefinition & { points: number })[]): CheckResult[] {
-  const { cost, backward } = evidence;
-  const rules: Record<string, () => Verdict> = {
-    "cost.course": () => courseCase(cost, (run, reveal) => costReference(run, expected, reveal)),
-    // Rule (the references are the evidence): every hidden case (lambd 0 and the large one included) equals the solution's cost.
-    "cost.cases": () => overCases(cost.filter(hidden), (run) => costReference(run, expected, false)),
-    // Rule: at lambd = 0 the recomputed cross-entropy. Gate: real work (the cross-entropy alone everywhere passes it trivially).
-    "cost.lambd-zero": () => all(() => overCases(cost.filter((run) => run.inputs.lambd === 0), lambdZero), () => gated(costWork(cost))),
-    "cost.biases": () => all(() => overCases(biasPairs(cost), biasesIgnored), () => gated(costWork(cost))),
-    "cost.inputs": () => inputsUnchanged(cost, "A3, Y or the parameters", () => costWork(cost)),
-    "backward.course": () => courseCase(backward, (run, reveal) => backwardReference(run, expected, reveal)),
-    // Rule (the references are the evidence): every hidden case equals the solution's gradients.
-    "backward.cases": () => overCases(backward.filter(hidden), (run) => backwardReference(run, expected, false)),
-    "backward.autodiff": () => overCases(backward.filter(hidden), autodiff),
-    // Rule: db as the plain backward pass's, on every case. Gate: real work (the plain backward pass passes it trivially).
-    "backward.biases": () => all(() => overCases(backward, biasGradientsPlain), () => gated(backwardWork(backward))),
-    "backward.inputs": () => inputsUnchanged(backward, "X, Y or the cache's tensors", () => backwardWork(backward)),
-  };
-  return scoredResults(checks, unavailable, rules);
+  return scoredResults(checks, unavailable, evidence, expected);
 }
