@@ -18,6 +18,8 @@ import { Writable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ASSIGNMENT_METADATA } from "./checks/publicSuite";
+import { cellSource, gradeIdOf, parseNotebook } from "./notebookFile";
+import type { Cell } from "./notebookFile";
 import type { PublicSuite } from "./checks/publicSuite";
 import { PUBLIC_SUITES } from "./publicSuites";
 
@@ -26,24 +28,21 @@ const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 /** The file cannot be checked at all (exit 2). */
 class CannotCheck extends Error {}
 
-type CodeCell = { cell_type?: unknown; source?: unknown; metadata?: { nbgrader?: { grade_id?: unknown } } };
-
 /** The assignment a notebook is: the one its metadata names, else the one whose graded cells it holds. */
-function suiteOf(nb: { metadata?: unknown; cells: CodeCell[] }, shown: string): PublicSuite {
+function suiteOf(nb: { metadata?: unknown; cells: Cell[] }, shown: string): PublicSuite {
   const meta = nb.metadata as Record<string, { assignment?: unknown } | undefined> | undefined;
   const named = meta?.[ASSIGNMENT_METADATA]?.assignment;
   const byName = PUBLIC_SUITES.find((s) => s.assignment === named);
   if (byName) return byName;
-  const ids = new Set(nb.cells.map((c) => c?.metadata?.nbgrader?.grade_id));
+  const ids = new Set(nb.cells.map(gradeIdOf));
   const holding = PUBLIC_SUITES.filter((s) => Object.values(s.gradedCells).some((id) => ids.has(id)));
   if (holding.length === 1) return holding[0];
   throw new CannotCheck(`${shown}: which assignment this notebook is cannot be told (${typeof named === "string" ? `its metadata names '${named.slice(0, 60)}', which this bundle does not have` : "its metadata names none"}, and it holds the graded cells of ${holding.length === 0 ? "none" : "several"}). Check the notebook of an assignment, as Jupyter saved it.`);
 }
 
 /**
- * A minimal notebook reader (the bundle does not ship grader/ and its full reader): which assignment the
- * notebook is, the source of the first code cell with each nbgrader grade_id this check needs, and a note when
- * one appears more than once.
+ * The notebook through the project's one reader (notebookFile.ts): which assignment it is, the source of the
+ * first code cell with each nbgrader grade_id this check needs, and a note when one appears more than once.
  */
 function readCells(path: string, shown: string): { suite: PublicSuite; sources: Record<string, string>; notes: string[] } {
   let stats;
@@ -56,25 +55,25 @@ function readCells(path: string, shown: string): { suite: PublicSuite; sources: 
   if (stats.isDirectory()) throw new CannotCheck(`${shown} is a folder, not a notebook file.`);
   if (!stats.isFile()) throw new CannotCheck(`${shown} is not a regular file.`);
   if (stats.size > MAX_NOTEBOOK_BYTES) throw new CannotCheck(`${shown} is ${(stats.size / 2 ** 20).toFixed(0)} MB, more than a notebook of this assignment can be (20 MB at most): clear its outputs in Jupyter, save, and check again.`);
-  let nb: { cells?: unknown; metadata?: unknown };
-  try {
-    nb = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new CannotCheck(`${shown} is not valid JSON (${(error as Error).message}), so not a notebook as Jupyter saves it.`);
+  const parsed = parseNotebook(readFileSync(path, "utf8"));
+  if ("problem" in parsed) {
+    if (parsed.problem === "json") throw new CannotCheck(`${shown} is not valid JSON (${parsed.detail}), so not a notebook as Jupyter saves it.`);
+    throw new CannotCheck(`${shown} is not a Jupyter notebook (nbformat 4): ${parsed.problem === "no-cells" ? "it has no list of cells" : `its format is nbformat ${String(parsed.nbformat).slice(0, 20)}`}.`);
   }
-  if (typeof nb !== "object" || nb === null || !Array.isArray(nb.cells)) throw new CannotCheck(`${shown} is not a Jupyter notebook (nbformat 4): it has no list of cells.`);
-  const cells = nb.cells as CodeCell[];
-  const suite = suiteOf({ metadata: nb.metadata, cells }, shown);
+  // Only well-formed cells are read (the one reader's check); a malformed one among those this check needs is said.
+  const cells = parsed.checked.cells.map((c) => c.cell);
+  const suite = suiteOf({ metadata: parsed.notebook.metadata, cells }, shown);
   const SETUP = suite.setupCell;
+  const needed = (id: unknown) => id === SETUP || Object.values<unknown>(suite.gradedCells).includes(id);
+  const broken = parsed.checked.problems.find((p) => p.unreadable && needed(p.gradeId));
+  if (broken) throw new CannotCheck(`${shown}: the cell '${broken.gradeId}' cannot be read (${broken.what}): paste your code into a fresh copy of the notebook.`);
   const sources: Record<string, string> = {};
   const notes: string[] = [];
   for (const cell of cells) {
-    const id = cell?.cell_type === "code" ? cell.metadata?.nbgrader?.grade_id : undefined;
-    if (id !== SETUP && !Object.values<unknown>(suite.gradedCells).includes(id)) continue;
-    const text = typeof cell.source === "string" ? cell.source : Array.isArray(cell.source) && cell.source.every((l) => typeof l === "string") ? cell.source.join("") : undefined;
+    const id = cell.cell_type === "code" ? gradeIdOf(cell) : undefined;
+    if (!needed(id)) continue;
     if ((id as string) in sources) notes.push(`The cell '${id}' appears more than once (a copied cell?); the first one is checked.`);
-    else if (text === undefined) throw new CannotCheck(`${shown}: the cell '${id}' has no readable source (it is not text).`);
-    else sources[id as string] = text;
+    else sources[id as string] = cellSource(cell);
   }
   if (!(SETUP in sources)) throw new CannotCheck(`${shown} has no set-up cell (a code cell with nbgrader grade_id '${SETUP}'): check a notebook of this assignment, saved by Jupyter.`);
   return { suite, sources, notes };
