@@ -6,7 +6,11 @@ export default defineConfig({
     // Inside vitest, "dropout-kit" is the TypeScript source, so tests, the extracted reference solution
     // and the helpers share one copy of every module (one RandomState class, one NotImplementedError).
     // Notebooks and scripts outside vitest use the built package (src/dist) through node_modules.
-    alias: { "dropout-kit": resolve(import.meta.dirname, "src/index.ts") },
+    // A module the package does not re-export ("dropout-kit/dist/notebookFile") is its source file likewise.
+    alias: [
+      { find: /^dropout-kit\/dist\/(.*)$/, replacement: resolve(import.meta.dirname, "src/$1.ts") },
+      { find: /^dropout-kit$/, replacement: resolve(import.meta.dirname, "src/index.ts") },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

@@ -5,18 +5,15 @@
  * Fails when: src/index.ts stops exporting a function the setup cell imports (seen red: 2, headless and kernel);
  * src/experiments.ts's mask keeps with 1 - keepProb (seen red: 1, headless figures); src/plots.ts draws before FIG is set (seen red: browser).
  */
-import { spawn, spawnSync } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNotebookHeadless } from "../grader/notebook/headless";
 import type { HeadlessCellResult } from "../grader/notebook/headless";
 import { readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
-import { describeNotebookInKernel, jupyterStatus, SYSTEM_PYTHON } from "./helpers/jupyter";
+import { browserMissing, expectEveryPlotDrawn, openInBrowser } from "./helpers/browser";
+import type { OpenedNotebook } from "./helpers/browser";
+import { describeNotebookInKernel } from "./helpers/jupyter";
 
 const NOTEBOOK = resolve(__dirname, "../notebooks/experiments.ipynb");
 const PLOTTING_CELLS = ["q1_run", "q2_run", "q3_run", "q4_run", "q5_run", "q6_run", "q7_run", "q8_run"];
@@ -64,85 +61,22 @@ describeNotebookInKernel("notebooks/experiments.ipynb", { timeoutPerCell: 300 },
   });
 });
 
-function chromium(): string | undefined {
-  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
-    const found = spawnSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolvePort(port));
-    });
-    server.on("error", reject);
-  });
-}
-
-const browser = chromium();
-const jupyter = jupyterStatus();
+const missing = browserMissing();
 const CI = !!process.env.CI && process.env.CI !== "false";
-const missing = !browser ? "Chromium is not installed (`apt-get install chromium`)" : !jupyter.available ? jupyter.reason : undefined;
 if (missing && !CI) console.warn(`skipping the browser test of experiments.ipynb: ${missing}`);
 
 describe.skipIf(!!missing && !CI)("notebooks/experiments.ipynb in a browser (Jupyter's classic Notebook, headless Chromium)", () => {
-  let server: ChildProcess | undefined;
-  let profile: string | undefined;
-  let dom = "";
-  const artifacts = resolve(__dirname, "../test-artifacts/browser");
+  let page: OpenedNotebook | undefined;
 
   beforeAll(async () => {
     if (missing) throw new Error(`the browser test needs ${missing}`);
     if (headless.length === 0) headless = await runNotebookHeadless(NOTEBOOK);
-    // The executed notebook, trusted (Jupyter runs the outputs' scripts only in trusted notebooks), served from a temporary folder.
-    const folder = mkdtempSync(join(tmpdir(), "browser-"));
-    const executed = join(folder, "experiments.ipynb");
-    writeFileSync(executed, serializeNotebook(withCellOutputs(readNotebook(NOTEBOOK), headless)));
-    const trust = spawnSync(SYSTEM_PYTHON, ["-c", "from nbformat.sign import TrustNotebookApp; TrustNotebookApp.launch_instance()", executed], { encoding: "utf8" });
-    expect(trust.status, trust.stderr).toBe(0);
-    const port = await freePort();
-    server = spawn(SYSTEM_PYTHON, ["-m", "notebook", "--no-browser", "--allow-root", `--port=${port}`, "--ip=127.0.0.1", `--notebook-dir=${folder}`, "--NotebookApp.token=", "--NotebookApp.password="], { stdio: ["ignore", "pipe", "pipe"] });
-    let log = "";
-    server.stderr!.on("data", (d) => (log += d));
-    server.stdout!.on("data", (d) => (log += d));
-    const url = `http://127.0.0.1:${port}/notebooks/experiments.ipynb`;
-    for (let i = 0; ; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/api`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (i > 120) throw new Error(`Jupyter did not start on port ${port}:\n${log}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    // A fresh profile, and none of Chromium's own traffic (update checks, sync, Google lookups): on a machine
-    // with a closed network those connections fail, or hang, and the page's virtual time waits for them.
-    profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
-    const flags = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
-      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-      `--user-data-dir=${profile}`, "--virtual-time-budget=30000", "--window-size=1280,9000",
-    ];
-    const dump = spawnSync(browser!, [...flags, "--dump-dom", url], { encoding: "utf8", timeout: 180_000, maxBuffer: 200 * 1024 * 1024 });
-    dom = dump.stdout;
-    if (!dom) throw new Error(`Chromium printed no page (status ${dump.status}):\n${dump.stderr.slice(-2000)}`);
-    mkdirSync(artifacts, { recursive: true });
-    spawnSync(browser!, [...flags, `--screenshot=${join(artifacts, "experiments.png")}`, url], { encoding: "utf8", timeout: 180_000 });
+    page = await openInBrowser(serializeNotebook(withCellOutputs(readNotebook(NOTEBOOK), headless)), "experiments.ipynb");
   }, 600_000);
 
-  afterAll(() => {
-    server?.kill("SIGTERM");
-    if (profile) rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => page?.close());
 
   it("draws every plot: each plot's div holds plotly's SVG", () => {
-    const divs = [...dom.matchAll(/<div id="(dropout-plot-[0-9a-f]+-\d+)"([^>]*)>/g)];
-    expect(divs.length).toBe(PLOT_COUNT);
-    const drawn = divs.filter((d) => /js-plotly-plot/.test(d[2]));
-    expect(drawn.map((d) => d[1])).toEqual(divs.map((d) => d[1]));
-    expect((dom.match(/class="main-svg"/g) ?? []).length, "plotly's SVG layers").toBeGreaterThanOrEqual(PLOT_COUNT);
-    // The fallback text a plot's div gets when plotly.js never arrived (the script itself also holds it).
-    expect(/>plotly\.js is not on this page/.test(dom), "a plot says plotly.js is missing").toBe(false);
+    expect(expectEveryPlotDrawn(page!.dom)).toBe(PLOT_COUNT);
   });
 });

@@ -19,10 +19,13 @@ import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { GRADED_CELLS as L2_GRADED_CELLS } from "../grader/assignments/l2-regularization/checks";
 import { L2_INSTRUCTOR_NOTEBOOK } from "../grader/assignments/l2-regularization/solution";
+import { browserMissing, expectEveryPlotDrawn, openInBrowser } from "./helpers/browser";
 import { stripAnsi } from "./helpers/console";
 
 /** The classic Notebook's code width, as test/notebook-style.test.ts checks it on the released notebooks. */
 const MAX_CODE_LINE = 90;
+/** The plots it draws: dataset, two cost curves, three decision boundaries, the weight norms. */
+const PLOTS = 7;
 
 const notebook = readNotebook(L2_INSTRUCTOR_NOTEBOOK);
 const cellById = (id: string) => notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === id)!;
@@ -149,4 +152,18 @@ describe("the L2 instructor notebook, executed headless", () => {
     const saved = serializeNotebook(withCellOutputs(notebook, results));
     expect(Buffer.byteLength(saved)).toBeLessThan(3 * 1024 * 1024);
   });
+
+  // The same executed notebook in a real browser: Jupyter's classic Notebook, headless Chromium (skipped with a
+  // message where either is missing, except under CI=true).
+  const missing = browserMissing();
+  const CI = !!process.env.CI && process.env.CI !== "false";
+  it.skipIf(!!missing && !CI)("in a browser, every plot draws (plotly's SVG in each plot's div): one figure in each of its seven plotting cells", async () => {
+    if (missing) throw new Error(`the browser test needs ${missing}`);
+    const page = await openInBrowser(serializeNotebook(withCellOutputs(notebook, results)), "l2-regularization.ipynb");
+    try {
+      expect(expectEveryPlotDrawn(page.dom)).toBe(PLOTS);
+    } finally {
+      page.close();
+    }
+  }, 600_000);
 });
