@@ -138,6 +138,32 @@ describe("degenerate answers are not credited", () => {
     expect(outputOf(results, "backward.course")).toMatch(/On the course's X and cache with lambd 0\.25 \(hidden\): dW3\[0, 0\] is -?\d[\d.]*, which is not the right value/);
   });
 
+  it("the published costs recalled, and the cross-entropy plus a constant elsewhere, pass no cost check (the gate counts hidden cases only)", () => {
+    const recall: CostWithRegularization = (A3, Y, parameters, lambd) => {
+      const published = lambd === 0.1 && Y.shape[1] === 5;
+      if (published) return courseL2CostCase().expectedCost;
+      const crossEntropy = computeCostWithRegularization(A3, Y, parameters, 0);
+      return lambd > 0 ? crossEntropy + 1 : crossEntropy;
+    };
+    const results = check({ cost: recall });
+    expect(failedIds(results, "computeCostWithRegularization").sort()).toEqual(CHECKS.filter((c) => c.fn === "computeCostWithRegularization").map((c) => c.id).sort());
+    for (const id of ["cost.lambd-zero", "cost.biases", "cost.inputs"]) expect(outputOf(results, id), id).toMatch(/^Not credited: .*On no case is your cost the cross-entropy plus an L2 term/);
+  });
+
+  it("the plain gradients with dW set to zeros, or with a constant added to dW1, earn nothing either (a weight term must be a multiple of W)", () => {
+    const plainPlus = (change: (name: string, t: tf.Tensor, lambd: number) => tf.Tensor): BackwardWithRegularization => (X, Y, cache, lambd) => tf.tidy(() => {
+      const plain = backwardPropagationWithRegularization(X, Y, cache, 0);
+      return Object.fromEntries(Object.entries(plain).map(([name, t]) => [name, change(name, t, lambd)])) as never;
+    });
+    const zeroDW = plainPlus((name, t) => (/^dW/.test(name) ? tf.zerosLike(t) : t));
+    const constantDW1 = plainPlus((name, t, lambd) => (name === "dW1" ? tf.add(t, lambd) : t));
+    for (const [label, answer] of [["zero dW", zeroDW], ["dW1 + lambd", constantDW1]] as const) {
+      const results = check({ backward: answer });
+      expect(failedIds(results, "backwardPropagationWithRegularization"), label).toHaveLength(5);
+      expect(outputOf(results, "backward.inputs"), label).toMatch(/^Not credited: .*On no case is any of your dW1, dW2, dW3 the plain gradient plus a multiple of its weights/);
+    }
+  });
+
   it("zero gradients pass no check", () => {
     const zeros: BackwardWithRegularization = (X, Y, cache, lambd) => tf.tidy(() => {
       const right = backwardPropagationWithRegularization(X, Y, cache, lambd);

@@ -136,6 +136,24 @@ function costReference(run: L2CostRun, expected: L2ExpectedOutputs, reveal: bool
  * the right one or one with a typical mistake of the L2 term built in. A constant, or the plain cross-entropy
  * everywhere, is not real work.
  */
+/** The runs whose expected values are not public (hidden cases and the course's twin), or all runs when there are none (the public tests). */
+function secretCasesFirst<R extends L2Run<unknown>>(runs: R[]): R[] {
+  const secret = runs.filter((run) => !isPublicCase(run.spec));
+  return secret.length > 0 ? secret : runs;
+}
+
+/** Whether `R` is c·W for some c ≠ 0 (float32 noise aside): a weight term of some factor, the right one or not. */
+function proportionalToWeights(R: WireTensor, W: WireTensor): boolean {
+  if (R.values.length !== W.values.length || R.values.length === 0) return false;
+  const dot = (a: number[], b: number[]) => a.reduce((sum, v, k) => sum + v * b[k], 0);
+  const ww = dot(W.values, W.values);
+  if (!(ww > 0)) return false;
+  const c = dot(R.values, W.values) / ww;
+  const residual = Math.sqrt(R.values.reduce((sum, v, k) => sum + (v - c * W.values[k]) ** 2, 0));
+  const size = Math.sqrt(dot(R.values, R.values));
+  return Number.isFinite(c) && size > 1e-6 && residual <= 1e-3 * size;
+}
+
 function costWork(runs: L2CostRun[]): Verdict {
   if (runs.length === 0) return fail("No case of the cost was run.");
   const costs: number[] = [];
@@ -149,7 +167,11 @@ function costWork(runs: L2CostRun[]): Verdict {
     if (run.inputs.lambd === 0 && !close(cost.value, crossEntropy)) return fail(`On ${where(run)}: with lambd = 0 your cost is not the plain cross-entropy.`);
     costs.push(cost.value);
   }
-  const recomputed = runs.some((run, k) => close(costs[k], regularizedCostOf(run.inputs)) || diagnoseCost(run.result, run.inputs) !== undefined);
+  // Real work is shown on cases whose expected cost the student cannot have: the hidden ones (the course's twin
+  // included) when grading; the public tests have only public cases, and there they are the evidence. At lambd 0
+  // the cross-entropy alone is right, so those cases show nothing.
+  const evidence = secretCasesFirst(runs.filter((run) => run.inputs.lambd > 0));
+  const recomputed = evidence.some((run) => close(costs[runs.indexOf(run)], regularizedCostOf(run.inputs)) || diagnoseCost(run.result, run.inputs) !== undefined);
   return recomputed ? ok() : fail("On no case is your cost the cross-entropy plus an L2 term of the weights, (1/m)·(λ/2)·ΣW² or a typical mistake of it.");
 }
 
@@ -246,8 +268,8 @@ function biasGradientsPlain(run: L2BackwardRun): Verdict {
  */
 function backwardWork(runs: L2BackwardRun[]): Verdict {
   if (runs.length === 0) return fail("No case of the backward pass was run.");
-  return firstFailure(
-    runs.map((run) => {
+  return all(
+    () => firstFailure(runs.map((run) => {
       const error = callError(run, where(run));
       if (error) return fail(error);
       const c = run.inputs.cache;
@@ -263,9 +285,26 @@ function backwardWork(runs: L2BackwardRun[]): Verdict {
         const plain = scoped(() => fromTensor(tf.div(tf.matMul(toTensor(dZ), toTensor(previous[l]), false, true), examplesOf(run.inputs))));
         plainFromOwn.push(compare(`dW${l}`, run.result.values[`dW${l}`], plain, false).ok);
       }
-      if (!plainFromOwn.every(Boolean)) return ok();
-      return fail(`On ${where(run)}: each of your dW1, dW2, dW3 is (1/m)·dZ·A_prevᵀ from your own dZ, the plain backward pass's, although lambd is ${run.inputs.lambd}: the regularization term (λ/m)·W is not added.`);
-    }),
+      if (plainFromOwn.every(Boolean)) {
+        return fail(`On ${where(run)}: each of your dW1, dW2, dW3 is (1/m)·dZ·A_prevᵀ from your own dZ, the plain backward pass's, although lambd is ${run.inputs.lambd}: the regularization term (λ/m)·W is not added.`);
+      }
+      return ok();
+    })),
+    // And on a case whose gradients the student cannot have, some dW_l is the plain one from their own dZ plus a
+    // multiple of W_l (the right (λ/m)·W_l or a wrong factor): a weight term, not any change to dW.
+    () => {
+      const withWeightTerm = secretCasesFirst(runs.filter((run) => run.inputs.lambd > 0)).some((run) =>
+        LAYERS.some((l) => {
+          const dZ = tensorOf(run.result.values[`dZ${l}`]);
+          const dW = tensorOf(run.result.values[`dW${l}`]);
+          const previous = l === 1 ? run.inputs.X : run.inputs.cache[`A${l - 1}`];
+          if (!dZ || !dW) return false;
+          const residual = scoped(() => fromTensor(tf.sub(toTensor(dW), tf.div(tf.matMul(toTensor(dZ), toTensor(previous), false, true), examplesOf(run.inputs)))));
+          return proportionalToWeights(residual, run.inputs.cache[`W${l}`]);
+        }),
+      );
+      return withWeightTerm ? ok() : fail("On no case is any of your dW1, dW2, dW3 the plain gradient plus a multiple of its weights W (the regularization term (λ/m)·W).");
+    },
   );
 }
 
