@@ -71,13 +71,17 @@ function reportDir(outDir: string, folder: string): string {
   return dir;
 }
 
-/** A previous result for the same content, if the reports exist. */
-function previous(dir: string, file: string): SubmissionResult | undefined {
+/**
+ * A previous result for the same content, if the reports exist, and graded as the same assignment when one is
+ * forced (`--assignment`): a notebook graded as one assignment is not "unchanged" for another.
+ */
+function previous(dir: string, file: string, forced?: GradedAssignment): SubmissionResult | undefined {
   const saved = join(dir, "result.json");
   if (!existsSync(saved)) return undefined;
   try {
     const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
     const hash = submissionHash(file);
+    if (forced && result.assignment !== forced.id) return undefined;
     return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
   } catch {
     return undefined;
@@ -94,7 +98,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
       const k = next++;
       const file = files[k];
       const dir = reportDir(options.outDir, folders.get(basename(file))!);
-      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file);
+      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file, options.assignment);
       const reused = !!result;
       if (!result) {
         try {

@@ -28,7 +28,7 @@ export function gradescopeResults(result: SubmissionResult): object {
       output: t.output,
       visibility: "visible",
     })),
-    extra_data: { submission: result.submission, content_sha256: result.contentHash, grader_status: result.status, isolation: result.isolation },
+    extra_data: { submission: result.submission, assignment: result.assignment, content_sha256: result.contentHash, grader_status: result.status, isolation: result.isolation },
   };
 }
 

@@ -34,6 +34,8 @@ function suiteOf(nb: { metadata?: unknown; cells: Cell[] }, shown: string): Publ
   const named = meta?.[ASSIGNMENT_METADATA]?.assignment;
   const byName = PUBLIC_SUITES.find((s) => s.assignment === named);
   if (byName) return byName;
+  // As the grader does: a name this bundle does not know is said, never checked as another assignment.
+  if (typeof named === "string") throw new CannotCheck(`${shown}: its metadata says it is the assignment '${named.slice(0, 60)}', which this bundle does not have (it has: ${PUBLIC_SUITES.map((s) => s.assignment).join(", ")}). Check the notebook of an assignment, as Jupyter saved it.`);
   const ids = new Set(nb.cells.map(gradeIdOf));
   const holding = PUBLIC_SUITES.filter((s) => Object.values(s.gradedCells).some((id) => ids.has(id)));
   if (holding.length === 1) return holding[0];

@@ -133,7 +133,7 @@ describe("npm run assign puts nothing in place unless every validation passes (i
     expect(first.stdout).toContain("assign: done; everything generated is valid.");
     const written = snapshot(root);
     expect(committedOnly(written)).toEqual({ ...committed, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb": written["notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"] });
-    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-student-bundle.zip", "dist/gradescope-autograder.zip"]);
+    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-student-bundle.zip", "dist/gradescope-autograder-dropout.zip", "dist/gradescope-autograder-l2-regularization.zip"]);
     const bundled = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-student-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
     expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/experiments.ipynb`, `${BUNDLE_NAME}/notebooks/l2-regularization.ipynb`]);
     const second = assign();
@@ -324,7 +324,7 @@ describe("the student bundle", () => {
 
   it("is byte-identical from one build to the next", () => {
     expect(Buffer.from(studentBundle()).equals(Buffer.from(studentBundle()))).toBe(true);
-    expect(Buffer.from(gradescopePackage()).equals(Buffer.from(gradescopePackage()))).toBe(true);
+    expect(Buffer.from(gradescopePackage("dropout")).equals(Buffer.from(gradescopePackage("dropout")))).toBe(true);
   });
 
   it("holds the notebooks, the helper library and the set-up, and nothing of the grader's", () => {
@@ -407,7 +407,7 @@ describe("the Gradescope package", () => {
   it("unpacked as Gradescope does, set up with its setup.sh, grades a submission into results/results.json", () => {
     const root = mkdtempSync(join(tmpdir(), "autograder-"));
     const source = join(root, "source");
-    unpack(gradescopePackage(), source);
+    unpack(gradescopePackage("dropout"), source);
     for (const script of ["setup.sh", "run_autograder"]) chmodSync(join(source, script), 0o755);
     expect(existsSync(join(source, "grader/assignments/dropout/references.json"))).toBe(true);
     expect(existsSync(join(source, "grader/assignments/dropout/gallery"))).toBe(false);
@@ -431,9 +431,10 @@ describe("the Gradescope package", () => {
     const wrong = grade("forward-no-scaling.ipynb");
     expect(wrong.score).toBe(7.5);
     expect(JSON.stringify(wrong.tests)).toContain("not divided by keepProb (step 4)");
-    // The same package grades the other assignment's notebook: its metadata says which.
-    const l2 = grade("cost-lambd-over-m.ipynb", L2_GALLERY);
-    expect([l2.score, l2.max_score]).toEqual([7, 10]);
-    expect(JSON.stringify(l2.tests)).toContain("twice the course's");
+    expect(solution.extra_data.assignment).toBe("dropout");
+    // The package is the dropout assignment's: another assignment's notebook is refused, never graded as that one.
+    const other = grade("solution.ipynb", L2_GALLERY);
+    expect([other.score, other.max_score]).toEqual([0, 10]);
+    expect(JSON.stringify(other.tests)).toContain("The notebook says it is the assignment 'l2-regularization', which this grader does not grade (it grades: dropout)");
   }, 600_000);
 });

@@ -18,8 +18,11 @@ const cell = (gradeId: string): Cell => ({ cell_type: "code", source: "", metada
 const named = (id: unknown) => ({ course_kit: { assignment: id } });
 
 describe("which assignment a notebook is", () => {
-  it("the one its metadata names, even when it holds another's cells", () => {
-    expect(whichAssignment(named("beta"), [cell("f_cell")], [ALPHA, BETA]).assignment).toBe(BETA);
+  it("the one its metadata names, even when it holds another's cells, and then the student reads why their cells were missed", () => {
+    const found = whichAssignment(named("beta"), [cell("f_cell")], [ALPHA, BETA]);
+    expect(found.assignment).toBe(BETA);
+    expect(found.note).toMatch(/metadata says it is the assignment 'beta', but it holds the graded cells of 'alpha', none of 'beta'/);
+    expect(whichAssignment(named("beta"), [cell("g_cell")], [ALPHA, BETA]).note).toBeUndefined();
   });
 
   it("the flag over the metadata", () => {

@@ -101,11 +101,11 @@ describe("hidden expected values stay hidden", () => {
 
 describe("the Gradescope package ships no solution", () => {
   it("holds no notebook, no example gallery nor its generator, and no line of any solution", () => {
-    const paths = gradescopeEntries().map((e) => e.path);
+    const paths = gradescopeEntries("dropout").map((e) => e.path);
     expect(paths).toContain("grader/assignments/dropout/references.json");
     expect(paths).toContain("grader/assignments/dropout/source/settings.ts");
     expect(paths.filter((p) => p.endsWith(".ipynb") || /^grader\/assignments\/[^/]+\/gallery(\/|\.ts$)/.test(p) || p.includes("/.cache/"))).toEqual([]);
-    expect(gradescopeLeaks()).toEqual([]);
-    expect(gradescopeLeaks([{ path: "grader/x.ts", content: "  A1 = tf.div(A1, keepProb);\n" }])).toEqual(["gradescope-autograder.zip:grader/x.ts contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
+    expect(gradescopeLeaks(gradescopeEntries("dropout"), "gradescope-autograder-dropout")).toEqual([]);
+    expect(gradescopeLeaks([{ path: "grader/x.ts", content: "  A1 = tf.div(A1, keepProb);\n" }], "gradescope-autograder-dropout")).toEqual(["gradescope-autograder-dropout.zip:grader/x.ts contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
   });
 });

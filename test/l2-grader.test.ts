@@ -5,7 +5,8 @@
  * metadata names.
  * Fails when: a mistake's diagnosis or checks change (seen red: the gallery's lambd/m cost edited to lambd/(2m),
  * i.e. right, made cost-lambd-over-m score 10 and its row fail), the gallery or references drift from the source,
- * or a mixed batch grades a notebook as the other assignment (seen red: gradeBatch forcing the first assignment).
+ * or a mixed batch grades a notebook as the other assignment (seen red: gradeBatch forcing the first assignment), or
+ * resuming with --assignment reuses a result graded as another assignment (seen red: previous() comparing the hash only).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -100,6 +101,11 @@ describe("one batch may mix the assignments", () => {
       expect(csv).toContain("\ndropout,,,solution,");
       expect(csv).toContain("\nl2-regularization,,,cost-lambd-over-m,");
       expect(csv).toContain("\n,,,invalid-json,,,,0,,0,0");
+      // Resuming with --assignment: a result graded as another assignment is not "unchanged" for this one.
+      const reused: string[] = [];
+      const again = await gradeBatch(files, { outDir: mixed, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
+      expect(reused.sort()).toEqual(["forward-no-scaling.ipynb", "solution.ipynb"]);
+      expect(again.find((r) => r.submission === "cost-lambd-over-m.ipynb")!.assignment).toBe("dropout");
     } finally {
       rmSync(mixed, { recursive: true, force: true });
     }

@@ -102,7 +102,7 @@ function projectShellScripts(): { path: string; text: string }[] {
 function generatedShellScripts(): { path: string; text: string }[] {
   const text = (content: string | Uint8Array) => (typeof content === "string" ? content : Buffer.from(content).toString("utf8"));
   return [
-    ...gradescopeEntries().map((e) => ({ path: `gradescope-autograder.zip:${e.path}`, text: text(e.content), executable: e.executable })),
+    ...gradescopeEntries("dropout").map((e) => ({ path: `gradescope-autograder-dropout.zip:${e.path}`, text: text(e.content), executable: e.executable })),
     ...bundleEntries().map((e) => ({ path: `dropout-student-bundle.zip:${e.path}`, text: text(e.content), executable: e.executable })),
   ].filter((e) => e.executable || e.path.endsWith(".sh") || /^#!.*\b(?:ba|da)?sh\b/.test(e.text));
 }
@@ -124,8 +124,8 @@ describe("shipped shell scripts under pipefail", () => {
     expect(paths).toEqual(expect.arrayContaining([
       "scripts/setup-jupyter.sh",
       ".ci/run",
-      "gradescope-autograder.zip:setup.sh",
-      "gradescope-autograder.zip:run_autograder",
+      "gradescope-autograder-dropout.zip:setup.sh",
+      "gradescope-autograder-dropout.zip:run_autograder",
       "dropout-student-bundle.zip:dropout-student-bundle/scripts/setup-jupyter.sh",
     ]));
     const found = scripts.flatMap(({ path, text }) => earlyExitPipelines(text).map((f) => `${path}:${f.line}: ${f.text}`));

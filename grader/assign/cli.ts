@@ -6,7 +6,7 @@
  *   deriveReferences (the expected outputs, by running the solution on every case; the public cases for the
  *   notebook's public tests) -> writeGallery (the example submissions the grader's tests use) ->
  *   buildPackages (dist/dropout-student-bundle.zip from the generated release, never from whatever else lies
- *   in notebooks/, and dist/gradescope-autograder.zip) -> checkStudentFiles (no line of a solution or hidden
+ *   in notebooks/, and one dist/gradescope-autograder-<id>.zip per assignment) -> checkStudentFiles (no line of a solution or hidden
  *   test in anything a student gets) -> gradeGallery (the solution scores full marks in the grader, the
  *   untouched release 0, both graded from the generated files).
  * Everything is generated into a staging folder inside the project (`.assign-staging-<pid>/`, same
@@ -33,7 +33,7 @@ import { cellSource, parseNotebook, readNotebook, serializeNotebook } from "../n
 import type { Notebook } from "../notebook/notebook";
 import type { ReleasedNotebook } from "./bundle";
 import { BUNDLE_NAME, PROJECT_ROOT, releasedNames, studentBundle } from "./bundle";
-import { GRADESCOPE_NAME, gradescopePackage } from "./gradescope";
+import { gradescopeName, gradescopePackage } from "./gradescope";
 import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
 import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
@@ -261,10 +261,11 @@ function writeGallery(assignment: Assignment, staging: Staging): void {
 function buildPackages(released: ReleasedNotebook[], generated: Record<string, string>, staging: Staging, check: boolean): Uint8Array {
   const publicCases = Object.fromEntries(Object.entries(generated).filter(([path]) => path.startsWith("src/")));
   const bundle = studentBundle(released, publicCases);
-  const autograder = gradescopePackage(generated);
+  // One Gradescope package per assignment, whichever ones this run regenerates.
+  const autograders = AUTHORED_ASSIGNMENTS.map((a) => ({ name: gradescopeName(a.id), zip: gradescopePackage(a.id, generated) }));
   if (!check) {
     staging.put(join(DIST_DIR, `${BUNDLE_NAME}.zip`), bundle);
-    staging.put(join(DIST_DIR, `${GRADESCOPE_NAME}.zip`), autograder);
+    for (const { name, zip } of autograders) staging.put(join(DIST_DIR, `${name}.zip`), zip);
   }
   return bundle;
 }

@@ -20,7 +20,8 @@ import type { ArchiveEntry } from "./archive";
 import { zipArchive } from "./archive";
 import { PROJECT_ROOT, projectFiles } from "./bundle";
 
-export const GRADESCOPE_NAME = "gradescope-autograder";
+/** One package per assignment (a Gradescope assignment is one of ours): `gradescope-autograder-<id>.zip`. */
+export const gradescopeName = (assignmentId: string) => `gradescope-autograder-${assignmentId}`;
 
 const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, on its Ubuntu image, to install what the grader needs.
@@ -43,11 +44,13 @@ cd "\${AUTOGRADER_ROOT:-/autograder}/source"
 npm ci --no-audit --no-fund   # its "prepare" script builds the helper library and the grader's sandbox
 `;
 
-const RUN_AUTOGRADER = `#!/usr/bin/env bash
-# Gradescope runs this per submission: grades /autograder/submission, writes /autograder/results/results.json.
+/** Gradescope runs this per submission; the package's assignment is written into it, so a notebook of another assignment is refused. */
+const runAutograder = (assignmentId: string) => `#!/usr/bin/env bash
+# Gradescope runs this per submission: grades /autograder/submission as the assignment "${assignmentId}",
+# writes /autograder/results/results.json.
 set -euo pipefail
 cd "\${AUTOGRADER_ROOT:-/autograder}/source"
-exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts
+exec node node_modules/tsx/dist/cli.mjs grader/gradescope/run.ts --assignment ${assignmentId}
 `;
 
 /** The project files (project-relative) these modules reach through relative imports, transitively. */
@@ -81,7 +84,7 @@ export function shippedGraderFiles(): string[] {
  * The package's files, read from the project; `generated` (project-relative path -> content) replaces or adds
  * files that `npm run assign` has generated but not yet put in place (the reference outputs).
  */
-export function gradescopeEntries(generated: Record<string, string | Uint8Array> = {}): ArchiveEntry[] {
+export function gradescopeEntries(assignmentId: string, generated: Record<string, string | Uint8Array> = {}): ArchiveEntry[] {
   const files = [
     ...shippedGraderFiles(),
     ...projectFiles("src", (p) => !p.endsWith(".test.ts")),
@@ -93,20 +96,20 @@ export function gradescopeEntries(generated: Record<string, string | Uint8Array>
   return [
     ...[...files, ...added].map((path) => ({ path, content: generated[path] ?? readFileSync(join(PROJECT_ROOT, path)) })),
     { path: "setup.sh", content: SETUP_SH, executable: true },
-    { path: "run_autograder", content: RUN_AUTOGRADER, executable: true },
+    { path: "run_autograder", content: runAutograder(assignmentId), executable: true },
   ];
 }
 
 /** Where a line of the solution (or of the hidden tests) would be in the package: nowhere, or assign stops. */
-export function gradescopeLeaks(entries: ArchiveEntry[] = gradescopeEntries()): string[] {
+export function gradescopeLeaks(entries: ArchiveEntry[], name: string): string[] {
   const secrets = AUTHORED_ASSIGNMENTS.flatMap((a) => secretLines(readNotebook(instructorNotebook(a))));
-  const texts = entries.map((e) => ({ path: `${GRADESCOPE_NAME}.zip:${e.path}`, text: typeof e.content === "string" ? e.content : Buffer.from(e.content).toString("utf8") }));
-  return [...entries.filter((e) => e.path.endsWith(".ipynb")).map((e) => `${GRADESCOPE_NAME}.zip holds a notebook, ${e.path}: the grader needs none`), ...leaks(secrets, texts)];
+  const texts = entries.map((e) => ({ path: `${name}.zip:${e.path}`, text: typeof e.content === "string" ? e.content : Buffer.from(e.content).toString("utf8") }));
+  return [...entries.filter((e) => e.path.endsWith(".ipynb")).map((e) => `${name}.zip holds a notebook, ${e.path}: the grader needs none`), ...leaks(secrets, texts)];
 }
 
-export function gradescopePackage(generated?: Record<string, string | Uint8Array>): Uint8Array {
-  const entries = gradescopeEntries(generated);
-  const problems = gradescopeLeaks(entries);
+export function gradescopePackage(assignmentId: string, generated?: Record<string, string | Uint8Array>): Uint8Array {
+  const entries = gradescopeEntries(assignmentId, generated);
+  const problems = gradescopeLeaks(entries, gradescopeName(assignmentId));
   if (problems.length) throw new Error(`the Gradescope package would ship the solution:\n  ${problems.join("\n  ")}`);
   return zipArchive(entries);
 }

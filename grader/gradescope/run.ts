@@ -9,7 +9,9 @@ import { basename, join, relative } from "node:path";
 import { initBackend } from "dropout-kit";
 import { gradeBatch } from "../batch";
 import { parseCommandLine } from "../command-line";
-import { ASSIGNMENTS } from "../assignments";
+import { assignmentById } from "../assignments";
+import type { GradedAssignment } from "../assignment";
+import { maxScoreOf } from "../assignment";
 import { writeAtomically } from "../atomic-write";
 import { gradescopeResults } from "../reports";
 import { bubblewrapProblem } from "../sandbox/isolation";
@@ -35,24 +37,23 @@ function notebooksIn(dir: string): string[] {
   return found;
 }
 
-function failure(message: string): object {
-  return { score: 0, output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
+function failure(message: string, maxScore?: number): object {
+  return { score: 0, ...(maxScore === undefined ? {} : { max_score: maxScore }), output: message, visibility: "visible", stdout_visibility: "hidden", tests: [] };
 }
 
-const USAGE = "usage: run_autograder   (no arguments: grades $AUTOGRADER_ROOT/submission, by default /autograder/submission)";
+const USAGE = "usage: run_autograder --assignment ID   (the package's run_autograder passes its assignment; grades $AUTOGRADER_ROOT/submission, by default /autograder/submission)";
 
-async function main(): Promise<void> {
+async function main(assignment: GradedAssignment): Promise<void> {
   const notebooks = notebooksIn(submissionDir);
-  // One notebook, or among several the one named as an assignment's notebook is (the metadata then says which).
-  const names = ASSIGNMENTS.map((a) => a.notebook);
-  const named = notebooks.filter((p) => names.includes(basename(p)));
+  // One notebook, or among several the one named as the assignment's notebook is.
+  const named = notebooks.filter((p) => basename(p) === assignment.notebook);
   const chosen = notebooks.length === 1 ? notebooks[0] : named.length === 1 ? named[0] : undefined;
-  const expected = names.join(" or ");
+  const expected = assignment.notebook;
   if (!chosen) {
     const message = notebooks.length === 0
       ? `No .ipynb file was found in your submission. Upload your saved notebook (${expected}).`
       : `Your submission holds several notebooks (${notebooks.map((p) => relative(submissionDir, p)).join(", ")}) and ${named.length === 0 ? `none is named ${expected}` : "more than one is named like an assignment's notebook"}. Upload only the assignment's notebook.`;
-    writeAtomically(resultsFile, `${JSON.stringify(failure(message), null, 2)}\n`);
+    writeAtomically(resultsFile, `${JSON.stringify(failure(message, maxScoreOf(assignment)), null, 2)}\n`);
     return;
   }
   await initBackend();
@@ -63,13 +64,19 @@ async function main(): Promise<void> {
     console.error(`run_autograder: ${problem}; grading under Node's permission model inside this container`);
     process.env.DROPOUT_GRADER_ISOLATION = "permission-model";
   }
-  const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true });
+  // This package's assignment only: a notebook of another assignment is refused with a message (score 0 of this
+  // assignment's points), never graded as the other one.
+  const [result] = await gradeBatch([chosen], { outDir: mkdtempSync(join(tmpdir(), "gradescope-")), jobs: 1, regrade: true, assignments: [assignment] });
   writeAtomically(resultsFile, `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
 }
 
-// Gradescope calls it with no arguments: any is a misuse of the command (exit 1, with the usage), not a submission's outcome.
-parseCommandLine("run_autograder", USAGE, { options: {}, allowPositionals: false });
-main().then(
+// The package's run_autograder names its assignment; anything else is a misuse of the command (exit 1, with the usage).
+const { values } = parseCommandLine("run_autograder", USAGE, { options: { assignment: { type: "string" } }, allowPositionals: false });
+if (values.assignment === undefined) {
+  console.error(`run_autograder: --assignment is missing\n${USAGE}`);
+  process.exit(1);
+}
+main(assignmentById(values.assignment)).then(
   () => process.exit(0),
   (error) => {
     writeAtomically(resultsFile, `${JSON.stringify(failure(`The autograder itself failed; please tell your instructor. (${(error as Error)?.message ?? String(error)})`), null, 2)}\n`);

@@ -197,13 +197,18 @@ export function whichAssignment(metadata: unknown, cells: Cell[], assignments: G
   if (forced) return { assignment: forced };
   const named = isObject(metadata) && isObject(metadata[ASSIGNMENT_METADATA]) ? (metadata[ASSIGNMENT_METADATA] as Record<string, unknown>).assignment : undefined;
   const known = assignments.map((a) => a.id).join(", ");
+  const gradeIds = new Set(cells.map(gradeIdOf).filter((id) => id !== undefined));
+  const holds = (a: GradedAssignment) => Object.values(a.gradedCells).some((id) => gradeIds.has(id));
   if (typeof named === "string") {
     const found = assignments.find((a) => a.id === named);
+    const other = assignments.find((a) => a !== found && holds(a));
+    if (found && !holds(found) && other) {
+      return { assignment: found, note: `Your notebook's metadata says it is the assignment '${found.id}', but it holds the graded cells of '${other.id}', none of '${found.id}': it was graded as '${found.id}', as its metadata says. If you meant to hand in '${other.id}', submit this notebook there.` };
+    }
     if (found) return { assignment: found };
     return { problem: `The notebook says it is the assignment '${printable(named, 60)}', which this grader does not grade (it grades: ${known}). Submit the notebook of the assignment you were given; if it is the right one, tell your instructor.` };
   }
-  const gradeIds = new Set(cells.map(gradeIdOf).filter((id) => id !== undefined));
-  const holding = assignments.filter((a) => Object.values(a.gradedCells).some((id) => gradeIds.has(id)));
+  const holding = assignments.filter(holds);
   if (holding.length === 1) return { assignment: holding[0], note: named === undefined ? undefined : "The notebook's assignment metadata is malformed; it was graded by its graded cells." };
   if (assignments.length === 1) return { assignment: assignments[0] };
   return {

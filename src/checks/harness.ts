@@ -247,6 +247,12 @@ export function callGraded(fn: GradedFunction, request: CallRequest, options: { 
   const built: (() => unknown)[] = [];
   let rng: RecordingRandomState | undefined;
   const seeds: (number | undefined)[] = [];
+  // Each input tensor is watched under its name (for "inputs left unchanged"), and one generator's use is recorded:
+  // a request that would make either ambiguous is the assignment's mistake, said at once.
+  const names = request.args.flatMap((arg) => ("tensor" in arg ? [arg.name] : "tensors" in arg ? Object.keys(arg.tensors) : []));
+  const repeated = names.find((name, k) => names.indexOf(name) !== k);
+  if (repeated !== undefined) throw new Error(`callGraded: two input tensors of ${request.fn} are named ${repeated}: name each one once`);
+  if (request.args.filter((arg) => "generator" in arg).length > 1) throw new Error(`callGraded: ${request.fn} gets more than one generator; one call records one generator's use`);
   for (const arg of request.args) {
     if ("tensor" in arg) {
       const t = (inputs[arg.name] = toTensor(arg.tensor));
@@ -257,7 +263,7 @@ export function callGraded(fn: GradedFunction, request: CallRequest, options: { 
     } else if ("number" in arg) {
       built.push(() => arg.number);
     } else {
-      const recording = (rng ??= new RecordingRandomState(arg.generator));
+      const recording = (rng = new RecordingRandomState(arg.generator));
       built.push(() => recording);
     }
     seeds.push("generator" in arg ? arg.generator : undefined);
