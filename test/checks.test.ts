@@ -8,7 +8,8 @@
  * mutation seen red once by its author).
  */
 import { describe, expect, it } from "vitest";
-import { autodiffGradients, compare, DROPOUT_CACHE_NAMES, generatorMasks, isPublicCase, RandomState, round, runChecks as runSharedChecks, scoped, tf } from "dropout-kit";
+import { compare, DROPOUT_CACHE_NAMES, generatorMasks, isPublicCase, RandomState, round, runChecks as runSharedChecks, scoped, tf } from "dropout-kit";
+import { autodiffGradients } from "../src/checks/recompute";
 import type { BackwardRun, CallResult, CheckResult, Evidence, ExpectedOutputs, ForwardRun, Unavailable, WireTensor, WireValue } from "dropout-kit";
 import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/assignments/dropout/cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/assignments/dropout/cases";

@@ -317,7 +317,7 @@ describe("inputs the gallery cannot hold", () => {
     const r = results.get("huge-file")!;
     expect(r.status).toBe("ungradable");
     expect(r.score).toBe(0);
-    expect(allFeedback(r)).toContain("The file is 100 MB; this assignment's notebook is well under 3 MB. Clear the outputs");
+    expect(allFeedback(r)).toContain("The file is 100 MB; an assignment's notebook is well under 3 MB. Clear the outputs");
     expect(results.get("solution")!.tests.every((t) => t.passed)).toBe(true);
   });
 

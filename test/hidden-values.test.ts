@@ -4,7 +4,8 @@
  * no hidden reference value reaches the reports (feedback.md, results.json, result.json, grades.csv) or the
  * grader's own output. And the Gradescope package ships no solution.
  * Fails when: hidden backward cases take their inputs from forward references again (seen red: a hidden
- * forward case's A3 and Z3 appeared in feedback.md), or the Gradescope package ships a notebook.
+ * forward case's A3 and Z3 appeared in feedback.md), or the Gradescope package ships a notebook, or dropout-kit's
+ * index re-exports a recomputation of a graded function (seen red: l2Recompute re-exported, as it was).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -107,5 +108,16 @@ describe("the Gradescope package ships no solution", () => {
     expect(paths.filter((p) => p.endsWith(".ipynb") || /^grader\/assignments\/[^/]+\/gallery(\/|\.ts$)/.test(p) || p.includes("/.cache/"))).toEqual([]);
     expect(gradescopeLeaks(gradescopeEntries("dropout"), "gradescope-autograder-dropout")).toEqual([]);
     expect(gradescopeLeaks([{ path: "grader/x.ts", content: "  A1 = tf.div(A1, keepProb);\n" }], "gradescope-autograder-dropout")).toEqual(["gradescope-autograder-dropout.zip:grader/x.ts contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);"]);
+  });
+});
+
+describe("the library's names hold no recomputation of a graded function", () => {
+  it("dropout-kit's index exports none of the checks' recomputations (the masked forward pass, the gradients, the regularized cost)", async () => {
+    const kit = await import("dropout-kit");
+    const recomputations = ["forwardWith", "CORRECT_FORWARD", "FORWARD_VARIANTS", "autodiffGradients", "regularizedCostOf", "autodiffL2Gradients", "plainGradientsOf", "crossEntropyOf"];
+    expect(recomputations.filter((name) => name in kit)).toEqual([]);
+    // They exist (the checks compute with them), in modules the index does not re-export.
+    expect(typeof (await import("../src/checks/recompute")).forwardWith).toBe("function");
+    expect(typeof (await import("../src/checks/l2/l2Recompute")).regularizedCostOf).toBe("function");
   });
 });

@@ -16,9 +16,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  autodiffL2Gradients, callGraded, costCall, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, l2BackwardInputs, l2CaseInfo, l2CostInputs,
+  callGraded, costCall, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, l2BackwardInputs, l2CaseInfo, l2CostInputs,
   l2ExpectedOutputsOf, l2PublicCasesOf, L2_CHECK_DEFINITIONS, regularizedBackwardCall, round, runL2Checks, scoped, tf, toTensor,
 } from "dropout-kit";
+import { autodiffL2Gradients } from "../src/checks/l2/l2Recompute";
 import type {
   BackwardWithRegularization, CheckResult, CostWithRegularization, GradedFunction, L2BackwardRun, L2CaseList, L2CaseSettings, L2CostRun, L2Evidence,
   L2ExpectedOutputs, L2FunctionName, L2PublicCases, L2Unavailable, Matrix, Parameters, WireTensor,

@@ -166,7 +166,7 @@ function definesFunction(code: string, name: string): boolean {
 }
 
 const tooBig = (bytes: number) =>
-  `The file is ${(bytes / 1024 / 1024).toFixed(0)} MB; this assignment's notebook is well under 3 MB. Clear the outputs (Cell > All Output > Clear), save, and submit again.`;
+  `The file is ${(bytes / 1024 / 1024).toFixed(0)} MB; an assignment's notebook is well under 3 MB. Clear the outputs (Cell > All Output > Clear), save, and submit again.`;
 
 const cellName = (p: { index: number; gradeId?: string }) => `Cell ${p.index + 1} of your notebook${p.gradeId !== undefined ? ` (the cell '${printable(p.gradeId)}')` : ""}`;
 

@@ -56,7 +56,7 @@ function tslabConverter(): TslabConverter {
 }
 
 /**
- * tslab's "%module"/browser cells: not part of this assignment, refused with a clear message. A directive
+ * tslab's "%module"/browser cells: not part of an assignment, refused with a clear message. A directive
  * is a line `// %module ...` or `// %mode ...`; the scan goes line by line with no regex that can span
  * lines (a pattern with `\s*` under /m is quadratic on many blank lines).
  */

@@ -17,7 +17,7 @@ export class ReplyError extends Error {
   }
 }
 
-/** Far above any tensor of the assignment's cases (the largest has 40,000 values). */
+/** Far above any tensor of the course's assignments' cases (the largest has 40,000 values). */
 export const MAX_TENSOR_ELEMENTS = 2_000_000;
 const DTYPES = new Set(["float32", "int32", "bool"]);
 

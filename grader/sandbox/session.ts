@@ -42,7 +42,7 @@ export interface SandboxLimits {
 
 export const DEFAULT_LIMITS: SandboxLimits = { loadTimeoutMs: 30_000, callTimeoutMs: 10_000, totalTimeoutMs: 120_000, memoryMb: 1024 };
 
-/** One frame from the child: far above the largest honest reply (about 5 MB for the statistics case). */
+/** One frame from the child: far above the largest honest reply of the course's assignments (about 5 MB); an assignment with larger outputs raises it. */
 export const MAX_REPLY_BYTES = 32 * 1024 * 1024;
 /** All frames of one submission, across its sandboxes. */
 export const MAX_SUBMISSION_REPLY_BYTES = 128 * 1024 * 1024;

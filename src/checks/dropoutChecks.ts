@@ -21,6 +21,7 @@ import type { BackwardInputs, CaseInfo, ForwardInputs } from "./cases";
 import { backwardStepVariant, diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseNonFinite, diagnoseRngUse } from "./diagnoses";
 import type { CallResult, WireTensor } from "./tensorData";
 import { compare, firstDifference, fromTensor, round, scoped, tensorOf, toTensor } from "./tensorData";
+import { autodiffGradients } from "./recompute";
 import { all, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, safely, scoredResults } from "./verdicts";
 import type { CheckOf, CheckResult, UnavailableOf, Verdict } from "./verdicts";
 
@@ -627,25 +628,6 @@ function backwardMasks(runs: BackwardRun[]): Verdict {
   );
 }
 
-/** The gradients of the cost with respect to the weights, by tfjs's autodiff, the masks held fixed. */
-export function autodiffGradients(inputs: BackwardInputs): Record<string, WireTensor> {
-  return scoped(() => {
-    const c = inputs.cache;
-    const [X, Y, D1, D2] = [toTensor(inputs.X), toTensor(inputs.Y), toTensor(c.D1), toTensor(c.D2)];
-    const m = X.shape[1];
-    const p = inputs.keepProb;
-    const names = ["W1", "b1", "W2", "b2", "W3", "b3"];
-    const cost = (W1: tf.Tensor, b1: tf.Tensor, W2: tf.Tensor, b2: tf.Tensor, W3: tf.Tensor, b3: tf.Tensor) => {
-      const A1 = tf.div(tf.mul(tf.relu(tf.add(tf.matMul(W1 as tf.Tensor2D, X), b1)), D1), p) as tf.Tensor2D;
-      const A2 = tf.div(tf.mul(tf.relu(tf.add(tf.matMul(W2 as tf.Tensor2D, A1), b2)), D2), p) as tf.Tensor2D;
-      const Z3 = tf.add(tf.matMul(W3 as tf.Tensor2D, A2), b3);
-      // Cross-entropy from the logits: its gradient with respect to Z3 is (A3 - Y) / m, the course's dZ3 / m.
-      return tf.div(tf.sum(tf.sub(tf.add(tf.relu(Z3), tf.log1p(tf.exp(tf.neg(tf.abs(Z3))))), tf.mul(Y, Z3))), m) as tf.Scalar;
-    };
-    const grads = tf.grads(cost as (...args: tf.Tensor[]) => tf.Scalar)(names.map((n) => toTensor(c[n])));
-    return Object.fromEntries(names.map((n, k) => [`d${n}`, fromTensor(grads[k])]));
-  });
-}
 
 /**
  * backward.autodiff. Rule (nothing to gate: the recomputation is the evidence): on every hidden case with a

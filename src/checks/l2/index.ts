@@ -6,4 +6,4 @@ export * from "./l2Calls";
 export * from "./l2Cases";
 export * from "./l2Checks";
 export { diagnoseCost, diagnoseRegularizedBackward, costValueOf } from "./l2Diagnoses";
-export { autodiffL2Gradients, crossEntropyOf, plainGradientsOf, regularizedCostOf } from "./l2Recompute";
+// l2Recompute.ts (the cost and the gradients recomputed) is the checks' own, not the notebooks': not re-exported.
