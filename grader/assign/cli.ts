@@ -226,6 +226,10 @@ function validateSource(assignment: Assignment, problems: Problems): void {
 /** The student notebooks, staged; a notebook in notebooks/ that no source generates is a problem. */
 async function releaseNotebooks(assignments: Assignment[], staging: Staging, problems: Problems): Promise<ReleasedNotebook[]> {
   const generatedNames = releasedNames();
+  // Every assignment's notebooks share notebooks/ (and the bundle): a name two sources use would overwrite one.
+  for (const name of new Set(generatedNames.filter((n, k) => generatedNames.indexOf(n) !== k))) {
+    problems.push(`two assignments' sources both hold ${name}; the release puts every notebook in notebooks/, so rename one of them`);
+  }
   for (const stray of strayNotebooks(generatedNames)) {
     problems.push(`notebooks/${stray} is not generated from an assignment's source, and only ${generatedNames.map((n) => `notebooks/${n}`).join(", ")} are released: move it out of notebooks/ or delete it (to release a new notebook, add it to an assignment's source/ folder)`);
     console.error(`  not generated: notebooks/${stray}`);
