@@ -26,6 +26,11 @@ export interface PlannedCall {
   request: CallRequest;
   /** Made a second time, as a request of its own: the same inputs must give the same outputs. */
   twice?: boolean;
+  /**
+   * The assignment's own data about the call (its case, the inputs it built), handed back to its judge as it was,
+   * so that nothing planned is computed twice. It stays in the grader's process: only `request` reaches the sandbox.
+   */
+  context?: unknown;
 }
 
 /** A planned call with what came back. A call that could not run (its function unavailable, the sandbox stopped) has a failed result saying why. */

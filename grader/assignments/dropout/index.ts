@@ -6,9 +6,9 @@
 import { resolve } from "node:path";
 import { backwardCall, DROPOUT_SUITE, forwardCall, isPublicCase, runChecks } from "dropout-kit";
 import type { BackwardRun, CheckDefinition, ForwardRun } from "dropout-kit";
-import type { CompletedCall, GradedAssignment, PlannedCall } from "../../assignment";
+import type { GradedAssignment, PlannedCall } from "../../assignment";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
-import type { BackwardCaseSpec, ForwardCaseSpec } from "./cases";
+import type { BackwardCaseSpec, BackwardInputs, ForwardCaseSpec, ForwardInputs } from "./cases";
 import { CHECKS, GRADED_CELLS } from "./checks";
 import type { DropoutReferences } from "./references";
 import { readReferences } from "../../grading/references";
@@ -20,14 +20,20 @@ const BACKWARD = "backwardPropagationWithDropout";
 const forwardKey = (spec: ForwardCaseSpec) => `forward/${spec.id}`;
 const backwardKey = (spec: BackwardCaseSpec) => `backward/${spec.id}`;
 
+/** What a call's context holds (PlannedCall.context): its case and the inputs made for it. */
+type ForwardContext = { spec: ForwardCaseSpec; inputs: ForwardInputs };
+type BackwardContext = { spec: BackwardCaseSpec; inputs: BackwardInputs };
+
 function plan(references: DropoutReferences, { publicOnly }: { publicOnly: boolean }): PlannedCall[] {
-  const forward = (publicOnly ? FORWARD_CASES.filter(isPublicCase) : [...FORWARD_CASES, STATISTICS_CASE]).map((spec) => ({ key: forwardKey(spec), request: forwardCall(forwardInputs(spec)) }));
-  const backward = (publicOnly ? BACKWARD_CASES.filter(isPublicCase) : BACKWARD_CASES).map((spec, k) => ({
-    key: backwardKey(spec),
-    request: backwardCall(spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs),
+  const forward = (publicOnly ? FORWARD_CASES.filter(isPublicCase) : [...FORWARD_CASES, STATISTICS_CASE]).map((spec) => {
+    const inputs = forwardInputs(spec);
+    return { key: forwardKey(spec), request: forwardCall(inputs), context: { spec, inputs } satisfies ForwardContext };
+  });
+  const backward = (publicOnly ? BACKWARD_CASES.filter(isPublicCase) : BACKWARD_CASES).map((spec, k) => {
+    const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
     // The first two cases a second time: the same inputs must give the same gradients.
-    twice: k < 2,
-  }));
+    return { key: backwardKey(spec), request: backwardCall(inputs), twice: k < 2, context: { spec, inputs } satisfies BackwardContext };
+  });
   return [...forward, ...backward];
 }
 
@@ -42,22 +48,19 @@ export const dropout: GradedAssignment<DropoutReferences> = {
   galleryDir: resolve(__dirname, "gallery"),
   plan,
   judge({ calls, references, unavailable, sources, checks }) {
-    const byKey = new Map<string, CompletedCall>(calls.map((c) => [c.key, c]));
     const forward: ForwardRun[] = [];
     let statistics: ForwardRun | undefined;
-    for (const spec of [...FORWARD_CASES, STATISTICS_CASE]) {
-      const call = byKey.get(forwardKey(spec));
-      if (!call) continue;
-      const run: ForwardRun = { spec, inputs: forwardInputs(spec), result: call.result, source: sources[FORWARD] };
-      if (spec === STATISTICS_CASE) statistics = run;
-      else forward.push(run);
-    }
     const backward: BackwardRun[] = [];
-    for (const spec of BACKWARD_CASES) {
-      const call = byKey.get(backwardKey(spec));
-      if (!call) continue;
-      const inputs = spec.course ? courseBackwardInputs() : references.backward[spec.id].inputs;
-      backward.push({ id: spec.id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result: call.result, again: call.second, source: sources[BACKWARD] });
+    for (const call of calls) {
+      if (call.request.fn === FORWARD) {
+        const { spec, inputs } = call.context as ForwardContext;
+        const run: ForwardRun = { spec, inputs, result: call.result, source: sources[FORWARD] };
+        if (spec === STATISTICS_CASE) statistics = run;
+        else forward.push(run);
+      } else {
+        const { spec, inputs } = call.context as BackwardContext;
+        backward.push({ id: spec.id, description: spec.description, public: spec.public, courseInputs: spec.courseInputs, inputs, result: call.result, again: call.second, source: sources[BACKWARD] });
+      }
     }
     return runChecks({ forward, statistics, backward }, references, unavailable, checks as (CheckDefinition & { points: number })[]);
   },

@@ -26,21 +26,22 @@ export const l2Regularization: GradedAssignment<L2References> = {
   galleryDir: resolve(__dirname, "gallery"),
   plan(_references, { publicOnly }): PlannedCall[] {
     const chosen = <T extends L2CaseSettings>(list: T[]) => (publicOnly ? list.filter(isPublicCase) : list);
+    // Each call's context is its run without the result (the inputs made once, for the request and the judge).
     return [
-      ...chosen(cases.cost).map((s) => ({ key: costKey(s.id), request: costCall(l2CostInputs(s)) })),
-      ...chosen(cases.backward).map((s) => ({ key: backwardKey(s.id), request: regularizedBackwardCall(l2BackwardInputs(s)) })),
+      ...chosen(cases.cost).map((s) => {
+        const inputs = l2CostInputs(s);
+        return { key: costKey(s.id), request: costCall(inputs), context: { spec: l2CaseInfo(s), inputs } };
+      }),
+      ...chosen(cases.backward).map((s) => {
+        const inputs = l2BackwardInputs(s);
+        return { key: backwardKey(s.id), request: regularizedBackwardCall(inputs), context: { spec: l2CaseInfo(s), inputs } };
+      }),
     ];
   },
   judge({ calls, references, unavailable, checks }) {
-    const byKey = new Map(calls.map((c) => [c.key, c.result]));
-    const cost: L2CostRun[] = cases.cost.flatMap((s) => {
-      const result = byKey.get(costKey(s.id));
-      return result ? [{ spec: l2CaseInfo(s), inputs: l2CostInputs(s), result }] : [];
-    });
-    const backward: L2BackwardRun[] = cases.backward.flatMap((s) => {
-      const result = byKey.get(backwardKey(s.id));
-      return result ? [{ spec: l2CaseInfo(s), inputs: l2BackwardInputs(s), result }] : [];
-    });
+    const runOf = <R>(call: (typeof calls)[number]) => ({ ...(call.context as Omit<R, "result">), result: call.result }) as R;
+    const cost = calls.filter((c) => c.request.fn === "computeCostWithRegularization").map((c) => runOf<L2CostRun>(c));
+    const backward = calls.filter((c) => c.request.fn === "backwardPropagationWithRegularization").map((c) => runOf<L2BackwardRun>(c));
     return runL2Checks({ cost, backward }, references, unavailable, checks as (L2CheckDefinition & { points: number })[]);
   },
 };
