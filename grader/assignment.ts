@@ -87,13 +87,15 @@ export interface GradedAssignment<R extends References = References> {
 export interface Assignment<R extends References = References> extends GradedAssignment<R> {
   /** The instructor's folder: the notebooks with solutions and settings.ts (tslab compiles it beside them). Its other notebooks are released ungraded. */
   sourceDir: string;
+  /** Files beside the source notebooks that an ungraded notebook imports (its helpers), released beside it unchanged. */
+  companions?: string[];
   /** The notebook settings the release writes out as constants (settings.ts's `notebook`). */
   notebookSettings: Record<string, unknown>;
-  /** Where the public cases (inputs and expected outputs) go for the notebook's public tests, in the helper library. */
+  /** Where the public tests' data goes, in the helper library: the public cases' inputs, expected outputs and each typical mistake's outcome. */
   publicCasesFile: string;
   /** The expected outputs (and any inputs derived with the solution), given the solution's graded functions. */
   deriveReferences(solution: Record<string, GradedFunction>, setupCell: string): R;
-  /** The public cases with their inputs and expected outputs, for the notebook's public tests: nothing of a hidden case. */
+  /** The public tests' data (the public cases, their expected outputs, each typical mistake's outcome there): nothing of a hidden case. */
   publicCases(references: R): unknown;
   /** The example submissions: file name -> notebook text. */
   gallery(): { name: string; text: string }[];

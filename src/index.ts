@@ -25,12 +25,14 @@ export { accuracyTable, formatAccuracyTable } from "./report";
 export type { AccuracyRow } from "./report";
 export { courseInputs, courseForwardCase, courseBackwardCase, courseL2CostCase, courseL2BackwardCase } from "./courseCases";
 export type { ForwardCase, BackwardCase, L2CostCase, L2BackwardCase } from "./courseCases";
-export { forwardPropagationWithDropoutTest, backwardPropagationWithDropoutTest, DROPOUT_SUITE } from "./publicTests";
-export { computeCostWithRegularizationTest, backwardPropagationWithRegularizationTest, costPublicReport, regularizedBackwardPublicReport, L2_SUITE } from "./l2PublicTests";
-export { PUBLIC_SUITES } from "./publicSuites";
 export { compareMatrix, ATOL, RTOL } from "./compare";
-// The checks and diagnoses the public tests, `npm run check` and the grader share (src/checks/).
-export * from "./checks";
+// The public tests' machinery (src/testing/), which the grader's sandbox and checks call through too.
+export * from "./testing";
+// Each assignment's calls, public tests (from the data `npm run assign` writes) and the diagnoses that read a
+// student's own tensors or a mistake's precomputed outcome (src/assignments/<id>/). No graded function's output.
+export * from "./assignments/dropout";
+export * from "./assignments/l2-regularization";
+export { PUBLIC_SUITES } from "./assignments";
 export { formatArray, formatShape, printArray } from "./format";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";
@@ -39,12 +41,3 @@ export {
   figureBundle, showFigure, display, plotlyBundleSource,
 } from "./plots";
 export type { Figure, DescribedFigure, DisplayBundle, PlotOptions, BoundaryOptions, NamedParameters } from "./plots";
-export {
-  averageOverMasks, unitTrace, scaledNorm, scalingConventions, dropoutMultiplier, trainWithDropoutLayer, scaleWeightsForTest, probabilities,
-  probabilitiesWithDropout, accuracyOf, monteCarloDropout, noiseStatistics, thinnedNetworksPerIteration, lineFigure, histogramFigure, mask,
-  norm, mean, variance, predictionShift, accuraciesWithDropoutOn, countAround, spreadByPrediction, costJumpiness, meanCostFrom,
-  costWithoutDropout,
-} from "./experiments";
-export type {
-  AveragingResult, DropoutLayerOptions, MaskShape, Noise, VariantTraining, VariantResult, Series, PredictionShift, SpreadBin,
-} from "./experiments";

@@ -17,11 +17,11 @@ import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ASSIGNMENT_METADATA } from "./checks/publicSuite";
+import { ASSIGNMENT_METADATA } from "./testing/publicSuite";
 import { cellSource, gradeIdOf, parseNotebook } from "./notebookFile";
 import type { Cell } from "./notebookFile";
-import type { PublicSuite } from "./checks/publicSuite";
-import { PUBLIC_SUITES } from "./publicSuites";
+import type { PublicSuite } from "./testing/publicSuite";
+import { PUBLIC_SUITES } from "./assignments";
 
 const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 

@@ -1,7 +1,11 @@
 /**
- * The student bundle: only what a student needs to open and work through the notebooks (the release
- * notebooks, the helper library's sources, the pinned dependencies, the kernel set-up script, a short
- * README). No instructor notebook, no solution, no hidden case, no reference output: nothing from grader/.
+ * What students get, in two bundles:
+ * - the student bundle (hand it out with the assignments): only what a student needs to open and work through
+ *   the graded notebooks (their release, the helper library's sources, the pinned dependencies, the kernel
+ *   set-up script, a short README). No instructor notebook, no solution, no hidden case, no reference output,
+ *   nothing from grader/, and no ungraded notebook: the experiments show how dropout is done.
+ * - the experiments bundle (hand it out after the deadline): the same library and set-up, and the ungraded
+ *   notebooks with the helpers beside them (the experiments' own dropout variants).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -12,6 +16,7 @@ import { zipArchive } from "./archive";
 
 export const PROJECT_ROOT = resolve(__dirname, "../..");
 export const BUNDLE_NAME = "dropout-student-bundle";
+export const EXPERIMENTS_BUNDLE_NAME = "dropout-experiments-bundle";
 
 /** Files under `dir` (relative to the project), recursively, skipping build output and dependencies. */
 export function projectFiles(dir: string, keep: (path: string) => boolean = () => true): string[] {
@@ -90,16 +95,26 @@ export function releasedNames(assignments: Pick<Assignment, "sourceDir">[] = AUT
   return assignments.flatMap((a) => readdirSync(a.sourceDir).filter((f) => f.endsWith(".ipynb"))).sort();
 }
 
-/** The committed student notebooks, by the names the source generates: never any other file in notebooks/. */
-function committedRelease(): ReleasedNotebook[] {
-  return releasedNames().map((name) => ({ name, text: readFileSync(join(PROJECT_ROOT, "notebooks", name), "utf8") }));
+/** The files released beside the notebooks (an ungraded notebook's helpers): each assignment's `companions`. */
+export function companionNames(assignments: Pick<Assignment, "companions">[] = AUTHORED_ASSIGNMENTS): string[] {
+  return assignments.flatMap((a) => a.companions ?? []).sort();
 }
+
+/** The committed student notebooks and their companions, by the names the source generates: never any other file in notebooks/. */
+function committedRelease(): ReleasedNotebook[] {
+  return [...releasedNames(), ...companionNames()].map((name) => ({ name, text: readFileSync(join(PROJECT_ROOT, "notebooks", name), "utf8") }));
+}
+
+/** Whether a released file belongs to a graded assignment (its notebook), or comes after the deadline (the rest). */
+const graded = (name: string, assignments: Pick<Assignment, "notebook">[] = AUTHORED_ASSIGNMENTS) => assignments.some((a) => a.notebook === name);
 
 /**
  * The bundle's files. Its notebooks are the release `npm run assign` generates (passed in), not whatever
  * lies in notebooks/: an Untitled.ipynb or a solved copy there never reaches students.
  */
-export function bundleEntries(release: ReleasedNotebook[] = committedRelease(), generated: Record<string, string> = {}): ArchiveEntry[] {
+export function bundleEntries(release: ReleasedNotebook[] = committedRelease(), generated: Record<string, string> = {}, which: "assignments" | "experiments" = "assignments"): ArchiveEntry[] {
+  const name = which === "assignments" ? BUNDLE_NAME : EXPERIMENTS_BUNDLE_NAME;
+  const notebooks = release.filter((r) => graded(r.name) === (which === "assignments"));
   // Files `npm run assign` has just generated (staged, not yet in place) are taken as generated.
   const read = (path: string) => (path in generated ? Buffer.from(generated[path]) : readFileSync(join(PROJECT_ROOT, path)));
   const files = [
@@ -109,13 +124,44 @@ export function bundleEntries(release: ReleasedNotebook[] = committedRelease(), 
     "scripts/setup-jupyter.sh",
   ];
   return [
-    ...release.map(({ name, text }) => ({ path: `${BUNDLE_NAME}/notebooks/${name}`, content: text })),
-    ...files.map((path) => ({ path: `${BUNDLE_NAME}/${path}`, content: read(path), executable: path.endsWith(".sh") })),
-    { path: `${BUNDLE_NAME}/package.json`, content: studentPackageJson() },
-    { path: `${BUNDLE_NAME}/README.md`, content: studentReadme() },
+    ...notebooks.map(({ name: file, text }) => ({ path: `${name}/notebooks/${file}`, content: text })),
+    ...files.map((path) => ({ path: `${name}/${path}`, content: read(path), executable: path.endsWith(".sh") })),
+    { path: `${name}/package.json`, content: studentPackageJson() },
+    { path: `${name}/README.md`, content: which === "assignments" ? studentReadme() : experimentsReadme(notebooks.map((n) => n.name).filter((n) => n.endsWith(".ipynb"))) },
   ];
 }
 
 export function studentBundle(release?: ReleasedNotebook[], generated?: Record<string, string>): Uint8Array {
-  return zipArchive(bundleEntries(release, generated));
+  return zipArchive(bundleEntries(release, generated, "assignments"));
+}
+
+export function experimentsBundle(release?: ReleasedNotebook[], generated?: Record<string, string>): Uint8Array {
+  return zipArchive(bundleEntries(release, generated, "experiments"));
+}
+
+/** The experiments bundle's README: set-up, and the ungraded notebooks. */
+export function experimentsReadme(notebooks: string[]): string {
+  const list = notebooks.map((n) => `\`notebooks/${n}\``).join(", ");
+  return `# The experiments: why inverted dropout works
+
+Ungraded notebooks in TypeScript on the **tslab** kernel (${list}): each question learners ask about inverted
+dropout answered with an experiment and a plot. They show how dropout is done, so they come after the
+assignment's deadline. The helpers they import lie beside them in \`notebooks/\`; the library is \`src/\`
+(\`dropout-kit\`).
+
+## Set-up (Debian/Ubuntu with Node.js 20+ and npm)
+
+\`\`\`bash
+npm ci                  # installs the pinned dependencies and builds the helper library
+npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers the "TypeScript" kernel
+\`\`\`
+
+## Run
+
+\`\`\`bash
+${notebooks.map((n) => `jupyter notebook notebooks/${n}`).join("\n")}
+\`\`\`
+
+As root (in a container, say) Jupyter refuses to start without \`--allow-root\`. Pick the **TypeScript** kernel if asked.
+`;
 }

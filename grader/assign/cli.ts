@@ -32,7 +32,7 @@ import { generateReferences, serializeReferences } from "./references";
 import { cellSource, parseNotebook, readNotebook, serializeNotebook } from "../notebook/notebook";
 import type { Notebook } from "../notebook/notebook";
 import type { ReleasedNotebook } from "./bundle";
-import { BUNDLE_NAME, PROJECT_ROOT, releasedNames, studentBundle } from "./bundle";
+import { BUNDLE_NAME, companionNames, EXPERIMENTS_BUNDLE_NAME, experimentsBundle, PROJECT_ROOT, releasedNames, studentBundle } from "./bundle";
 import { gradescopeName, gradescopePackage } from "./gradescope";
 import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
@@ -237,9 +237,12 @@ async function releaseNotebooks(assignments: Assignment[], staging: Staging, pro
   mkdirSync(staging.path(RELEASE_DIR), { recursive: true });
   const released = await releasedNotebooks(staging.path(RELEASE_DIR), assignments); // throws MarkerError, naming notebook, cell and line
   for (const { name, text } of released) staging.put(join(RELEASE_DIR, name), text);
+  // An ungraded notebook's helpers go beside it, as they are.
+  const companions = assignments.flatMap((a) => (a.companions ?? []).map((name) => ({ name, text: readFileSync(join(a.sourceDir, name), "utf8") })));
+  for (const { name, text } of companions) staging.put(join(RELEASE_DIR, name), text);
   // The other assignments' notebooks as committed (--assignment): the packages hold every assignment.
-  const others = generatedNames.filter((name) => !released.some((r) => r.name === name));
-  return [...released, ...others.map((name) => ({ name, text: readFileSync(join(RELEASE_DIR, name), "utf8") }))].sort((a, b) => a.name.localeCompare(b.name));
+  const others = [...generatedNames, ...companionNames()].filter((name) => ![...released, ...companions].some((r) => r.name === name));
+  return [...released, ...companions, ...others.map((name) => ({ name, text: readFileSync(join(RELEASE_DIR, name), "utf8") }))].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** The references (the solution run on every case) and the public cases derived from them, staged. */
@@ -269,6 +272,7 @@ function buildPackages(released: ReleasedNotebook[], generated: Record<string, s
   const autograders = AUTHORED_ASSIGNMENTS.map((a) => ({ name: gradescopeName(a.id), zip: gradescopePackage(a.id, generated) }));
   if (!check) {
     staging.put(join(DIST_DIR, `${BUNDLE_NAME}.zip`), bundle);
+    staging.put(join(DIST_DIR, `${EXPERIMENTS_BUNDLE_NAME}.zip`), experimentsBundle(released, publicCases));
     for (const { name, zip } of autograders) staging.put(join(DIST_DIR, `${name}.zip`), zip);
   }
   return bundle;

@@ -6,16 +6,19 @@ import { resolve } from "node:path";
 import type { Assignment } from "../../assignment";
 import { galleryFiles } from "./gallery";
 import { dropout } from "./index";
-import { deriveReferences, publicCasesOf } from "./references";
+import { dropoutPublicData } from "./checks/publicData";
+import { deriveReferences } from "./references";
 import type { DropoutReferences } from "./references";
 import { notebook } from "./source/settings";
 
 export const dropoutAuthoring: Assignment<DropoutReferences> = {
   ...dropout,
   sourceDir: resolve(__dirname, "source"),
+  // The experiments notebook's helpers (they implement dropout's variants): released beside it, never in the library.
+  companions: ["experimentHelpers.ts"],
   notebookSettings: notebook,
-  publicCasesFile: resolve(__dirname, "../../../src/checks/publicCases.json"),
+  publicCasesFile: resolve(__dirname, "../../../src/assignments/dropout/publicTests.json"),
   deriveReferences,
-  publicCases: publicCasesOf,
+  publicCases: dropoutPublicData,
   gallery: () => galleryFiles(dropoutAuthoring),
 };

@@ -4,8 +4,10 @@
  * cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
  */
 import { resolve } from "node:path";
-import { backwardCall, DROPOUT_SUITE, forwardCall, isPublicCase, runChecks } from "dropout-kit";
-import type { BackwardRun, CheckDefinition, ForwardRun } from "dropout-kit";
+import { backwardCall, DROPOUT_SUITE, forwardCall, isPublicCase } from "dropout-kit";
+import type { BackwardRun, ForwardRun } from "dropout-kit";
+import { runChecks } from "./checks/rules";
+import type { CheckDefinition } from "./checks/rules";
 import type { GradedAssignment, PlannedCall } from "../../assignment";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, STATISTICS_CASE } from "./cases";
 import type { BackwardCaseSpec, BackwardInputs, ForwardCaseSpec, ForwardInputs } from "./cases";

@@ -1,10 +1,10 @@
 /**
  * The dropout assignment's references (`npm run assign`): the solution (the instructor notebook's graded cells)
- * run on every grader case, and the public cases the notebook's public tests run. Grading reads them from
- * references.json; a test fails when the committed files differ from what the source generates.
+ * run on every grader case. Grading reads them from references.json (the public tests' data is derived from
+ * them: checks/publicData.ts); a test fails when the committed files differ from what the source generates.
  */
-import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, isPublicCase, RandomState, tf } from "dropout-kit";
-import type { DropoutCache, ForwardWithDropout, BackwardWithDropout, GradedFunction, Matrix, Parameters, PublicCases, WireTensor } from "dropout-kit";
+import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES, RandomState, tf } from "dropout-kit";
+import type { DropoutCache, ForwardWithDropout, BackwardWithDropout, GradedFunction, Matrix, Parameters, WireTensor } from "dropout-kit";
 import type { References } from "../../assignment";
 import { BACKWARD_CASES, courseBackwardInputs, FORWARD_CASES, forwardInputs, labels, mapValues, ownForwardOf, toWire } from "./cases";
 import type { BackwardInputs, ForwardInputs } from "./cases";
@@ -52,21 +52,4 @@ export function deriveReferences(solution: Record<string, GradedFunction>, setup
     }
   });
   return { assignment: "dropout", setupCell, forward: forwardRefs, backward };
-}
-
-/** The public cases of the references, with their inputs and expected outputs: nothing of a hidden case. */
-export function publicCasesOf(references: DropoutReferences): PublicCases {
-  const forward = FORWARD_CASES.filter(isPublicCase).map((spec) => ({
-    spec: { id: spec.id, description: spec.description, keepProb: spec.keepProb, course: spec.course, public: true },
-    inputs: forwardInputs(spec),
-    outputs: references.forward[spec.id],
-  }));
-  const backward = BACKWARD_CASES.filter(isPublicCase).map((spec) => ({
-    id: spec.id,
-    description: spec.description,
-    public: true as const,
-    inputs: references.backward[spec.id].inputs,
-    outputs: references.backward[spec.id].outputs,
-  }));
-  return { forward, backward };
 }

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import type { Assignment } from "../../assignment";
 import { galleryFiles } from "./gallery";
 import { l2Regularization } from "./index";
-import { deriveReferences, publicCasesOf } from "./references";
+import { deriveReferences, publicDataOf } from "./references";
 import type { L2References } from "./references";
 import { notebook } from "./source/settings";
 
@@ -14,8 +14,8 @@ export const l2RegularizationAuthoring: Assignment<L2References> = {
   ...l2Regularization,
   sourceDir: resolve(__dirname, "source"),
   notebookSettings: notebook,
-  publicCasesFile: resolve(__dirname, "../../../src/checks/l2/publicCases.json"),
+  publicCasesFile: resolve(__dirname, "../../../src/assignments/l2-regularization/publicTests.json"),
   deriveReferences,
-  publicCases: publicCasesOf,
+  publicCases: publicDataOf,
   gallery: () => galleryFiles(l2RegularizationAuthoring),
 };

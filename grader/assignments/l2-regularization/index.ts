@@ -4,8 +4,12 @@
  * on their cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
  */
 import { resolve } from "node:path";
-import { costCall, isPublicCase, L2_SUITE, l2BackwardInputs, l2CaseInfo, l2CostInputs, regularizedBackwardCall, runL2Checks } from "dropout-kit";
-import type { L2BackwardRun, L2CaseSettings, L2CheckDefinition, L2CostRun } from "dropout-kit";
+import { costCall, isPublicCase, L2_SUITE, regularizedBackwardCall } from "dropout-kit";
+import type { L2BackwardRun, L2CostRun } from "dropout-kit";
+import { l2BackwardInputs, l2CaseInfo, l2CostInputs } from "./cases";
+import type { L2CaseSettings } from "./cases";
+import { runL2Checks } from "./checks/rules";
+import type { L2CheckDefinition } from "./checks/rules";
 import type { GradedAssignment, PlannedCall } from "../../assignment";
 import { readReferences } from "../../grading/references";
 import { CHECKS, GRADED_CELLS } from "./checks";

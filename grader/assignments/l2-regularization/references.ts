@@ -1,11 +1,13 @@
 /**
  * The L2 assignment's references (`npm run assign`): the solution (the instructor notebook's graded cells)
- * called on every case exactly as the grader calls a student's functions, and the public cases the notebook's
- * public tests run.
+ * called on every case exactly as the grader calls a student's functions. The public tests' data is derived
+ * from them (checks/publicData.ts).
  */
-import { l2ExpectedOutputsOf, l2PublicCasesOf } from "dropout-kit";
-import type { GradedFunction, L2ExpectedOutputs, L2FunctionName, L2PublicCases } from "dropout-kit";
+import type { GradedFunction, L2FunctionName, L2PublicData } from "dropout-kit";
 import type { References } from "../../assignment";
+import { l2ExpectedOutputsOf } from "./cases";
+import type { L2ExpectedOutputs } from "./cases";
+import { l2PublicData } from "./checks/publicData";
 import { cases } from "./source/settings";
 
 export interface L2References extends References, L2ExpectedOutputs {}
@@ -14,6 +16,6 @@ export function deriveReferences(solution: Record<string, GradedFunction>, setup
   return { assignment: "l2-regularization", setupCell, ...l2ExpectedOutputsOf(cases, solution as Record<L2FunctionName, GradedFunction>) };
 }
 
-export function publicCasesOf(references: L2References): L2PublicCases {
-  return l2PublicCasesOf(cases, references);
+export function publicDataOf(references: L2References): L2PublicData {
+  return l2PublicData(cases, references);
 }

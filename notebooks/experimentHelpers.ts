@@ -9,13 +9,8 @@
  * choices the questions are about: scale by 1/keepProb or not, one mask per example or per batch,
  * Bernoulli or Gaussian), in the forward pass and in the backward pass. These are not the graded functions.
  */
-import * as tf from "@tensorflow/tfjs";
-import type { Figure } from "./plots";
-import type { DropoutCache, ForwardWithDropout, Gradients, Matrix, Parameters } from "./types";
-import { computeCostFromLogits } from "./cost";
-import { model } from "./model";
-import { averagedOuter, averagedRowSum, forwardPropagation, linearBackward, linearForward, relu, reluBackward, sigmoid } from "./propagation";
-import type { RandomState } from "./random";
+import { averagedOuter, averagedRowSum, computeCostFromLogits, forwardPropagation, linearBackward, linearForward, model, relu, reluBackward, sigmoid, tf } from "dropout-kit";
+import type { DropoutCache, Figure, ForwardWithDropout, Gradients, Matrix, Parameters, RandomState } from "dropout-kit";
 
 // ---------------------------------------------------------------------------------------------------
 // Plain-number helpers.

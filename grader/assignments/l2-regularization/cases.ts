@@ -1,26 +1,15 @@
 /**
  * The L2 assignment's cases as data: each case's settings (id, seeds, shapes, lambd, public or hidden) and the
  * inputs rebuilt from them, deterministically, wherever they are needed (the grader, the references, the
- * public cases file). The list itself lives with the assignment's settings
+ * public tests' data). The list itself lives with the assignment's settings
  * (grader/assignments/l2-regularization/source/settings.ts); the expected values live in the references.
  *
  * A case's inputs come from its own seed, so they hold no other case's expected values (a student's code can
  * print its inputs into the feedback): a backward case's cache is the plain forward pass of its own X, and a
  * cost case's predictions are drawn, not taken from another case's outputs.
  */
-import * as tf from "@tensorflow/tfjs";
-import { courseL2BackwardCase, courseL2CostCase } from "../../courseCases";
-import { forwardPropagation } from "../../propagation";
-import { RandomState } from "../../random";
-import type { Parameters } from "../../types";
-import type { CaseInfo } from "../cases";
-import { isPublicCase } from "../cases";
-import { callGraded } from "../harness";
-import type { GradedFunction } from "../harness";
-import type { CallResult, WireTensor } from "../tensorData";
-import { fromTensor, scoped, tensorOf } from "../tensorData";
-import { costCall, regularizedBackwardCall } from "./l2Calls";
-import type { L2BackwardInputs, L2CostInputs, L2FunctionName } from "./l2Calls";
+import { callGraded, courseL2BackwardCase, courseL2CostCase, costCall, forwardPropagation, fromTensor, isPublicCase, RandomState, regularizedBackwardCall, scoped, tensorOf, tf } from "dropout-kit";
+import type { CallResult, GradedFunction, L2BackwardInputs, L2CaseInfo, L2CostInputs, L2FunctionName, Parameters, WireTensor } from "dropout-kit";
 
 export interface L2CaseSettings {
   id: string;
@@ -48,9 +37,6 @@ export interface L2CaseList {
   backward: L2CaseSettings[];
 }
 
-/** What the checks know of a case: CaseInfo's id, description and public flags, and its lambd. */
-export type L2CaseInfo = CaseInfo & { lambd: number };
-
 export function l2CaseInfo(settings: L2CaseSettings): L2CaseInfo {
   const { id, description, lambd, course, courseInputs } = settings;
   return { id, description, lambd, ...(course ? { course } : {}), ...(courseInputs ? { courseInputs } : {}), ...(settings.public ? { public: true } : {}) };
@@ -60,19 +46,6 @@ export function l2CaseInfo(settings: L2CaseSettings): L2CaseInfo {
 export interface L2ExpectedOutputs {
   cost: Record<string, Record<string, WireTensor>>;
   backward: Record<string, Record<string, WireTensor>>;
-}
-
-/** A public case with its expected outputs, as the notebook's public tests run it. */
-export interface L2PublicCase<Inputs> {
-  spec: L2CaseInfo;
-  inputs: Inputs;
-  outputs: Record<string, WireTensor>;
-}
-
-/** The public cases (src/checks/l2/publicCases.json): nothing of a hidden case. */
-export interface L2PublicCases {
-  cost: L2PublicCase<L2CostInputs>[];
-  backward: L2PublicCase<L2BackwardInputs>[];
 }
 
 const wireAll = (tensors: object) => Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, fromTensor(t as tf.Tensor)]));
@@ -152,22 +125,6 @@ export function l2BackwardInputs(settings: L2CaseSettings): L2BackwardInputs {
     const [, cache] = forwardPropagation(X, parametersOf(weights, drawBiases(dims, rng, biasScale)));
     return { X: fromTensor(X), Y: fromTensor(Y), cache: wireAll(cache), lambd: settings.lambd };
   });
-}
-
-/**
- * The public cases file from the case list and the solution's outputs on them (`expected`, by case id): what
- * the notebook's public tests and `npm run check` run. Public cases only. The engine's `npm run assign` writes
- * it from the source notebook's solution.
- */
-export function l2PublicCasesOf(cases: L2CaseList, expected: L2ExpectedOutputs): L2PublicCases {
-  const publicOf = <Inputs>(list: L2CaseSettings[], inputsOf: (s: L2CaseSettings) => Inputs, outputs: Record<string, Record<string, WireTensor>>) =>
-    list.filter(isPublicCase).map((settings) => {
-      if (!outputs[settings.id]) throw new Error(`no expected outputs for public L2 case "${settings.id}"`);
-      return { spec: l2CaseInfo(settings), inputs: inputsOf(settings), outputs: outputs[settings.id] };
-    });
-  const file = { cost: publicOf(cases.cost, l2CostInputs, expected.cost), backward: publicOf(cases.backward, l2BackwardInputs, expected.backward) };
-  // Through JSON: no -0 and no undefined, the same values in memory as on disk.
-  return JSON.parse(JSON.stringify(file)) as L2PublicCases;
 }
 
 /** A call's values as expected outputs: every one a tensor of finite numbers, or the solution is at fault. */

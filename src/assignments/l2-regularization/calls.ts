@@ -4,8 +4,9 @@
  * requests.
  */
 import { GRADIENT_NAMES } from "../../types";
-import type { CallRequest } from "../harness";
-import type { WireTensor } from "../tensorData";
+import type { CallRequest } from "../../testing/harness";
+import type { CaseInfo } from "../../testing/cases";
+import type { WireTensor } from "../../testing/tensorData";
 
 /** The graded functions of the L2 assignment. */
 export type L2FunctionName = "computeCostWithRegularization" | "backwardPropagationWithRegularization";
@@ -55,3 +56,6 @@ export function regularizedBackwardCall(inputs: L2BackwardInputs): CallRequest {
     returns: { tensors: GRADIENT_NAMES, what: "an object of gradients" },
   };
 }
+
+/** What the checks know of an L2 case: CaseInfo's id, description and public flags, and its lambd. */
+export type L2CaseInfo = CaseInfo & { lambd: number };

@@ -1,11 +1,12 @@
 /**
- * The dropout assignment's checks: the shared check definitions (dropout-kit's src/checks/, which the notebook's
- * public tests run too) with each check's points from the settings (source/settings.ts). A graded function is
+ * The dropout assignment's checks: the check definitions (rules.ts; the public ones' rules are dropout-kit's,
+ * which the notebook's public tests run too) with each check's points from the settings (source/settings.ts). A graded function is
  * worth the sum of its checks, which the release writes into its test cell's nbgrader points.
  */
-import { CHECK_DEFINITIONS, DROPOUT_SUITE } from "dropout-kit";
-import { maxScoreOf, pointsOf as pointsOfChecks, withPoints } from "../../assignment";
-import { points } from "./source/settings";
+import { DROPOUT_SUITE } from "dropout-kit";
+import { maxScoreOf, pointsOf as pointsOfChecks, withPoints } from "../../../assignment";
+import { points } from "../source/settings";
+import { CHECK_DEFINITIONS } from "./rules";
 
 export const CHECKS = withPoints(CHECK_DEFINITIONS, points, "grader/assignments/dropout/source/settings.ts");
 

@@ -1,14 +1,67 @@
 /**
- * Naming the misconception behind a wrong answer, in words a student understands. Each diagnosis is an
- * experiment, not a guess: the grader recomputes the pass with one typical mistake built in and says so
- * only when the student's numbers match it; or it reads how the student used the generator.
+ * Naming the misconception behind a wrong dropout answer, in words a student understands. Each diagnosis is
+ * an experiment, not a guess: a mistake is named only when what that mistake gives on the case (its outcome)
+ * equals the student's numbers; or it is read from the student's own tensors (ratios, NaN, the shape of a
+ * mask) and from how they used the generator.
+ *
+ * Nothing here computes a pass: the outcomes of the mistakes come from outside (ForwardOutcomes,
+ * BackwardStepCandidates). The grader recomputes them on every case (grader/assignments/dropout/checks/);
+ * the notebook's public tests read them from the data `npm run assign` wrote for the public cases
+ * (publicTests.json). So the words are the same in both, and this module can ship to students.
  */
-import * as tf from "@tensorflow/tfjs";
-import { RandomState } from "../random";
-import type { ForwardInputs } from "./cases";
-import type { CallResult, RngUse, WireTensor } from "./tensorData";
-import { compare, fromTensor, scoped, tensorOf, toTensor } from "./tensorData";
-import { CORRECT_FORWARD, FORWARD_VARIANTS, forwardWith } from "./recompute";
+import type { ForwardInputs } from "./calls";
+import type { CallResult, RngUse, WireTensor } from "../../testing/tensorData";
+import { compare, tensorOf } from "../../testing/tensorData";
+
+/** A typical mistake of the forward pass as a whole (both layers alike), or none ("correct"), or no dropout at all ("plain"). */
+export type ForwardMistake = "correct" | "times-keepprob" | "inverted" | "one-minus-keepprob" | "no-scaling" | "plain";
+
+/** The order a function drew its masks in: D1 then D2 (right), D2 first, or a draw shaped like X first (input dropout). */
+export type DrawOrder = "D1 first" | "D2 first" | "X first";
+
+/**
+ * What the typical mistakes give on one forward case: the grader recomputes it, the public tests read it from
+ * data. Each answer is undefined where it is not known (a public test has only what was precomputed).
+ */
+export interface ForwardOutcomes {
+  /** A3 and A1 of the pass with `mistake` built in, with the keep probability `keepProb` (the case's by default); "plain" gives A3 only. */
+  pass(mistake: ForwardMistake, keepProb?: number): { A3: WireTensor; A1?: WireTensor } | undefined;
+  /** The masks (0/1, row-major) a generator seeded `seed` gives when drawn in `order`, with the case's keepProb. */
+  masks(seed: number, order: DrawOrder): { D1: number[]; D2: number[] } | undefined;
+  /** The first `count` uniform draws of the generator the student was given (float32, as rng.rand gives them). */
+  stream(count: number): number[] | undefined;
+}
+
+/** How long a stream a case's mask diagnoses read: every draw order's masks, and a line more. */
+export function streamLength(inputs: ForwardInputs): number {
+  const [n0, m] = inputs.X.shape;
+  const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+  return (n0 + n1 + n2) * m + Math.max(n1, n2, m);
+}
+
+/** The seeds whose masks are recognised as "a generator seeded otherwise" (one made inside the function, or the given one reseeded). */
+export const OTHER_SEEDS = [0, 1, 2, 3, 42];
+
+/** The typical whole-pass mistakes and what a student reads when their output is one. */
+export const FORWARD_MISTAKES: { id: Exclude<ForwardMistake, "correct" | "plain">; explanation: string }[] = [
+  {
+    id: "times-keepprob",
+    explanation: "You multiplied the kept activations by keepProb instead of dividing by it. Dividing (inverted dropout) keeps each activation's expected value the same as without dropout; multiplying leaves each activation, on average, at keepProb² of its value: once because only that fraction of the units survives, once more from the multiplication.",
+  },
+  {
+    id: "inverted",
+    explanation: "Your threshold is inverted: a unit must be kept where the draw is below keepProb (D1 < keepProb), so that it survives with probability keepProb. Yours keeps it with probability 1 - keepProb.",
+  },
+  {
+    id: "one-minus-keepprob",
+    explanation: "You divided by 1 - keepProb. The survivors are divided by the probability of surviving, keepProb, not by the probability of being dropped.",
+  },
+  {
+    id: "no-scaling",
+    explanation: "The dropped units are right, but the kept activations are not divided by keepProb (step 4). Without it the next layer receives on average only keepProb times its usual input.",
+  },
+];
+const explanationOf = (id: (typeof FORWARD_MISTAKES)[number]["id"]) => FORWARD_MISTAKES.find((m) => m.id === id)!.explanation;
 
 
 /** Reads the generator's use: the most specific explanation of a wrong pattern, if any. */
@@ -147,9 +200,9 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
     const near = (x: number) => Math.abs(factor - x) <= 1e-4 * Math.abs(x);
     if (near(1 / keepProb)) continue; // this layer is right
     const where = `In layer ${layer}, A${layer} = relu(Z${layer}) * D${layer}`;
-    if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : `${where} without the division by keepProb (step 4). ${FORWARD_VARIANTS[3].explanation.replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`;
-    if (near(keepProb)) return `${where} times keepProb. ${FORWARD_VARIANTS[0].explanation}`;
-    if (keepProb < 1 && near(1 / (1 - keepProb))) return `${where} / (1 - keepProb). ${FORWARD_VARIANTS[2].explanation}`;
+    if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : `${where} without the division by keepProb (step 4). ${explanationOf("no-scaling").replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`;
+    if (near(keepProb)) return `${where} times keepProb. ${explanationOf("times-keepprob")}`;
+    if (keepProb < 1 && near(1 / (1 - keepProb))) return `${where} / (1 - keepProb). ${explanationOf("one-minus-keepprob")}`;
     if (keepProb < 1 && near(1 / (keepProb * keepProb))) return `${where} / keepProb² (${Number((keepProb * keepProb).toPrecision(4))}, keepProb being ${keepProb} here): the kept activations are divided by keepProb twice. Divide them by keepProb once.`;
     const q = Number((1 / factor).toPrecision(4));
     if (q > 0 && q <= 1) return `${where} / ${q}, but keepProb is ${keepProb} here: divide by the keepProb your function is given, not by a number written into it.`;
@@ -157,42 +210,43 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
   return undefined;
 }
 
-/** Which typical mistake the student's forward output matches, if any. `source` is their function's code (wording only). */
-export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, source?: string): string | undefined {
+/**
+ * Which typical mistake the student's forward output matches, if any, against what each mistake gives on
+ * the case (`outcomes`). `source` is their function's code (wording only).
+ */
+export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, outcomes: ForwardOutcomes, source?: string): string | undefined {
   const A3 = tensorOf(result.values.A3);
   const A1 = tensorOf(result.values["cache.A1"]);
   if (!A3) return undefined;
   const nonFinite = diagnoseNonFinite(result, inputs.keepProb);
   if (nonFinite) return nonFinite;
   if (inputs.keepProb === 1) return undefined;
-  const matches = (expected: { A3: WireTensor; A1: WireTensor }) => compare("A3", A3, expected.A3, false).ok && (!A1 || compare("A1", A1, expected.A1, false).ok);
+  const matches = (expected: { A3: WireTensor; A1?: WireTensor } | undefined) =>
+    !!expected && compare("A3", A3, expected.A3, false).ok && (!A1 || !expected.A1 || compare("A1", A1, expected.A1, false).ok);
   // Right A3 and A1: the mistake is elsewhere (at keepProb 0.5, dividing by 1 - keepProb would match them too).
-  if (matches(forwardWith(CORRECT_FORWARD, inputs))) return undefined;
+  if (matches(outcomes.pass("correct"))) return undefined;
   const writes = deadWrites(source);
-  for (const variant of FORWARD_VARIANTS) {
-    if (!matches(forwardWith(variant, inputs))) continue;
-    if (writes && variant.factor(inputs.keepProb) === 1) return deadWritesExplanation(writes, "the kept activations are not divided by keepProb");
-    return variant.explanation;
+  for (const mistake of FORWARD_MISTAKES) {
+    if (!matches(outcomes.pass(mistake.id))) continue;
+    if (writes && mistake.id === "no-scaling") return deadWritesExplanation(writes, "the kept activations are not divided by keepProb");
+    return mistake.explanation;
   }
   // 1 - keepProb (the drop probability, tf.dropout's rate) used as the keep probability, in the mask and the division.
-  if (inputs.keepProb !== 0.5 && matches(forwardWith(CORRECT_FORWARD, inputs, 1 - inputs.keepProb))) {
+  if (inputs.keepProb !== 0.5 && matches(outcomes.pass("correct", 1 - inputs.keepProb))) {
     return `Your function drops and divides as if the keep probability were 1 - keepProb (${Number((1 - inputs.keepProb).toPrecision(4))}), the probability of dropping a unit (what tf.dropout calls its rate). Keep a unit where its draw is below keepProb, and divide the survivors by keepProb.`;
   }
   // The masks and the scaling of another keep probability: the argument ignored.
   const D1 = tensorOf(result.values["cache.D1"]);
-  if (D1) {
-    const draws = scoped(() => Array.from(new RandomState(inputs.seed).rand(inputs.parameters.W1.shape[0], inputs.X.shape[1]).dataSync()));
+  const draws = D1 ? outcomes.stream(D1.values.length)?.slice(0, D1.values.length) : undefined;
+  if (D1 && draws && draws.length === D1.values.length) {
     const used = thresholdUsed(D1.values, draws, inputs.keepProb);
-    if (used !== undefined && !thresholdFits(D1.values, draws, 1 - inputs.keepProb) && matches(forwardWith(CORRECT_FORWARD, inputs, used))) {
+    if (used !== undefined && !thresholdFits(D1.values, draws, 1 - inputs.keepProb) && matches(outcomes.pass("correct", used))) {
       return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
     }
   }
   if (writes) {
-    const plain = scoped(() => {
-      const p = Object.fromEntries(Object.entries(inputs.parameters).map(([k, v]) => [k, toTensor(v)]));
-      return fromTensor(tf.sigmoid(tf.add(tf.matMul(p.W3, tf.relu(tf.add(tf.matMul(p.W2, tf.relu(tf.add(tf.matMul(p.W1, toTensor(inputs.X)), p.b1))), p.b2))), p.b3)));
-    });
-    if (compare("A3", A3, plain, false).ok) return deadWritesExplanation(writes, "nothing was dropped and nothing divided");
+    const plain = outcomes.pass("plain");
+    if (plain && compare("A3", A3, plain.A3, false).ok) return deadWritesExplanation(writes, "nothing was dropped and nothing divided");
   }
   return diagnoseLayerStep(result, inputs.keepProb, writes);
 }
@@ -224,23 +278,6 @@ export function thresholdFits(kept: number[], draws: number[], t: number): boole
   return kept.length === draws.length && kept.every((v, k) => (v === 1 ? draws[k] < t : v === 0 && draws[k] >= t));
 }
 
-/** The masks a generator seeded `seed` gives, drawn in the order given (D1 then D2, or D2 first). */
-function masksFrom(seed: number, inputs: ForwardInputs, order: "D1 first" | "D2 first" | "X first"): Record<"D1" | "D2", Float32Array> {
-  return scoped(() => {
-    const rng = new RandomState(seed);
-    const m = inputs.X.shape[1];
-    const [n1, n2] = [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
-    const keep = (rows: number) => tf.cast(tf.less(rng.rand(rows, m), inputs.keepProb), "float32").dataSync() as Float32Array;
-    if (order === "X first") rng.rand(inputs.X.shape[0], m);
-    if (order !== "D2 first") {
-      const D1 = keep(n1);
-      return { D1, D2: keep(n2) };
-    }
-    const D2 = keep(n2);
-    return { D1: keep(n1), D2 };
-  });
-}
-
 const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
 
 /**
@@ -251,14 +288,14 @@ const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === 
  * net a draw shaped like X and one shaped like A2 are the same numbers): without it, such a diagnosis is not
  * stated.
  */
-export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, rng?: RngUse, otherMask?: number[]): string | undefined {
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, otherMask?: number[]): string | undefined {
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
   // Every diagnosis but the generator's seed reads the mask as made from the given generator's draws: where the
   // record says it was never drawn from (tf.randomUniform, Math.random), a small mask fitting them is chance.
-  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, rng);
-  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return FORWARD_VARIANTS[1].explanation;
+  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
+  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return explanationOf("inverted");
   const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
     for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
     return true;
@@ -271,8 +308,8 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   const m = inputs.X.shape[1];
   const linesFromGenerator = (lines: number[]) => {
     const offsets = label === "D1" ? [0] : [n1, m, n1 * m];
-    const stream = scoped(() => Array.from(new RandomState(inputs.seed).rand(1, n1 * m + Math.max(n2, m) + lines.length).dataSync()));
-    return offsets.some((o) => lines.every((v, k) => v === (stream[o + k] < keepProb ? 1 : 0)));
+    const stream = outcomes.stream(n1 * m + Math.max(n2, m) + lines.length);
+    return !!stream && offsets.some((o) => lines.every((v, k) => v === (stream[o + k] < keepProb ? 1 : 0)));
   };
   if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols) && linesFromGenerator(Array.from({ length: rows }, (_, i) => kept[i * cols]))) {
     return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
@@ -284,8 +321,8 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   // masks must fit an order, and only one order may fit (the course's net draws X's and A2's shapes alike).
   const other = label === "D1" ? "D2" : "D1";
   const fits = (order: "D2 first" | "X first") => {
-    const masks = masksFrom(inputs.seed, inputs, order);
-    return sameValues(kept, masks[label]) && (otherMask === undefined || sameValues(otherMask, masks[other]));
+    const masks = outcomes.masks(inputs.seed, order);
+    return !!masks && sameValues(kept, masks[label]) && (otherMask === undefined || sameValues(otherMask, masks[other]));
   };
   const [d2First, xFirst] = [!degenerate && n1 !== n2 && fits("D2 first"), !degenerate && fits("X first")];
   if (d2First && !xFirst) {
@@ -310,18 +347,19 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
     const threshold = narrow ? `about ${used}` : `a number other than keepProb`;
     return `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
   }
-  return generatorSeedDiagnosis(label, kept, inputs, rng);
+  return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
 }
 
 /** The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded. */
-function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, rng?: RngUse): string | undefined {
+function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse): string | undefined {
   // A mask that keeps (or drops) every unit matches any generator whose draws all fall on one side: no evidence.
   if (kept.every((v) => v === kept[0])) return undefined;
   const usedGiven = (rng?.calls.length ?? 1) > 0;
   const reseeded = rng?.calls.find((c) => c.method === "seed");
-  for (const seed of [0, 1, 2, 3, 42]) {
+  for (const seed of OTHER_SEEDS) {
     if (seed === inputs.seed) continue;
-    if (sameValues(kept, masksFrom(seed, inputs, "D1 first")[label])) {
+    const masks = outcomes.masks(seed, "D1 first");
+    if (masks && sameValues(kept, masks[label])) {
       const cost = "Then every call draws the same masks, and a training run drops the same units at every iteration: dropout stops being random (the course's original notebook had this quirk; here training draws fresh masks).";
       if (!reseeded && !usedGiven) {
         return `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`;
@@ -353,44 +391,32 @@ const BACKWARD_EXPLANATIONS: Record<Exclude<BackwardStepVariant, "correct">, (la
   swapped: (label) => `${label} is multiplied by the other layer's mask (${label === "dA2" ? "D1" : "D2"}): the masks are swapped between the layers. Each gradient goes through the units its own layer kept: dA2 with D2, dA1 with D1.`,
 };
 
-/** Which variant of the step the student's dA is, if any (compared with the variants built from their own Wᵀ·dZ). */
-export function backwardStepVariant(label: string, received: WireTensor, WTdZ: tf.Tensor2D, D: tf.Tensor2D, keepProb: number, otherD?: tf.Tensor2D): BackwardStepVariant | undefined {
-  return scoped(() => {
-    const swapped: [BackwardStepVariant, tf.Tensor][] =
-      otherD && otherD.shape.join() === D.shape.join() && !sameValues(otherD.dataSync(), D.dataSync()) ? [["swapped", tf.div(tf.mul(WTdZ, otherD), keepProb)]] : [];
-    // Correct first: where Wᵀ·dZ is 0 on every unit the masks disagree on, the right answer is "swapped" too.
-    const options: [BackwardStepVariant, tf.Tensor][] = [
-      ["correct", tf.div(tf.mul(WTdZ, D), keepProb)],
-      ...swapped,
-      ["no-mask", tf.div(WTdZ, keepProb)],
-      ["no-scaling", tf.mul(WTdZ, D)],
-      ["neither", WTdZ],
-      ["times-keepprob", tf.mul(tf.mul(WTdZ, D), keepProb)],
-      ["one-minus-keepprob", tf.div(tf.mul(WTdZ, D), 1 - keepProb)],
-    ];
-    for (const [variant, candidate] of options) {
-      const wire = fromTensor(candidate);
-      if (!wire.values.every(Number.isFinite)) continue; // 1 / (1 - keepProb) at keepProb 1
-      if (compare(label, received, wire, false).ok) return variant;
-    }
-    return undefined;
-  });
+/**
+ * What each version of dropout's backward step gives for one dA: computed by the grader from the student's own
+ * Wᵀ·dZ, read by the public tests from their data. "correct" first: where Wᵀ·dZ is 0 on every unit the masks
+ * disagree on, the right answer is "swapped" too.
+ */
+export type BackwardStepCandidates = [BackwardStepVariant, WireTensor][];
+
+/** The versions of the step, in the order they are tried. */
+export const BACKWARD_STEP_VARIANTS: BackwardStepVariant[] = ["correct", "swapped", "no-mask", "no-scaling", "neither", "times-keepprob", "one-minus-keepprob"];
+
+/** Which version of the step the student's dA is, if any (the first candidate it equals). */
+export function backwardStepVariant(label: string, received: WireTensor, candidates: BackwardStepCandidates): BackwardStepVariant | undefined {
+  for (const [variant, candidate] of candidates) {
+    if (!candidate.values.every(Number.isFinite)) continue; // 1 / (1 - keepProb) at keepProb 1
+    if (compare(label, received, candidate, false).ok) return variant;
+  }
+  return undefined;
 }
 
 /**
- * Backward: dropout's part of one step, checked against the student's own numbers: dA = Wᵀ·dZ (from
- * their dZ) times the mask, divided by keepProb. Returns an explanation of the first mismatch.
+ * Backward: dropout's part of one step, checked against what each version of it gives: dA = Wᵀ·dZ (from the
+ * student's dZ) times the mask, divided by keepProb. `mask` is the cache's mask for this layer (0/1 values).
+ * Returns an explanation of the first mismatch.
  */
-export function diagnoseBackwardStep(
-  label: "dA1" | "dA2",
-  received: WireTensor,
-  WTdZ: tf.Tensor2D,
-  D: tf.Tensor2D,
-  keepProb: number,
-  otherD?: tf.Tensor2D,
-  source?: string,
-): string | undefined {
-  const variant = backwardStepVariant(label, received, WTdZ, D, keepProb, otherD);
+export function diagnoseBackwardStep(label: "dA1" | "dA2", received: WireTensor, candidates: BackwardStepCandidates, mask: ArrayLike<number>, source?: string): string | undefined {
+  const variant = backwardStepVariant(label, received, candidates);
   if (variant === "correct") return undefined;
   const writes = deadWrites(source);
   if (writes && (variant === "no-mask" || variant === "no-scaling" || variant === "neither")) {
@@ -398,8 +424,7 @@ export function diagnoseBackwardStep(
   }
   if (variant) return BACKWARD_EXPLANATIONS[variant](label);
   // Nonzero where the forward pass dropped the unit: a different mask.
-  const d = D.dataSync();
-  if (received.values.some((v, k) => d[k] === 0 && v !== 0)) {
+  if (received.values.some((v, k) => mask[k] === 0 && v !== 0)) {
     return `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`;
   }
   return `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`;

@@ -4,13 +4,8 @@
  * build on), the squared weights, and tfjs's autodiff of the regularized cost (an oracle that shares no
  * formula with the solution).
  */
-import * as tf from "@tensorflow/tfjs";
-import { computeCost } from "../../cost";
-import { backwardPropagation } from "../../propagation";
-import type { ForwardCache, Matrix } from "../../types";
-import type { WireTensor } from "../tensorData";
-import { fromTensor, scoped, toTensor } from "../tensorData";
-import type { L2BackwardInputs, L2CostInputs } from "./l2Calls";
+import { backwardPropagation, computeCost, fromTensor, scoped, tf, toTensor } from "dropout-kit";
+import type { ForwardCache, L2BackwardInputs, L2CostInputs, Matrix, WireTensor } from "dropout-kit";
 
 export const LAYERS = [1, 2, 3] as const;
 export type Layer = (typeof LAYERS)[number];

@@ -3,9 +3,24 @@
  * in which order, and how its result is read. The grader's sandbox and the notebook's public tests make the
  * same requests.
  */
-import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "../types";
-import type { BackwardInputs, ForwardInputs } from "./cases";
-import type { CallRequest } from "./harness";
+import { DROPOUT_CACHE_NAMES, GRADIENT_NAMES } from "../../types";
+import type { CallRequest } from "../../testing/harness";
+import type { WireTensor } from "../../testing/tensorData";
+
+export interface ForwardInputs {
+  X: WireTensor;
+  parameters: Record<string, WireTensor>;
+  keepProb: number;
+  /** Seed of the generator handed to the student's function (the masks come from it). */
+  seed: number;
+}
+
+export interface BackwardInputs {
+  X: WireTensor;
+  Y: WireTensor;
+  cache: Record<string, WireTensor>;
+  keepProb: number;
+}
 
 /** forwardPropagationWithDropout(X, parameters, keepProb, rng) -> [A3, cache]. */
 export function forwardCall(inputs: ForwardInputs): CallRequest {

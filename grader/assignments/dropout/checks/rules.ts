@@ -1,0 +1,432 @@
+/**
+ * The checks: from what the student's functions returned to a score and a message per check.
+ *
+ * Scores come from outputs only, checked here against this process's own recomputation: the references
+ * (the solution's outputs), the masks the generator gives (this process has the seed), the plain forward
+ * pass, tf.grad. What the sandbox says about the call itself (which generator methods it saw, which inputs it
+ * saw change) shapes the wording of a message, never a score.
+ *
+ * No check passes vacuously: a rule that degenerate outputs satisfy trivially (masks that keep nothing or
+ * everything, zero gradients, the plain forward pass, published values recalled for the published inputs)
+ * is credited only together with evidence of real work, as each check's gating rule says. Expected values of
+ * hidden cases are never shown: only the public course case's are.
+ */
+import {
+  all, backwardCallError, backwardChain, backwardReference, backwardStep, backwardStepApplied, callError, changedInputs, compare, diagnoseNonFinite, dropoutShownOver, DROPOUT_PUBLIC_CHECKS,
+  fail, firstDifference, firstFailure, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases,
+  repeatsItself, scalingOf, scoped, scoredResults, short, tensorOf, tf, toTensor,
+} from "dropout-kit";
+import type { BackwardRun, BackwardSteps, CheckOf, CheckResult, ForwardOracle, ForwardRun, GradedFunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
+import { autodiffGradients, generatorMasks, plainForward, recomputedOutcomes, stepCandidates } from "./recompute";
+
+
+/** A check: one entry. Its points come from grader/assignments/dropout/source/settings.ts; the public ones are the notebook's public tests too (dropout-kit's). */
+export type CheckDefinition = CheckOf<GradedFunctionName, Evidence, ExpectedOutputs>;
+
+export const CHECK_DEFINITIONS: CheckDefinition[] = [
+  { ...DROPOUT_PUBLIC_CHECKS["forward.course"], verdict: (evidence, references) => courseForward(evidence, references) },
+  // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
+  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.forward.filter(hiddenForward), (r) => forwardReference(r, oracleOf(r, references), false)) },
+  { ...DROPOUT_PUBLIC_CHECKS["forward.masks"], verdict: (evidence) => overCases(forwardRuns(evidence), (r) => masksOf(r, oracleOf(r), isPublic(r))) },
+  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb", verdict: (evidence) => keptFraction(evidence.statistics) },
+  { ...DROPOUT_PUBLIC_CHECKS["forward.scaling"], verdict: (evidence) => forwardScaling(evidence) },
+  { id: "forward.keep-all", fn: "forwardPropagationWithDropout", public: false, name: "forward: keepProb = 1 gives the plain forward pass", verdict: (evidence) => keepAll(evidence) },
+  { ...DROPOUT_PUBLIC_CHECKS["forward.layers"], verdict: (evidence) => layers(evidence) },
+  { ...DROPOUT_PUBLIC_CHECKS["forward.inputs"], verdict: (evidence) => forwardInputsUnchanged(evidence) },
+  { ...DROPOUT_PUBLIC_CHECKS["backward.course"], verdict: (evidence, references) => courseBackward(evidence, references) },
+  // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
+  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.backward.filter(hiddenBackward), (r) => backwardReference(r, gradientsOf(r, references), false, recomputedSteps(r))) },
+  { ...DROPOUT_PUBLIC_CHECKS["backward.masks"], verdict: (evidence) => backwardMasks(evidence.backward) },
+  { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed", verdict: (evidence) => backwardAutodiff(evidence.backward.filter(hiddenBackward)) },
+  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)", verdict: (evidence) => deterministic(evidence.backward) },
+  { ...DROPOUT_PUBLIC_CHECKS["backward.inputs"], verdict: (evidence) => backwardInputsUnchanged(evidence.backward) },
+];
+
+/** What the checks compare with: the solution's outputs on the cases (the grader's references, or the public ones). */
+export interface ExpectedOutputs {
+  /** forward case id -> A3 and cache.<name> values. */
+  forward: Record<string, Record<string, WireTensor>>;
+  /** backward case id -> the gradients. */
+  backward: Record<string, { outputs: Record<string, WireTensor> }>;
+}
+
+
+/** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
+export type Unavailable = UnavailableOf<GradedFunctionName>;
+
+// ---------------------------------------------------------------------------------------------- the oracles
+
+const forwardOracles = new WeakMap<ForwardRun, ForwardOracle>();
+
+/** What a forward case is judged against in grading: the references, and the generator's masks and the mistakes' outcomes recomputed. */
+function oracleOf(run: ForwardRun, references?: ExpectedOutputs): ForwardOracle {
+  const known = forwardOracles.get(run);
+  if (known) return known;
+  const outcomes = recomputedOutcomes(run.inputs);
+  const oracle: ForwardOracle = {
+    outputs: () => {
+      const expected = references?.forward[run.spec.id];
+      if (!expected) throw new Error(`no reference outputs for forward case "${run.spec.id}": run \`npm run assign\``);
+      return expected;
+    },
+    masks: () => generatorMasks(run.inputs),
+    outcomes,
+  };
+  if (references) forwardOracles.set(run, oracle);
+  return oracle;
+}
+
+/** The versions of dropout's backward step recomputed from the student's own dZ (grading's BackwardSteps). */
+function recomputedSteps(run: BackwardRun): BackwardSteps {
+  const c = run.inputs.cache;
+  return (label, ownDZ) =>
+    scoped(() => {
+      const [W, D, other] = label === "dA2" ? [c.W3, c.D2, c.D1] : [c.W2, c.D1, c.D2];
+      return stepCandidates(tf.matMul(tf.transpose(toTensor(W)), toTensor(ownDZ)), toTensor(D), run.inputs.keepProb, toTensor(other));
+    });
+}
+
+/** The solution's gradients on a backward case (the references). */
+function gradientsOf(run: BackwardRun, references: ExpectedOutputs) {
+  const reference = references.backward[run.id];
+  if (!reference) throw new Error(`no reference outputs for backward case "${run.id}": run \`npm run assign\``);
+  return reference.outputs;
+}
+
+// ---------------------------------------------------------------------------------------------- recomputation
+
+/** Hidden cases: neither the course's published case nor its twin on the same (published) inputs. */
+function hiddenForward(r: ForwardRun): boolean {
+  return isHiddenCase(r.spec);
+}
+function hiddenBackward(r: BackwardRun): boolean {
+  return isHiddenCase({ ...r, course: r.id === "course" });
+}
+
+/** The cases whose expected values may be shown: the course's and the public tests' own. */
+const isPublic = (run: ForwardRun) => isPublicCase(run.spec);
+
+// ---------------------------------------------------------------------------------------------- evidence of real work
+
+/**
+ * Evidence that the forward pass does dropout, pooled per hidden layer over the hidden cases with keepProb <
+ * 1 (the large one's 46,000 units included; not the course's case nor its twin, whose published values can
+ * be recalled; a self-check, which runs the public cases only, uses those): dropoutShownOver's rule.
+ */
+export function dropoutShown(evidence: Evidence): Verdict {
+  const hidden = forwardRuns(evidence).filter((r) => hiddenForward(r) && r.spec.keepProb < 1);
+  const runs = hidden.length > 0 ? hidden : evidence.forward.filter((r) => isPublic(r) && r.spec.keepProb < 1);
+  return dropoutShownOver(runs, hidden.length > 0 ? "the hidden cases" : runs[0]?.spec.description ?? "");
+}
+
+/**
+ * Real work in the forward pass: dropout shown (above), and some value check against this process's own
+ * recomputation passes: keepProb = 1 gives the plain forward pass, or Z1 = W1·X + b1 on every case, or the
+ * masks are the generator's on every case.
+ */
+function forwardWork(evidence: Evidence): Verdict {
+  const shown = dropoutShown(evidence);
+  if (!shown.passed) return shown;
+  const keepAllRun = evidence.forward.find((r) => r.spec.keepProb === 1);
+  const runs = forwardRuns(evidence);
+  const valueChecks = [
+    () => (keepAllRun ? keepAllValue(keepAllRun) : fail("")),
+    () => firstFailure(runs.map((r) => linearLayer(r, isPublic(r)))),
+    () => firstFailure(runs.map((r) => masksOf(r, oracleOf(r), isPublic(r)))),
+  ];
+  if (valueChecks.some((check) => check().passed)) return ok();
+  return fail("None of its outputs matches a recomputation: neither the plain forward pass at keepProb = 1, nor Z1 = W1·X + b1, nor the masks rng.rand gives.");
+}
+
+/** Every forward run, the large case included. */
+function forwardRuns(evidence: Evidence): ForwardRun[] {
+  return [...evidence.forward, ...(evidence.statistics ? [evidence.statistics] : [])];
+}
+
+/** Whether the backward pass's expected values of a case may be shown: neither hidden nor the course's twin. */
+const revealBackward = (run: BackwardRun) => !hiddenBackward(run) && !run.courseInputs;
+
+/**
+ * Real work in the backward pass, on every case: the chain from dZ3 to dA1 is the student's own and reaches
+ * both layers (backwardChain), and each dA has dropout's step applied at least in part (backwardStepApplied).
+ */
+function backwardWork(runs: BackwardRun[]): Verdict {
+  return firstFailure(runs.map((run) => all(() => backwardChain(run, revealBackward(run)), () => backwardStepApplied(run, recomputedSteps(run)))));
+}
+
+// ---------------------------------------------------------------------------------------------- forward
+
+/**
+ * forward.course. Rule: the course's case equals the published values (the references). Gate: the same
+ * inputs with a generator and keepProb of the grader's own (the hidden twin, run in every grading) give the
+ * solution's values too, so recalling the published outputs for the published inputs is not credited.
+ */
+function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict {
+  const course = evidence.forward.find((r) => r.spec.course);
+  if (!course) return fail("The course's case was not run.");
+  const twin = evidence.forward.find((r) => r.spec.courseInputs);
+  return all(
+    () => forwardReference(course, oracleOf(course, references), true),
+    () => (twin ? gated(forwardReference(twin, oracleOf(twin, references), false)) : ok()),
+  );
+}
+
+/**
+ * forward.kept-fraction. Rule: on the large case (40,000 + 6,000 units, keepProb 0.7), D1 and D2 are 0/1
+ * masks shaped like their activations that keep a fraction within 0.03 of keepProb. Gate: the units are
+ * dropped independently: neighbouring examples' masks agree about p² + (1 − p)² of the time (within 0.03),
+ * so a fixed pattern or a mask shared by all examples is not credited; masks keeping nothing or everything
+ * fail the rule itself.
+ */
+function keptFraction(run: ForwardRun | undefined): Verdict {
+  if (!run) return fail("The large case was not run.");
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const p = run.spec.keepProb;
+  const tolerance = 0.03; // 9 standard deviations for D1's 40,000 units, 4 for D2's 6,000: a correct mask never fails
+  for (const { D, W } of LAYERS) {
+    const label = short(D);
+    const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W), run.spec.keepProb);
+    if (!mask.ok) return fail(mask.why);
+    const values = mask.t.values;
+    const notMask = notAMask(run.spec.description, label, values);
+    if (notMask) return notMask;
+    const kept = values.filter((v) => v === 1).length / values.length;
+    if (Math.abs(kept - p) > tolerance) {
+      return fail(`With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
+    }
+    const [rows, cols] = mask.t.shape;
+    let same = 0;
+    for (let i = 0; i < rows; i++) for (let j = 0; j + 1 < cols; j++) same += values[i * cols + j] === values[i * cols + j + 1] ? 1 : 0;
+    const agreement = same / (rows * (cols - 1));
+    const independent = p * p + (1 - p) * (1 - p);
+    if (Math.abs(agreement - independent) > tolerance) {
+      return gated(fail(`On ${run.spec.description}, a unit's ${label} agrees with the next example's ${(100 * agreement).toFixed(1)}% of the time; masks drawn independently agree about ${(100 * independent).toFixed(1)}% of the time. Each unit of each example gets its own draw: ${label} = rng.rand(rows, cols) < keepProb.`));
+    }
+  }
+  return ok();
+}
+
+/**
+ * forward.scaling. Rule: on every case with keepProb < 1, the large one included, A1 = relu(Z1) * D1 /
+ * keepProb and A2 = relu(Z2) * D2 / keepProb from the student's own Z and D (0/1 masks). Gate: dropout shown
+ * over the hidden cases (dropoutShown): kept active units and dropped would-be-active units both occur, so
+ * the division and the zeroing are both exercised; masks of 0s (A ≡ 0) or of 1s are not credited.
+ */
+function forwardScaling(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence).filter((r) => r.spec.keepProb < 1);
+  return all(
+    () =>
+      firstFailure(
+        runs.map((run) => scalingOf(run, oracleOf(run).outcomes, isPublic(run))),
+      ),
+    () => gated(dropoutShown(evidence)),
+  );
+}
+
+/** A3 at keepProb = 1 is the plain forward pass (recomputed here). */
+function keepAllValue(run: ForwardRun): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const c = compare("A3", run.result.values.A3, plainForward(run.inputs), isPublic(run));
+  if (c.ok) return ok();
+  const origin = diagnoseNonFinite(run.result, run.spec.keepProb);
+  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin}` : ""}`);
+}
+
+/**
+ * forward.keep-all. Rule: at keepProb = 1, A3 equals the plain forward pass (recomputed here). Gate: dropout
+ * shown at keepProb < 1 over the hidden cases (dropoutShown), so a function that never drops (the plain
+ * forward pass everywhere) is not credited.
+ */
+function keepAll(evidence: Evidence): Verdict {
+  const run = evidence.forward.find((r) => r.spec.keepProb === 1);
+  if (!run) return fail("The keepProb = 1 case was not run.");
+  return all(() => keepAllValue(run), () => gated(dropoutShown(evidence)));
+}
+
+/**
+ * forward.layers. Rule: on every case, the large one included, Z1 = W1·X + b1 (recomputed here: the input is
+ * not dropped), Z3 = W3·A2 + b3 and A3 = sigmoid(Z3) from the student's own A2 and Z3 (the output is not
+ * dropped). Gate: dropout shown over the hidden cases (dropoutShown): "no dropout on the input or output
+ * layer" means nothing for a function that drops nothing anywhere.
+ */
+function layers(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence);
+  // The output layer is judged from the student's own A2: where A2 holds NaN or Infinity (a mistake of the
+  // dropout step, which the other checks name), this check has nothing to say about that case, and says so
+  // only if no case is left.
+  const finiteA2 = (run: ForwardRun) => tensorOf(run.result.values["cache.A2"])?.values.every(Number.isFinite) ?? true;
+  const judged = runs.filter(finiteA2);
+  return all(
+    () => (judged.length === 0 && runs.length > 0 ? fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${diagnoseNonFinite(runs[0].result, runs[0].spec.keepProb) ?? ""}`.trim()) : ok()),
+    () =>
+      firstFailure(
+        runs.map((run) =>
+          all(
+            () => linearLayer(run, isPublic(run)),
+            // The output layer's rule reads A2: a case whose A2 holds NaN or Infinity is left to the other checks.
+            () => (finiteA2(run) ? outputLayer(run, isPublic(run)) : ok()),
+          ),
+        ),
+      ),
+    () => gated(dropoutShown(evidence)),
+  );
+}
+
+/**
+ * forward.inputs. Rule: on every case, the large one included, the repeat (the same input objects, with a
+ * generator seeded alike) returns exactly what the first call returned: a first call that changed X or a
+ * parameter, or that drew from anything but the generator given, shows there. Gate: real forward work (see
+ * forwardWork), so a function computing nothing from its inputs is not credited. The sandbox's own report
+ * of changed inputs only words the message.
+ */
+function forwardInputsUnchanged(evidence: Evidence): Verdict {
+  const runs = forwardRuns(evidence);
+  return all(
+    () => firstFailure(runs.map((run) => callError(run, run.spec.description)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) =>
+          repeatsItself(run, run.spec.description, () =>
+            run.result.mutated.length > 0
+              ? changedInputs(run.result.mutated)
+              : "Either it changed its inputs (X or the parameters: write results into new tensors, never into the inputs), or it draws randomness from something other than the rng it is given (Math.random, tf.randomUniform).",
+          ),
+        ),
+      ),
+    () => gated(forwardWork(evidence)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- backward
+
+/**
+ * backward.course. Rule: the course's case equals the published gradients. Gate: the course's X and cache
+ * with labels and keepProb of the grader's own (the hidden twin, run in every grading) give the solution's
+ * gradients too, so recalling the published gradients for the published inputs is not credited.
+ */
+function courseBackward(evidence: Evidence, references: ExpectedOutputs): Verdict {
+  const course = evidence.backward.find((r) => r.id === "course");
+  if (!course) return fail("The course's case was not run.");
+  const twin = evidence.backward.find((r) => r.courseInputs);
+  return all(
+    () => backwardReference(course, gradientsOf(course, references), true, recomputedSteps(course)),
+    () => (twin ? gated(backwardReference(twin, gradientsOf(twin, references), false, recomputedSteps(twin))) : ok()),
+  );
+}
+
+/**
+ * backward.masks. Rule: on every case, dA2 = W3ᵀ·dZ3 * D2 / keepProb and dA1 = W2ᵀ·dZ2 * D1 / keepProb,
+ * from the student's own dZ3 and dZ2 and the cache's masks. Gate: dZ3 = A3 − Y (recomputed here) and dZ2 =
+ * dA2 * (A2 > 0), and gradient reaches both layers (backwardChain): zero gradients (for which the rule holds
+ * trivially) or a faked dZ are not credited.
+ */
+function backwardMasks(runs: BackwardRun[]): Verdict {
+  // Cases that returned gradients first: a mistake confirmed on numbers says more than another case's error.
+  const ordered = [...runs].sort((a, b) => Number(!a.result.ok) - Number(!b.result.ok));
+  return firstFailure(
+    ordered.map((run) =>
+      all(
+        () => {
+          const error = backwardCallError(run);
+          if (error) return fail(error);
+          const step = backwardStep(run, recomputedSteps(run));
+          return step ? fail(`On ${run.description}: ${step}`) : ok();
+        },
+        () => gated(backwardChain(run, revealBackward(run))),
+      ),
+    ),
+  );
+}
+
+
+/**
+ * backward.autodiff. Rule (nothing to gate: the recomputation is the evidence): on every hidden case with a
+ * consistent cache (its own forward pass; not the course's published cache), dW1..db3 equal tf.grad of the
+ * cost with the masks held fixed. The expected gradients are nonzero, so zero gradients fail.
+ */
+function backwardAutodiff(runs: BackwardRun[]): Verdict {
+  if (runs.length === 0) return fail("No case of this check was run, so it cannot be passed.");
+  return firstFailure(
+    runs.map((run) => {
+      const error = backwardCallError(run);
+      if (error) return fail(error);
+      const expected = autodiffGradients(run.inputs);
+      for (const name of ["dW3", "db3", "dW2", "db2", "dW1", "db1"]) {
+        const c = compare(name, run.result.values[name], expected[name], false);
+        if (!c.ok) {
+          const step = backwardStep(run, recomputedSteps(run));
+          return fail(`On ${run.description}: ${c.why} (compared with tf.grad of the cost, the forward pass's masks held fixed).${step ? `\n${step}` : ""}`);
+        }
+      }
+      return ok();
+    }),
+  );
+}
+
+/**
+ * backward.deterministic. Rule: on every case, the repeat (the same input objects, called again) returns
+ * exactly the first call's gradients, and so does the grader's own second call with fresh inputs where it
+ * made one. Gate: real backward work (backwardWork), so constant or zero gradients are not credited.
+ */
+function deterministic(runs: BackwardRun[]): Verdict {
+  const explain = "The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.";
+  return all(
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) => {
+          const again = run.again;
+          if (again && !again.ok) return fail(callError({ result: again }, `${run.description}, called a second time`) ?? "The second call failed.");
+          if (again?.ok) {
+            const name = firstDifference(run.result.values, again.values);
+            if (name !== undefined) return fail(`Called twice with the same inputs (${run.description}), your function returned different ${name}. ${explain}`);
+          }
+          // Inputs the call changed or disposed explain a differing (or failing) repeat better than randomness.
+          const repeated = repeatsItself(run, run.description, () => (run.result.mutated.length > 0 ? changedInputs(run.result.mutated) : explain));
+          return repeated.passed ? repeated : fail(repeated.why.replace("returned a different", "returned different"));
+        }),
+      ),
+    () => gated(backwardWork(runs)),
+  );
+}
+
+/**
+ * backward.inputs. Rule: on every case, the repeat (the same input objects, called again right after)
+ * returns exactly the first call's gradients: a first call that changed X, Y or the cache's tensors shows
+ * there. Gate: real backward work (backwardWork). The sandbox's own report of changed inputs only words the
+ * message.
+ */
+function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
+  return all(
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
+    () =>
+      firstFailure(
+        runs.map((run) =>
+          repeatsItself(run, run.description, () =>
+            run.result.mutated.length > 0
+              ? changedInputs(run.result.mutated)
+              : "Either it changed its inputs (X, Y or the cache's tensors: write results into new tensors), or it draws randomness, which the backward pass never does.",
+          ),
+        ),
+      ),
+    () => gated(backwardWork(runs)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- all
+
+export interface Evidence {
+  forward: ForwardRun[];
+  /** The large case: run in grading, not in a self-check. */
+  statistics?: ForwardRun;
+  backward: BackwardRun[];
+}
+
+
+/** Each given check's verdict (the grader passes them all with their points; the public tests the public ones). */
+export function runChecks(evidence: Evidence, references: ExpectedOutputs, unavailable: Unavailable, checks: (CheckDefinition & { points: number })[]): CheckResult[] {
+  return scoredResults(checks, unavailable, evidence, references);
+}
+

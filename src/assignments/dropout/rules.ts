@@ -1,0 +1,234 @@
+/**
+ * The dropout checks' rules for one call, shared by the grader (every case) and the notebook's public tests
+ * (the public cases): each compares the student's outputs with what is expected on the case, given by an
+ * oracle. The grader's oracle recomputes (grader/assignments/dropout/checks/recompute.ts) and reads its
+ * references; the public tests' oracle reads the data `npm run assign` wrote for the public cases. So a check
+ * says the same in both, and nothing here computes a pass with dropout: what is recomputed here is the plain
+ * part the course gives (W·A + b, the sigmoid, A3 − Y, ReLU's derivative), from the inputs or the student's
+ * own tensors.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ATOL } from "../../compare";
+import { formatShape } from "../../format";
+import type { WireTensor } from "../../testing/tensorData";
+import { compare, fromTensor, round, scoped, tensorOf, toTensor } from "../../testing/tensorData";
+import type { Verdict } from "../../testing/verdicts";
+import { callError, fail, ok, safely } from "../../testing/verdicts";
+import type { ForwardInputs } from "./calls";
+import type { BackwardStepCandidates, ForwardOutcomes } from "./diagnoses";
+import { backwardStepVariant, diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./diagnoses";
+import type { BackwardRun, ForwardRun } from "./evidence";
+import { backwardCallError, LAYERS, layerShape, notAMask, output, short } from "./evidence";
+
+/** The generator's draws and masks on a case: rng.rand shaped like A1, then like A2, and each < keepProb. */
+export interface GeneratorMasks {
+  draws1: WireTensor;
+  draws2: WireTensor;
+  D1: WireTensor;
+  D2: WireTensor;
+}
+
+/** What a forward case is judged against: the solution's outputs, the generator's masks, what the typical mistakes give. */
+export interface ForwardOracle {
+  /** A3 and cache.<name> as the solution gives them. */
+  outputs(): Record<string, WireTensor>;
+  masks(): GeneratorMasks;
+  outcomes: ForwardOutcomes;
+}
+
+/** The versions of dropout's backward step for dA2 (from W3ᵀ·dZ3) or dA1 (from W2ᵀ·dZ2), given the student's own dZ. */
+export type BackwardSteps = (label: "dA2" | "dA1", ownDZ: WireTensor) => BackwardStepCandidates | undefined;
+
+const FORWARD_OUTPUTS = ["A3", "cache.D1", "cache.A1", "cache.D2", "cache.A2", "cache.Z1", "cache.Z2", "cache.Z3"];
+const GRADIENTS = ["dA2", "dA1", "dZ3", "dW3", "db3", "dZ2", "dW2", "db2", "dZ1", "dW1", "db1"];
+
+export function hiddenSizes(inputs: ForwardInputs): [number, number] {
+  return [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]];
+}
+
+/** A3 and the cache equal the solution's outputs on the same inputs; `reveal`: whether the expected values may be shown. */
+export function forwardReference(run: ForwardRun, oracle: ForwardOracle, reveal: boolean, description = run.spec.description): Verdict {
+  const error = callError(run, description);
+  if (error) return fail(error);
+  const expected = oracle.outputs();
+  for (const label of FORWARD_OUTPUTS) {
+    const c = compare(short(label), run.result.values[label], expected[label], reveal);
+    if (!c.ok) {
+      const diagnosis = maskDiagnosis(run, oracle) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseForwardValues(run.result, run.inputs, oracle.outcomes, run.source);
+      return fail(`On ${description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+    }
+  }
+  return ok();
+}
+
+/** What is wrong with the first mask that is not the generator's, when the mask itself shows it. */
+export function maskDiagnosis(run: ForwardRun, oracle: ForwardOracle): string | undefined {
+  const expected = oracle.masks();
+  for (const [label, draws, mask] of [["D1", expected.draws1, expected.D1], ["D2", expected.draws2, expected.D2]] as const) {
+    const got = tensorOf(run.result.values[`cache.${label}`]);
+    if (!got || got.shape.join() !== mask.shape.join() || got.values.every((v, k) => v === mask.values[k])) continue;
+    const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
+    const diagnosis = diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, oracle.outcomes, run.result.rng, other?.values);
+    if (diagnosis) return diagnosis;
+  }
+  return undefined;
+}
+
+/**
+ * forward.masks' rule (nothing to gate: the generator's masks are the evidence): D1 and D2 are exactly the
+ * generator's masks: D1 = rand(rows of A1, m) < keepProb, then D2 = rand(rows of A2, m) < keepProb (all
+ * ones at keepProb 1).
+ */
+export function masksOf(run: ForwardRun, oracle: ForwardOracle, reveal: boolean): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const where = run.spec.description;
+  const expected = oracle.masks();
+  for (const [{ D, A, W }, mask] of [[LAYERS[0], expected.D1], [LAYERS[1], expected.D2]] as const) {
+    const label = short(D);
+    const got = tensorOf(run.result.values[D]);
+    if (!got) return fail(`On ${where}: the cache has no tensor ${label}; store the mask there (the backward pass needs it).`);
+    const activation = tensorOf(run.result.values[A]);
+    if (activation && got.shape.join() !== activation.shape.join()) return fail(`On ${where}: ${label} has shape ${formatShape(got.shape)} but ${short(A)} has shape ${formatShape(activation.shape)}; a mask is shaped like its activations.`);
+    if (got.shape.join() !== layerShape(run.inputs, W).join()) return fail(`On ${where}: ${label} has shape ${formatShape(got.shape)}; it should be shaped like ${short(A)}, ${formatShape(layerShape(run.inputs, W))}.`);
+    const odd = got.values.find((v) => v !== 0 && v !== 1);
+    if (odd !== undefined) return fail(`On ${where}: ${label} holds values other than 0 and 1 (for example ${round(odd)}); store the mask (D < keepProb), not the random draws.`);
+    const k = got.values.findIndex((v, i) => v !== mask.values[i]);
+    if (k >= 0) {
+      // The first wrong mask's diagnosis, or the other wrong mask's when the first shows nothing (one that keeps every unit).
+      const diagnosis = maskDiagnosis(run, oracle) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
+      const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
+      const value = reveal ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
+      return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
+    }
+  }
+  return ok();
+}
+
+/**
+ * forward.scaling's rule on one case with keepProb < 1: A1 = relu(Z1) * D1 / keepProb and A2 = relu(Z2) * D2
+ * / keepProb, from the student's own Z and D (0/1 masks): the student's own numbers against each other.
+ */
+export function scalingOf(run: ForwardRun, outcomes: ForwardOutcomes, reveal: boolean): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  for (const { Z, D, A, W } of LAYERS) {
+    const shape = layerShape(run.inputs, W);
+    const got = [output(run.result, Z, run.spec.description, shape, run.spec.keepProb), output(run.result, D, run.spec.description, shape, run.spec.keepProb)];
+    for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`);
+    const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
+    const notMask = notAMask(run.spec.description, short(D), d.values);
+    if (notMask) return notMask;
+    const scaled = { shape: z.shape, values: z.values.map((v, k) => (Math.max(v, 0) * d.values[k]) / run.spec.keepProb) };
+    const c = compare(short(A), run.result.values[A], scaled, reveal);
+    if (!c.ok) {
+      const diagnosis = diagnoseForwardValues(run.result, run.inputs, outcomes, run.source);
+      return fail(`On ${run.spec.description}: ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}; ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+    }
+  }
+  return ok();
+}
+
+/** Z1 = W1·X + b1, from the inputs: the input features are not dropped. */
+export function linearLayer(run: ForwardRun, reveal: boolean): Verdict {
+  const error = callError(run, run.spec.description);
+  if (error) return fail(error);
+  const z1 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
+  const c = compare("Z1", run.result.values["cache.Z1"], z1, reveal);
+  return c.ok ? ok() : fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`);
+}
+
+/** Z3 = W3·A2 + b3 and A3 = sigmoid(Z3), from the student's own A2 and Z3: the output layer is not dropped. */
+export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
+  const where = run.spec.description;
+  const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
+  const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"), run.spec.keepProb);
+  if (!A2.ok) return fail(A2.why);
+  const Z3 = output(run.result, "cache.Z3", where, [n3, m], run.spec.keepProb);
+  if (!Z3.ok) return fail(Z3.why);
+  const p = run.inputs.parameters;
+  const z3 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
+  const c3 = compare("Z3", Z3.t, z3, reveal);
+  if (!c3.ok) return fail(`On ${where}: Z3 should be W3·A2 + b3, from your own A2; ${c3.why}.`);
+  const a3 = scoped(() => fromTensor(tf.sigmoid(toTensor(Z3.t))));
+  const c = compare("A3", run.result.values.A3, a3, reveal);
+  return c.ok ? ok() : fail(`On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`);
+}
+
+// ---------------------------------------------------------------------------------------------- backward
+
+/** All eleven gradients equal the solution's (`expected`); a mismatch gets dropout's step diagnosed. */
+export function backwardReference(run: BackwardRun, expected: Record<string, WireTensor>, reveal: boolean, steps: BackwardSteps): Verdict {
+  const error = backwardCallError(run);
+  if (error) return fail(error);
+  for (const label of GRADIENTS) {
+    const c = compare(label, run.result.values[label], expected[label], reveal);
+    if (!c.ok) {
+      const step = backwardStep(run, steps);
+      return fail(`On ${run.description}: ${c.why}.${step ? `\n${step}` : ""}`);
+    }
+  }
+  return ok();
+}
+
+/** Dropout's two steps in the backward pass, from the student's own dZ3 and dZ2: what is wrong with them, if anything. */
+export function backwardStep(run: BackwardRun, steps: BackwardSteps): string | undefined {
+  const v = run.result.values;
+  const [dZ3, dZ2, dA2, dA1] = [tensorOf(v.dZ3), tensorOf(v.dZ2), tensorOf(v.dA2), tensorOf(v.dA1)];
+  if (!dZ3 || !dZ2 || !dA2 || !dA1) return "Return all eleven gradients (dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1) as tensors.";
+  const c = run.inputs.cache;
+  // Undefined too when it cannot be computed (dZ of the wrong shape): the comparisons and gates say that.
+  return safely(() => {
+    const candidates2 = steps("dA2", dZ3);
+    const step2 = candidates2 && diagnoseBackwardStep("dA2", dA2, candidates2, c.D2.values, run.source);
+    if (step2) return step2;
+    const candidates1 = steps("dA1", dZ2);
+    return candidates1 && diagnoseBackwardStep("dA1", dA1, candidates1, c.D1.values, run.source);
+  });
+}
+
+/**
+ * Real work in the backward pass, on one case: dZ3 = A3 − Y (from the inputs: never zero), dZ2 = dA2 ⊙ (A2 > 0)
+ * from the student's own dA2 (so the chain from dZ3 to dA1 is theirs and not faked), and gradient reaches both
+ * hidden layers (Wᵀ·dZ is nonzero). Zero gradients are not real work.
+ */
+export function backwardChain(run: BackwardRun, reveal: boolean): Verdict {
+  const error = backwardCallError(run);
+  if (error) return fail(error);
+  const c = run.inputs.cache;
+  const where = run.description;
+  const got = (name: string, like: WireTensor) => output(run.result, name, where, like.shape);
+  const dZ3 = got("dZ3", c.A3);
+  if (!dZ3.ok) return fail(dZ3.why);
+  const expectedDZ3 = scoped(() => fromTensor(tf.sub(toTensor(c.A3), toTensor(run.inputs.Y))));
+  const c3 = compare("dZ3", dZ3.t, expectedDZ3, reveal);
+  if (!c3.ok) return fail(`On ${where}: dZ3 should be A3 − Y (from the cache and the labels): ${c3.why}.`);
+  const dA2 = got("dA2", c.A2);
+  if (!dA2.ok) return fail(dA2.why);
+  const dZ2 = got("dZ2", c.A2);
+  if (!dZ2.ok) return fail(dZ2.why);
+  const expectedDZ2 = scoped(() => fromTensor(tf.mul(toTensor(dA2.t), tf.step(toTensor(c.A2)))));
+  const c2 = compare("dZ2", dZ2.t, expectedDZ2, reveal);
+  if (!c2.ok) return fail(`On ${where}: dZ2 should be dA2 * (A2 > 0), from your own dA2 (ReLU's derivative): ${c2.why}.`);
+  const through = scoped(() => [fromTensor(tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3.t))), fromTensor(tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2.t)))]);
+  if (!through.every((t) => t.values.some((v) => Math.abs(v) > ATOL))) return fail(`On ${where}: no gradient reaches the hidden layers (W3ᵀ·dZ3 or W2ᵀ·dZ2 is zero).`);
+  return ok();
+}
+
+/** Each dA is Wᵀ·dZ with dropout's step applied at least in part (the mask and/or a keepProb factor): not the plain backward pass. */
+export function backwardStepApplied(run: BackwardRun, steps: BackwardSteps): Verdict {
+  const v = run.result.values;
+  for (const [label, dZ, D] of [["dA2", "dZ3", "D2"], ["dA1", "dZ2", "D1"]] as const) {
+    const received = tensorOf(v[label]);
+    const from = tensorOf(v[dZ]);
+    if (!received || !from) return fail(`On ${run.description}: return ${label} and ${dZ} as tensors.`);
+    const variant = safely(() => {
+      const candidates = steps(label, from);
+      return candidates && backwardStepVariant(label, received, candidates);
+    });
+    if (!variant || variant === "neither") {
+      return fail(`On ${run.description}: ${label} is not Wᵀ·dZ with dropout's step applied (the cache's mask ${D}, the division by keepProb): ${variant === "neither" ? "it is the plain backward pass, without dropout" : "it matches no version of the step"}.`);
+    }
+  }
+  return ok();
+}
