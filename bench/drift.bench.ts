@@ -22,10 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import {
-  backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, load2DDataset, model, PARAMETER_NAMES,
-  predict, RandomState,
-} from "dropout-kit";
+import { backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, load2DDataset, model, PARAMETER_NAMES, predict, RandomState } from "dropout-kit";
 import type { BackendName, Gradients, Matrix, Parameters } from "dropout-kit";
 import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";

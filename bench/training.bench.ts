@@ -20,10 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import {
-  backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model,
-  PARAMETER_NAMES, predict, RandomState, updateParametersInPlace,
-} from "dropout-kit";
+import { backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, updateParametersInPlace } from "dropout-kit";
 import type { BackendName, BackwardWithDropout, ForwardWithDropout, Matrix, Parameters } from "dropout-kit";
 import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";

@@ -87,6 +87,8 @@ export interface GradedAssignment<R extends References = References> {
 export interface Assignment<R extends References = References> extends GradedAssignment<R> {
   /** The instructor's folder: the notebooks with solutions and settings.ts (tslab compiles it beside them). Its other notebooks are released ungraded. */
   sourceDir: string;
+  /** The grader's recomputations of the graded functions' outputs (absolute paths): `npm run assign` refuses a student file that holds a line of them. */
+  recomputations: string[];
   /** Files beside the source notebooks that an ungraded notebook imports (its helpers), released beside it unchanged. */
   companions?: string[];
   /** The notebook settings the release writes out as constants (settings.ts's `notebook`). */

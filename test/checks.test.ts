@@ -8,9 +8,9 @@
  * mutation seen red once by its author).
  */
 import { describe, expect, it } from "vitest";
-import { compare, DROPOUT_CACHE_NAMES, generatorMasks, isPublicCase, RandomState, round, runChecks as runSharedChecks, scoped, tf } from "dropout-kit";
-import { autodiffGradients } from "../src/checks/recompute";
-import type { BackwardRun, CallResult, CheckResult, Evidence, ExpectedOutputs, ForwardRun, Unavailable, WireTensor, WireValue } from "dropout-kit";
+import { compare, DROPOUT_CACHE_NAMES, isPublicCase, RandomState, round, scoped, tf } from "dropout-kit";
+import { autodiffGradients } from "../grader/assignments/dropout/checks/recompute";
+import type { BackwardRun, CallResult, CheckResult, ForwardRun, WireTensor, WireValue } from "dropout-kit";
 import { BACKWARD_CASES, COURSE_TWIN, courseBackwardInputs, FORWARD_CASES, forwardInputs, sharedSeeds, STATISTICS_CASE } from "../grader/assignments/dropout/cases";
 import type { BackwardInputs, ForwardCaseSpec, ForwardInputs } from "../grader/assignments/dropout/cases";
 import { releasedSetupCell } from "../grader/assign/references";
@@ -18,6 +18,9 @@ import { readDropoutReferences } from "../grader/assignments/dropout";
 import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
 import { readReferences, setupCellOf } from "../grader/grading/references";
 import { CHECKS, PUBLIC_CHECKS } from "../grader/assignments/dropout/checks";
+import { generatorMasks } from "../grader/assignments/dropout/checks/recompute";
+import { runChecks as runSharedChecks } from "../grader/assignments/dropout/checks/rules";
+import type { Evidence, ExpectedOutputs, Unavailable } from "../grader/assignments/dropout/checks/rules";
 
 /** The grader's checks, with their points. */
 const runChecks = (evidence: Evidence, expected: ExpectedOutputs, unavailable: Unavailable) => runSharedChecks(evidence, expected, unavailable, CHECKS);

@@ -1,5 +1,5 @@
 /**
- * The diagnoses (src/checks/diagnoses.ts) as pure functions on hand-made answers (no sandbox, no notebook):
+ * The diagnoses (src/assignments/dropout/diagnoses.ts, with the outcomes recomputed as grading does) as pure functions on hand-made answers (no sandbox, no notebook):
  * each one is said where its mistake is built in, and kept silent on the right answer, on a right answer
  * written differently (dataSync() only read, or its array made a tensor again), and where another
  * explanation fits as well (the course's net, whose X and A2 share the shape [3, 5]; same-width layers; a
@@ -15,26 +15,9 @@
  * right dA called 'swapped').
  */
 import { describe, expect, it } from "vitest";
-import {
-  backwardStepVariant,
-  courseInputs,
-  deadWrites,
-  diagnoseBackwardStep,
-  diagnoseBroadcastError,
-  diagnoseDegenerateMask,
-  diagnoseForwardValues,
-  diagnoseLayerStep,
-  diagnoseMask,
-  diagnoseNonFinite,
-  diagnoseRngUse,
-  generatorMasks,
-  initializeParameters,
-  RandomState,
-  scoped,
-  tf,
-  thresholdUsed,
-} from "dropout-kit";
+import { backwardStepVariant, courseInputs, deadWrites, diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseLayerStep, diagnoseMask, diagnoseNonFinite, diagnoseRngUse, initializeParameters, RandomState, scoped, tf, thresholdUsed } from "dropout-kit";
 import type { CallResult, ForwardInputs, RngUse, WireTensor, WireValue } from "dropout-kit";
+import { generatorMasks, recomputedOutcomes, stepCandidates } from "../grader/assignments/dropout/checks/recompute";
 
 // ---------------------------------------------------------------------------------------------- hand-made inputs
 
@@ -252,7 +235,7 @@ describe("thresholdUsed: the keep probability a mask was really drawn with", () 
 describe("diagnoseMask: a wrong mask, read from its values", () => {
   const mask = (inputs: ForwardInputs, label: "D1" | "D2", kept: number[], rng?: RngUse, other?: number[]) => {
     const d = draws(inputs)[label === "D1" ? "draws1" : "draws2"];
-    return diagnoseMask(label, kept, d.values, d.shape, inputs, rng, other);
+    return diagnoseMask(label, kept, d.values, d.shape, inputs, recomputedOutcomes(inputs), rng, other);
   };
 
   it("the right masks say nothing (every net)", () => {
@@ -342,11 +325,11 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
     // 1,000 draws: the interval around 0.86 is narrow, and the number said is within it.
     const wide = { shape: [40, 25], values: Array.from({ length: 1000 }, (_, k) => ((k * 0.6180339887) % 1)) };
     const inputs = distinct();
-    const d = (values: number[]) => diagnoseMask("D1", values.map((v) => (v < 0.86 ? 1 : 0)), values, [40, 25], { ...inputs, keepProb: 0.8 });
+    const d = (values: number[]) => diagnoseMask("D1", values.map((v) => (v < 0.86 ? 1 : 0)), values, [40, 25], { ...inputs, keepProb: 0.8 }, recomputedOutcomes({ ...inputs, keepProb: 0.8 }));
     expect(d(wide.values)).toContain("below about 0.86");
     // 6 draws: many thresholds fit, so none is named.
     const few = [0.1, 0.3, 0.5, 0.82, 0.95, 0.99]; // kept up to 0.82, dropped from 0.95: 0.86 and 0.9 fit alike
-    const said = diagnoseMask("D1", few.map((v) => (v < 0.86 ? 1 : 0)), few, [2, 3], { ...inputs, keepProb: 0.8 });
+    const said = diagnoseMask("D1", few.map((v) => (v < 0.86 ? 1 : 0)), few, [2, 3], { ...inputs, keepProb: 0.8 }, recomputedOutcomes({ ...inputs, keepProb: 0.8 }));
     expect(said).toContain("below a number other than keepProb, but keepProb is 0.8");
   });
 
@@ -498,7 +481,7 @@ describe("diagnoseNonFinite: where a NaN or an Infinity comes from", () => {
 // ---------------------------------------------------------------------------------------------- diagnoseForwardValues
 
 describe("diagnoseForwardValues: the typical mistake the output matches", () => {
-  const diagnose = (inputs: ForwardInputs, answer?: ForwardAnswer, source?: string) => diagnoseForwardValues(result(forwardValues(inputs, answer)), inputs, source);
+  const diagnose = (inputs: ForwardInputs, answer?: ForwardAnswer, source?: string) => diagnoseForwardValues(result(forwardValues(inputs, answer)), inputs, recomputedOutcomes(inputs), source);
   const deadSource = "const A1 = tf.mul(tf.relu(Z1), D1);\nconst a = A1.dataSync();\nfor (let i = 0; i < a.length; i++) a[i] /= keepProb;";
   const liveSource = "const a = tf.mul(tf.relu(Z1), D1).dataSync().slice();\nfor (let i = 0; i < a.length; i++) a[i] /= keepProb;\nconst A1 = tf.tensor2d(a, Z1.shape);";
 
@@ -581,9 +564,9 @@ describe("backwardStepVariant and diagnoseBackwardStep: dropout's step in the ba
   const compute = (body: (t: { WTdZ: tf.Tensor; D: tf.Tensor; other: tf.Tensor }) => tf.Tensor, s: Step) =>
     scoped(() => wire(body({ WTdZ: T(s.WTdZ), D: T(s.D), other: T(s.other) })));
   const variant = (received: WireTensor, s: Step, other: WireTensor | undefined = s.other) =>
-    scoped(() => backwardStepVariant("dA1", received, T(s.WTdZ), T(s.D), s.keepProb, other && T(other)));
+    scoped(() => backwardStepVariant("dA1", received, stepCandidates(T(s.WTdZ), T(s.D), s.keepProb, other && T(other))));
   const diagnose = (received: WireTensor, s: Step, source?: string, other: WireTensor | undefined = s.other) =>
-    scoped(() => diagnoseBackwardStep("dA1", received, T(s.WTdZ), T(s.D), s.keepProb, other && T(other), source));
+    scoped(() => diagnoseBackwardStep("dA1", received, stepCandidates(T(s.WTdZ), T(s.D), s.keepProb, other && T(other)), s.D.values, source));
 
   it("each variant is recognised, and named in words", () => {
     const s = sameWidthStep();

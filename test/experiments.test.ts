@@ -8,12 +8,10 @@
  * dropoutMultiplier forgets the division by keepProb (seen red before this file's rewrite: sections 3 and 8).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  accuraciesWithDropoutOn, accuracyOf, averageOverMasks, costJumpiness, costWithoutDropout, countAround, lineFigure, load2DDataset,
-  mean, meanCostFrom, monteCarloDropout, noiseStatistics, predictionShift, probabilities, RandomState, scaledNorm, scaleWeightsForTest,
-  scalingConventions, spreadByPrediction, thinnedNetworksPerIteration, trainWithDropoutLayer, unitTrace,
-} from "../src/index";
-import type { AveragingResult, Dataset, VariantResult } from "../src/index";
+import { load2DDataset, RandomState } from "dropout-kit";
+import type { Dataset } from "dropout-kit";
+import { accuraciesWithDropoutOn, accuracyOf, averageOverMasks, costJumpiness, costWithoutDropout, countAround, lineFigure, mean, meanCostFrom, monteCarloDropout, noiseStatistics, predictionShift, probabilities, scaledNorm, scaleWeightsForTest, scalingConventions, spreadByPrediction, thinnedNetworksPerIteration, trainWithDropoutLayer, unitTrace } from "../grader/assignments/dropout/source/experimentHelpers";
+import type { AveragingResult, VariantResult } from "../grader/assignments/dropout/source/experimentHelpers";
 
 /** Section 1's layer: 20 units × 50 examples, non-negative like ReLU outputs (also used in section 4). */
 const A = Array.from(new RandomState(2).uniformArray(20 * 50), (u) => 2 * u);

@@ -6,7 +6,7 @@
  * degenerate answers (a constant, recalled published values, lambd written in, zero gradients, inputs
  * changed) are not credited; no message shows a hidden expected value. Also the cases themselves (rebuilt
  * alike from their seeds, consistent caches, no case's inputs holding another's expected values) and the
- * public cases file (what l2PublicCasesOf gives from the oracle, and the course's published values).
+ * public cases file (what l2PublicData gives from the oracle, and the course's published values).
  * Fails when: a gate is dropped (seen red: cost.biases without gated(costWork): 4 tests; backward.inputs with
  * an empty gate: 3), costWork credits a constant on the public cases (seen red: its recomputation clause
  * removed: 1), the course checks lose their twin (seen red: 2), the biases' pair message shows the costs
@@ -15,20 +15,19 @@
  * course's cost edited in its 6th digit: 2; a gradient of the public case in its 6th: 1).
  */
 import { describe, expect, it } from "vitest";
-import {
-  callGraded, costCall, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, l2BackwardInputs, l2CaseInfo, l2CostInputs,
-  l2ExpectedOutputsOf, l2PublicCasesOf, L2_CHECK_DEFINITIONS, regularizedBackwardCall, round, runL2Checks, scoped, tf, toTensor,
-} from "dropout-kit";
-import { autodiffL2Gradients } from "../src/checks/l2/l2Recompute";
-import type {
-  BackwardWithRegularization, CheckResult, CostWithRegularization, GradedFunction, L2BackwardRun, L2CaseList, L2CaseSettings, L2CostRun, L2Evidence,
-  L2ExpectedOutputs, L2FunctionName, L2PublicCases, L2Unavailable, Matrix, Parameters, WireTensor,
-} from "dropout-kit";
+import { callGraded, costCall, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, regularizedBackwardCall, round, scoped, tf, toTensor } from "dropout-kit";
+import { autodiffL2Gradients } from "../grader/assignments/l2-regularization/checks/recompute";
+import type { BackwardWithRegularization, CheckResult, CostWithRegularization, GradedFunction, L2BackwardRun, L2CostRun, L2Evidence, L2FunctionName, L2PublicData, Matrix, Parameters, WireTensor } from "dropout-kit";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cases, points } from "../grader/assignments/l2-regularization/source/settings";
 import { BACKWARD_MISTAKES, COST_MISTAKES } from "./helpers/l2Mistakes";
 import { backwardPropagationWithRegularization, backwardWith, computeCostWithRegularization } from "./helpers/l2Solution";
+import { l2BackwardInputs, l2CaseInfo, l2CostInputs, l2ExpectedOutputsOf } from "../grader/assignments/l2-regularization/cases";
+import { l2PublicData } from "../grader/assignments/l2-regularization/checks/publicData";
+import { L2_CHECK_DEFINITIONS, runL2Checks } from "../grader/assignments/l2-regularization/checks/rules";
+import type { L2CaseList, L2CaseSettings, L2ExpectedOutputs } from "../grader/assignments/l2-regularization/cases";
+import type { L2Unavailable } from "../grader/assignments/l2-regularization/checks/rules";
 
 // The settings are plain values (tslab compiles that file too); here they are held to the library's type.
 const caseList: L2CaseList = cases;
@@ -327,16 +326,16 @@ describe("the cases", () => {
 });
 
 describe("the public cases file (src/checks/l2/publicCases.json)", () => {
-  const file = () => JSON.parse(readFileSync(resolve(__dirname, "../src/checks/l2/publicCases.json"), "utf8")) as L2PublicCases;
+  const file = () => JSON.parse(readFileSync(resolve(__dirname, "../src/checks/l2/publicCases.json"), "utf8")) as L2PublicData;
   // Within float32: a few units in the last place (the engine's solution may run its ops in another order).
   const closeTo = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
-  it("is l2PublicCasesOf the case list and the oracle's outputs, within float32 (run `npm run assign` when it is not)", () => {
-    const fresh = l2PublicCasesOf(caseList, expected());
+  it("is l2PublicData the case list and the oracle's outputs, within float32 (run `npm run assign` when it is not)", () => {
+    const fresh = l2PublicData(caseList, expected());
     const written = file();
-    const strip = (c: L2PublicCases) => JSON.stringify(c, (key, value) => (key === "values" ? value.length : value));
+    const strip = (c: L2PublicData) => JSON.stringify(c, (key, value) => (key === "values" ? value.length : value));
     expect(strip(written)).toBe(strip(fresh));
-    const numbers = (c: L2PublicCases) => JSON.stringify(c).match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g)!.map(Number);
+    const numbers = (c: L2PublicData) => JSON.stringify(c).match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g)!.map(Number);
     const [a, b] = [numbers(written), numbers(fresh)];
     expect(a.length).toBe(b.length);
     a.forEach((v, k) => expect(closeTo(v, b[k]), `number ${k}: ${v} against ${b[k]}`).toBe(true));

@@ -8,9 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import {
-  ATOL, RTOL, compareMatrix, courseInputs, courseL2BackwardCase, courseL2CostCase, forwardPropagation, PARAMETER_NAMES,
-} from "dropout-kit";
+import { ATOL, RTOL, compareMatrix, courseInputs, courseL2BackwardCase, courseL2CostCase, forwardPropagation, PARAMETER_NAMES } from "dropout-kit";
 import type { ForwardCache, Matrix, Parameters } from "dropout-kit";
 
 const WEIGHT_NAMES = ["W1", "W2", "W3"] as const;

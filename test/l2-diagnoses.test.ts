@@ -1,5 +1,5 @@
 /**
- * The L2 diagnoses (src/checks/l2/l2Diagnoses.ts) on the tests' oracle solution with one typical mistake
+ * The L2 diagnoses (src/assignments/l2-regularization/diagnoses.ts, with the outcomes recomputed as grading does) on the tests' oracle solution with one typical mistake
  * built in (test/helpers/l2Mistakes.ts), each called through the harness the grader uses: every mistake is
  * named on the course's case, a public case and a hidden one, by its own diagnosis and by no other; the right
  * answer, lambd = 0 (where every mistake of the L2 term gives the right answer), a mistake elsewhere in the
@@ -13,19 +13,22 @@
  * layers that are right (seen red: every layer named for a mistake in one: 10).
  */
 import { describe, expect, it } from "vitest";
-import { callGraded, costCall, diagnoseCost, diagnoseRegularizedBackward, l2BackwardInputs, l2CostInputs, regularizedBackwardCall, tf } from "dropout-kit";
-import type { BackwardWithRegularization, CostWithRegularization, GradedFunction, L2BackwardInputs, L2CaseSettings, L2CostInputs } from "dropout-kit";
+import { callGraded, costCall, diagnoseCost, diagnoseRegularizedBackward, regularizedBackwardCall, tf } from "dropout-kit";
+import type { BackwardWithRegularization, CostWithRegularization, GradedFunction, L2BackwardInputs, L2CostInputs } from "dropout-kit";
 import { cases } from "../grader/assignments/l2-regularization/source/settings";
 import { BACKWARD_MISTAKES, COST_MISTAKES } from "./helpers/l2Mistakes";
 import type { Mistake } from "./helpers/l2Mistakes";
 import { backwardPropagationWithRegularization, backwardWith, computeCostWithRegularization, costWith, RIGHT_L2_TERM } from "./helpers/l2Solution";
+import { l2BackwardInputs, l2CostInputs } from "../grader/assignments/l2-regularization/cases";
+import type { L2CaseSettings } from "../grader/assignments/l2-regularization/cases";
+import { recomputedBackwardOutcomes, recomputedCostOutcomes } from "../grader/assignments/l2-regularization/checks/diagnoses";
 
 const settingsOf = (list: L2CaseSettings[], id: string) => list.find((c) => c.id === id)!;
 
 /** What the cost's diagnosis says of `fn` on `inputs`, called as the grader calls it. */
-const costDiagnosis = (fn: CostWithRegularization, inputs: L2CostInputs) => diagnoseCost(callGraded(fn as unknown as GradedFunction, costCall(inputs)), inputs);
+const costDiagnosis = (fn: CostWithRegularization, inputs: L2CostInputs) => diagnoseCost(callGraded(fn as unknown as GradedFunction, costCall(inputs)), inputs.lambd, recomputedCostOutcomes(inputs));
 const backwardDiagnosis = (fn: BackwardWithRegularization, inputs: L2BackwardInputs) =>
-  diagnoseRegularizedBackward(callGraded(fn as unknown as GradedFunction, regularizedBackwardCall(inputs)), inputs);
+  diagnoseRegularizedBackward(callGraded(fn as unknown as GradedFunction, regularizedBackwardCall(inputs)), inputs.lambd, recomputedBackwardOutcomes(inputs));
 
 /** A case of its own, as the grader's cases are made (a net [3, 4, 2, 1]). */
 const own = (id: string, examples: number, lambd: number, biasScale = 1): L2CaseSettings => ({ id, description: id, dims: [3, 4, 2, 1], examples, inputSeed: 301, biasScale, lambd });

@@ -15,10 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import {
-  backwardPropagation, compareMatrix, computeCost, courseL2BackwardCase, courseL2CostCase, disposeParameters, forwardPropagation,
-  formatAccuracyTable, GRADIENT_NAMES, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, weightNorms,
-} from "dropout-kit";
+import { backwardPropagation, compareMatrix, computeCost, courseL2BackwardCase, courseL2CostCase, disposeParameters, forwardPropagation, formatAccuracyTable, GRADIENT_NAMES, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, weightNorms } from "dropout-kit";
 import type { Gradients, Matrix, ModelOptions, Parameters, TrainedModel, WeightNorms } from "dropout-kit";
 import * as kit from "dropout-kit";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";

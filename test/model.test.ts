@@ -10,10 +10,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import {
-  backwardPropagation, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES,
-  RandomState, updateParameters, updateParametersInPlace,
-} from "dropout-kit";
+import { backwardPropagation, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES, RandomState, updateParameters, updateParametersInPlace } from "dropout-kit";
 import type { BackwardWithRegularization, CostWithRegularization, DropoutCache, ForwardWithDropout, Matrix, ModelOptions, Parameters } from "dropout-kit";
 import { DropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import { L2Functions, loadL2ReferenceSolution } from "../grader/assignments/l2-regularization/solution";

@@ -8,10 +8,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as jupyter from "tslab/dist/jupyter";
-import {
-  costsFigure, datasetFigure, decisionBoundaryFigure, display, figureBundle, initializeParameters, loadPlotly, plotDataset, plotlyBundleSource,
-  plotWeightNorms, predictDec, RandomState, tf, weightNorms, weightNormsFigure,
-} from "dropout-kit";
+import { costsFigure, datasetFigure, decisionBoundaryFigure, display, figureBundle, initializeParameters, loadPlotly, plotDataset, plotlyBundleSource, plotWeightNorms, predictDec, RandomState, tf, weightNorms, weightNormsFigure } from "dropout-kit";
 import type { DisplayBundle, Matrix } from "dropout-kit";
 
 let X: Matrix;

@@ -7,10 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
-import {
-  backwardPropagationWithDropoutTest, courseBackwardCase, courseForwardCase, forwardPropagation, forwardPropagationWithDropoutTest,
-  GRADIENT_NAMES, initBackend, initializeParameters, RandomState, compareMatrix, NotImplementedError,
-} from "dropout-kit";
+import { backwardPropagationWithDropoutTest, courseBackwardCase, courseForwardCase, forwardPropagation, forwardPropagationWithDropoutTest, GRADIENT_NAMES, initBackend, initializeParameters, RandomState, compareMatrix, NotImplementedError } from "dropout-kit";
 import type { DropoutCache, Matrix, Parameters } from "dropout-kit";
 import { DropoutFunctions, INSTRUCTOR_NOTEBOOK, loadDropoutFunctions, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import { cellSource, readNotebook, toSourceLines } from "../grader/notebook/notebook";

@@ -36,7 +36,7 @@ import { BUNDLE_NAME, companionNames, EXPERIMENTS_BUNDLE_NAME, experimentsBundle
 import { gradescopeName, gradescopePackage } from "./gradescope";
 import { withKeptOutputs } from "./kept-outputs";
 import { releaseNotebook } from "./release";
-import { checkGradeIds, leaks, pointsNotices, secretLines } from "./validate";
+import { checkGradeIds, leaks, pointsNotices, recomputationLeaks, recomputationLines, secretLines } from "./validate";
 
 const RELEASE_DIR = resolve(__dirname, "../../notebooks");
 const DIST_DIR = resolve(PROJECT_ROOT, "dist");
@@ -287,6 +287,9 @@ function checkStudentFiles(released: ReleasedNotebook[], bundle: Uint8Array, pro
     ...Object.entries(bundled).map(([path, bytes]) => ({ path: `${BUNDLE_NAME}.zip:${path.replace(`${BUNDLE_NAME}/`, "")}`, text: visibleText(path, bytes) })),
   ];
   problems.push(...leaks(secrets, studentFiles));
+  // Nor a line of the grader's recomputations, in the assignments' bundle (where the public tests judge from data).
+  const recomputations = recomputationLines(AUTHORED_ASSIGNMENTS.flatMap((a) => a.recomputations));
+  problems.push(...recomputationLeaks(recomputations, studentFiles.filter((f) => !f.path.endsWith(".ipynb")), shown));
   for (const path of Object.keys(bundled)) {
     if (/\/grader\/|settings\.ts$|references/.test(path)) problems.push(`${BUNDLE_NAME}.zip holds ${path}, which is the grader's, not the students'`);
   }

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /**
  * Validations `npm run assign` runs on every regeneration; each problem names the notebook and the cell.
  * (Markers are checked as the release is made: release.ts throws MarkerError.)
@@ -74,6 +75,32 @@ export function leaks(secrets: string[], texts: { path: string; text: string }[]
   const found: string[] = [];
   for (const { path, text } of texts) {
     for (const line of secrets) if (text.includes(line)) found.push(`${path} contains a line of the solution or the hidden tests: ${line}`);
+  }
+  return found;
+}
+
+/**
+ * The lines of the grader's recomputations (an assignment's `recomputations` files) that would give a graded
+ * function's output away if a student had them: code lines (no comments, imports or punctuation) of 40
+ * characters or more that compute with tfjs. A file a student gets that holds one is refused, as a solution line is.
+ */
+export function recomputationLines(files: string[]): { file: string; line: string }[] {
+  const found: { file: string; line: string }[] = [];
+  for (const file of files) {
+    for (const raw of readFileSync(file, "utf8").split("\n")) {
+      const line = raw.trim();
+      if (line.length >= 40 && /\btf\.\w+\(/.test(line) && !/^(\/\/|\*|\/\*|import |export \{)/.test(line)) found.push({ file, line });
+    }
+  }
+  return found;
+}
+
+/** Where a recomputation's line appears in the given texts (path -> text). */
+export function recomputationLeaks(lines: { file: string; line: string }[], texts: { path: string; text: string }[], shown: (file: string) => string): string[] {
+  const found: string[] = [];
+  for (const { path, text } of texts) {
+    const hit = lines.find(({ line }) => text.includes(line));
+    if (hit) found.push(`${path} holds the grader's recomputation (a line of ${shown(hit.file)}): ${hit.line}. Students must not get it: move that code to the grader, or the public tests' data.`);
   }
   return found;
 }

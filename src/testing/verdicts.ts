@@ -56,6 +56,10 @@ export function callError(run: { result: CallResult }, caseDescription: string):
     return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
   }
   if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
+  // A module that is not there: most often a graded function that loads someone else's answer instead of computing.
+  if (/Cannot find module|MODULE_NOT_FOUND/.test(message)) {
+    return `On ${caseDescription}, your function tried to load a module that is not there (${message.split("\n")[0].slice(0, 300)}). A graded function computes its result itself, from its inputs, with tf and what the set-up cell imports; nothing else is given to it.`;
+  }
   return `On ${caseDescription}, your function threw ${e.name}: ${message}`;
 }
 

@@ -14,6 +14,7 @@ import { notebook } from "./source/settings";
 export const dropoutAuthoring: Assignment<DropoutReferences> = {
   ...dropout,
   sourceDir: resolve(__dirname, "source"),
+  recomputations: [resolve(__dirname, "checks/recompute.ts")],
   // The experiments notebook's helpers (they implement dropout's variants): released beside it, never in the library.
   companions: ["experimentHelpers.ts"],
   notebookSettings: notebook,

@@ -13,6 +13,7 @@ import { notebook } from "./source/settings";
 export const l2RegularizationAuthoring: Assignment<L2References> = {
   ...l2Regularization,
   sourceDir: resolve(__dirname, "source"),
+  recomputations: [resolve(__dirname, "checks/recompute.ts"), resolve(__dirname, "checks/diagnoses.ts")],
   notebookSettings: notebook,
   publicCasesFile: resolve(__dirname, "../../../src/assignments/l2-regularization/publicTests.json"),
   deriveReferences,

@@ -27,6 +27,15 @@ export function galleryFiles(assignment: Assignment): { name: string; text: stri
   const examples: Example[] = [
     { name: "solution", description: "the instructor's solution, as a student's copy", build: submission() },
     { name: "untouched-release", description: "the student notebook as released", build: () => serializeNotebook(releasedCopy(assignment)) },
+    // A borrowed answer: both graded functions call the checks' recomputation by path instead of computing (the library's old modules).
+    {
+      name: "borrows-recompute",
+      description: "calls the checks' recomputation of the cost and the gradients instead of writing them",
+      build: submission([
+        [COST, "const crossEntropyCost = computeCost(A3, Y);", "const r = require(\"dropout-kit/dist/checks/l2/l2Recompute\");\n  return r.regularizedCostOf({ A3, Y, parameters, lambd });\n  const crossEntropyCost = computeCost(A3, Y);"],
+        [BACKWARD, "const dZ3 = tf.sub(A3, Y) as Matrix;", "const r = require(\"dropout-kit/dist/checks/l2/l2Recompute\");\n  return r.plainGradientsOf({ X, Y, cache, lambd });\n  const dZ3 = tf.sub(A3, Y) as Matrix;"],
+      ]),
+    },
     // The cost's mistakes.
     { name: "cost-no-division-by-m", description: "the L2 term not divided by m", build: submission([[COST, L2_TERM, "l2RegularizationCost = (lambd / 2) * sumOfSquares;"]]) },
     { name: "cost-lambd-over-m", description: "lambd/m instead of lambd/(2m) in the cost", build: submission([[COST, L2_TERM, "l2RegularizationCost = (lambd / m) * sumOfSquares;"]]) },
