@@ -11,9 +11,10 @@ import type { SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hiddenStyleTargets } from "./helpers/hidden-style-targets";
 import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle, studentPackageJson } from "../grader/assign/bundle";
 import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
@@ -352,6 +353,19 @@ describe("the student bundle", () => {
   afterAll(() => {
     if (unpacked) rmSync(unpacked.dir, { recursive: true, force: true });
   });
+
+  it("holds no function that returns a graded function's output on a hidden-style case, from any module a student can load (by path included)", async () => {
+    const { root } = installedBundle();
+    const targetsFile = join(root, "probe-targets.json");
+    writeFileSync(targetsFile, JSON.stringify(await hiddenStyleTargets()));
+    const probe = spawnSync(process.execPath, [resolve(__dirname, "helpers/bundle-probe.js"), targetsFile], { cwd: root, encoding: "utf8", timeout: 300_000 });
+    expect(probe.status, probe.stderr.slice(-2000)).toBe(0);
+    const report = JSON.parse(probe.stdout.trim().split("\n").pop()!) as { modules: number; calls: number; hits: unknown[] };
+    // Every module of the library, index and paths (about 30), each export called with a dozen argument lists.
+    expect(report.modules).toBeGreaterThan(20);
+    expect(report.calls).toBeGreaterThan(1000);
+    expect(report.hits).toEqual([]);
+  }, 400_000);
 
   it("installs with npm ci and gives a working helper library", () => {
     const { root, install } = installedBundle();
