@@ -15,7 +15,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hiddenStyleTargets } from "./helpers/hidden-style-targets";
-import { BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle, studentPackageJson } from "../grader/assign/bundle";
+import { BUNDLE_NAME, EXPERIMENTS_BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle, studentPackageJson } from "../grader/assign/bundle";
 import { feedbackMarkdown } from "../grader/reports";
 import { strayNotebooks } from "../grader/assign/cli";
 import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
@@ -95,7 +95,7 @@ function snapshot(root: string): Record<string, string> {
       else hashes[relative(root, path)] = createHash("sha256").update(readFileSync(path)).digest("hex");
     }
   };
-  for (const dir of ["notebooks", "grader/assignments", "src/checks", "dist"]) walk(join(root, dir));
+  for (const dir of ["notebooks", "grader/assignments", "src/assignments", "dist"]) walk(join(root, dir));
   return hashes;
 }
 
@@ -134,9 +134,12 @@ describe("npm run assign puts nothing in place unless every validation passes (i
     expect(first.stdout).toContain("assign: done; everything generated is valid.");
     const written = snapshot(root);
     expect(committedOnly(written)).toEqual({ ...committed, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb": written["notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"] });
-    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-student-bundle.zip", "dist/gradescope-autograder-dropout.zip", "dist/gradescope-autograder-l2-regularization.zip"]);
+    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-experiments-bundle.zip", "dist/dropout-student-bundle.zip", "dist/gradescope-autograder-dropout.zip", "dist/gradescope-autograder-l2-regularization.zip"]);
+    // The assignments' bundle holds the graded notebooks only; the experiments (which show how dropout is done) come in a bundle of their own.
     const bundled = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-student-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
-    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/experiments.ipynb`, `${BUNDLE_NAME}/notebooks/l2-regularization.ipynb`]);
+    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/l2-regularization.ipynb`]);
+    const experiments = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-experiments-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
+    expect(experiments).toEqual([`${EXPERIMENTS_BUNDLE_NAME}/notebooks/experimentHelpers.ts`, `${EXPERIMENTS_BUNDLE_NAME}/notebooks/experiments.ipynb`]);
     const second = assign();
     expect(second.status, output(second)).toBe(0);
     expect(second.stdout).toContain("  nothing changed");
@@ -330,7 +333,8 @@ describe("the student bundle", () => {
 
   it("holds the notebooks, the helper library and the set-up, and nothing of the grader's", () => {
     const paths = bundleEntries().map((e) => e.path.replace(`${BUNDLE_NAME}/`, ""));
-    expect(paths).toEqual(expect.arrayContaining(["README.md", "package.json", "package-lock.json", "notebooks/dropout.ipynb", "src/index.ts", "src/publicTests.ts", "scripts/setup-jupyter.sh"]));
+    expect(paths).toEqual(expect.arrayContaining(["README.md", "package.json", "package-lock.json", "notebooks/dropout.ipynb", "src/index.ts", "src/assignments/dropout/publicTests.ts", "src/assignments/dropout/publicTests.json", "scripts/setup-jupyter.sh"]));
+    expect(paths.filter((p) => /experiment/i.test(p))).toEqual([]);
     expect(paths.filter((p) => /^grader\/|settings\.ts|references|\.test\.ts$/.test(p))).toEqual([]);
     const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
     const texts = Object.entries(unzipSync(studentBundle())).map(([path, bytes]) => ({ path, text: path.endsWith(".ipynb") ? JSON.parse(strFromU8(bytes)).cells.map(cellSource).join("\n") : strFromU8(bytes) }));

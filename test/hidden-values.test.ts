@@ -70,13 +70,13 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("hidden expected values stay hidden", () => {
-  it("the public cases students get (src/checks/publicCases.json) are the public cases only, and hold no hidden expected value", () => {
+  it("the public tests' data students get (src/assignments/dropout/publicTests.json: cases, expected outputs, the mistakes' outcomes) is the public cases only, and holds no hidden expected value", () => {
     const file = readFileSync(PUBLIC_CASES_FILE, "utf8");
     const cases = JSON.parse(file) as DropoutPublicData;
     expect(cases.forward.map((c) => c.spec.id).sort()).toEqual([...PUBLIC_FORWARD].sort());
     expect(cases.backward.map((c) => c.id).sort()).toEqual([...PUBLIC_BACKWARD].sort());
     const hidden = hiddenValues();
-    const shown = new Set([...cases.forward.flatMap((c) => [c.inputs.X, ...Object.values(c.inputs.parameters), ...Object.values(c.outputs)]), ...cases.backward.flatMap((c) => [c.inputs.X, c.inputs.Y, ...Object.values(c.inputs.cache), ...Object.values(c.outputs)])].flatMap((t) => t.values.flatMap(forms)));
+    const shown = new Set([...cases.forward.flatMap((c) => [c.inputs.X, ...Object.values(c.inputs.parameters), ...Object.values(c.outputs), ...Object.values(c.outcomes.passes).flatMap((p) => [p.A3, ...(p.A1 ? [p.A1] : [])])]), ...cases.backward.flatMap((c) => [c.inputs.X, c.inputs.Y, ...Object.values(c.inputs.cache), ...Object.values(c.outputs), ...[...c.steps.dA2, ...c.steps.dA1].map(([, t]) => t)])].flatMap((t) => t.values.flatMap(forms)));
     expect([...shown].filter((text) => hidden.has(text)).map((text) => `${text} (${hidden.get(text)})`)).toEqual([]);
   });
 
@@ -112,11 +112,11 @@ describe("the Gradescope package ships no solution", () => {
 });
 
 describe("the library's names hold no recomputation of a graded function", () => {
-  it("dropout-kit's index exports none of the checks' recomputations (the masked forward pass, the gradients, the regularized cost)", async () => {
+  it("dropout-kit exports none of the checks' recomputations (the masked forward pass, the gradients, the regularized cost): they are the grader's", async () => {
     const kit = await import("dropout-kit");
     const recomputations = ["forwardWith", "CORRECT_FORWARD", "FORWARD_VARIANTS", "autodiffGradients", "regularizedCostOf", "autodiffL2Gradients", "plainGradientsOf", "crossEntropyOf"];
     expect(recomputations.filter((name) => name in kit)).toEqual([]);
-    // They exist (the checks compute with them), in modules the index does not re-export.
+    // They exist (the checks compute with them), in the grader's assignment folders.
     expect(typeof (await import("../grader/assignments/dropout/checks/recompute")).forwardWith).toBe("function");
     expect(typeof (await import("../grader/assignments/l2-regularization/checks/recompute")).regularizedCostOf).toBe("function");
   });

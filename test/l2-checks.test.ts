@@ -1,5 +1,5 @@
 /**
- * The L2 checks (src/checks/l2/l2Checks.ts) with the grader's cases and points
+ * The L2 checks (grader/assignments/l2-regularization/checks/rules.ts, the public rules dropout-kit's) with the grader's cases and points
  * (grader/assignments/l2-regularization/source/settings.ts), each graded function called through the harness
  * the grader uses, and the tests' oracle solution (test/helpers/l2Solution.ts) as the references: the
  * solution passes every check; each typical mistake fails exactly the checks it should, with its diagnosis;
@@ -325,8 +325,8 @@ describe("the cases", () => {
   });
 });
 
-describe("the public cases file (src/checks/l2/publicCases.json)", () => {
-  const file = () => JSON.parse(readFileSync(resolve(__dirname, "../src/checks/l2/publicCases.json"), "utf8")) as L2PublicData;
+describe("the public tests' data (src/assignments/l2-regularization/publicTests.json)", () => {
+  const file = () => JSON.parse(readFileSync(resolve(__dirname, "../src/assignments/l2-regularization/publicTests.json"), "utf8")) as L2PublicData;
   // Within float32: a few units in the last place (the engine's solution may run its ops in another order).
   const closeTo = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
