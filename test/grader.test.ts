@@ -41,6 +41,8 @@ const every = (ids: string[], why: string | RegExp): Record<string, string | Reg
 const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?: string[] }> = {
   solution: { fails: {} },
   "untouched-release": { fails: { ...every(FORWARD, "Not implemented yet: forwardPropagationWithDropout: Steps 1-4"), ...every(BACKWARD, "Not implemented yet: backwardPropagationWithDropout: Steps 1-2") } },
+  // A borrowed answer (the checks' old recomputation modules, the grader's own): every check fails, saying the module is not there.
+  "borrows-recompute": { fails: { ...every(FORWARD, "your function tried to load a module that is not there (Cannot find module 'dropout-kit/dist/checks/recompute')"), ...every(BACKWARD, "your function tried to load a module that is not there (Cannot find module '../grader/assignments/dropout/checks/recompute')") } },
   "forward-multiplies-by-keepprob": {
     fails: every(["forward.course", "forward.cases", "forward.scaling"], "multiplied the kept activations by keepProb instead of dividing"),
   },

@@ -31,6 +31,8 @@ const EXPECTED: Record<string, { score: number; failed: string[]; says?: RegExp 
   "correct-cost-loops": { score: 10, failed: [] },
   "correct-backward-divided-later": { score: 10, failed: [] },
   "untouched-release": { score: 0, failed: l2Regularization.checks.map((c) => c.id), says: /Not implemented yet: computeCostWithRegularization/ },
+  // A borrowed answer (the checks' old recomputation modules by path): 0, saying the module is not there.
+  "borrows-recompute": { score: 0, failed: l2Regularization.checks.map((c) => c.id), says: /your function tried to load a module that is not there \(Cannot find module 'dropout-kit\/dist\/checks\/l2\/l2Recompute'\)/ },
   "cost-no-division-by-m": { score: 7, failed: ["cost.course", "cost.cases"], says: /Your L2 term is \(λ\/2\)·ΣW², not divided by m/ },
   "cost-lambd-over-m": { score: 7, failed: ["cost.course", "cost.cases"], says: /Your L2 term is \(λ\/m\)·ΣW², twice the course's/ },
   "cost-regularizes-biases": { score: 6, failed: ["cost.course", "cost.cases", "cost.biases"], says: /Your L2 term also counts the squared biases/ },
