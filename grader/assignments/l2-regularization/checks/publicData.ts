@@ -1,16 +1,39 @@
 /**
  * The data the L2 notebook's public tests judge from (src/assignments/l2-regularization/publicTests.json),
  * written by `npm run assign`: each public case's inputs and the solution's outputs, and what every typical
- * mistake gives there, recomputed here (diagnoses.ts). Public cases only: nothing of a hidden case, and no
- * code that computes the L2 term, reaches the student.
+ * mistake gives there, recomputed here (diagnoses.ts). Public cases only: nothing of a hidden case (no outcome
+ * that equals a hidden answer), and no code that computes the L2 term, reaches the student.
  */
 import { isPublicCase } from "dropout-kit";
-import type { L2PublicData, WireTensor } from "dropout-kit";
+import type { L2BackwardInputs, L2BackwardOutcomes, L2CostInputs, L2PublicData, WireTensor } from "dropout-kit";
 import type { L2CaseList, L2CaseSettings, L2ExpectedOutputs } from "../cases";
 import { l2BackwardInputs, l2CaseInfo, l2CostInputs } from "../cases";
 import { recomputedBackwardOutcomes, recomputedCostOutcomes } from "./diagnoses";
 
+/**
+ * The hidden cases' expected values (more than 3 significant digits, shown by no public case): a mistake's
+ * outcome on a public case that equals one is left out of the data (the course's inputs are shared by the hidden
+ * twin, with another lambd).
+ */
+function hiddenNumbers(cases: L2CaseList, expected: L2ExpectedOutputs): Set<number> {
+  const values = (list: L2CaseSettings[], outputs: Record<string, Record<string, WireTensor>>, hidden: boolean) =>
+    list.filter((s) => isPublicCase(s) !== hidden).flatMap((s) => Object.values(outputs[s.id] ?? {}).flatMap((t) => t.values));
+  const shown = new Set([...values(cases.cost, expected.cost, false), ...values(cases.backward, expected.backward, false)]);
+  const significant = (v: number) => String(Math.abs(v)).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").length > 3;
+  return new Set([...values(cases.cost, expected.cost, true), ...values(cases.backward, expected.backward, true)].filter((v) => significant(v) && !shown.has(v)));
+}
+
 export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs): L2PublicData {
+  const hidden = hiddenNumbers(cases, expected);
+  const costOutcomes = (inputs: L2CostInputs) => Object.fromEntries(Object.entries(recomputedCostOutcomes(inputs)).filter(([, cost]) => !hidden.has(cost)));
+  const backwardOutcomes = (inputs: L2BackwardInputs): L2BackwardOutcomes => {
+    const outcomes = recomputedBackwardOutcomes(inputs);
+    const clean = (t: WireTensor | undefined) => t && !t.values.some((v) => hidden.has(v));
+    return {
+      dW: Object.fromEntries(Object.entries(outcomes.dW).map(([name, terms]) => [name, Object.fromEntries(Object.entries(terms).filter(([, t]) => clean(t)))])),
+      db: Object.fromEntries(Object.entries(outcomes.db).filter(([, db]) => clean(db.plain) && clean(db.regularized))),
+    };
+  };
   const publicOf = <Inputs, Outcomes>(list: L2CaseSettings[], inputsOf: (s: L2CaseSettings) => Inputs, outputs: Record<string, Record<string, WireTensor>>, outcomesOf: (inputs: Inputs) => Outcomes) =>
     list.filter(isPublicCase).map((settings) => {
       if (!outputs[settings.id]) throw new Error(`no expected outputs for public L2 case "${settings.id}"`);
@@ -18,8 +41,8 @@ export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs): L2
       return { spec: l2CaseInfo(settings), inputs, outputs: outputs[settings.id], outcomes: outcomesOf(inputs) };
     });
   const data = {
-    cost: publicOf(cases.cost, l2CostInputs, expected.cost, recomputedCostOutcomes),
-    backward: publicOf(cases.backward, l2BackwardInputs, expected.backward, recomputedBackwardOutcomes),
+    cost: publicOf(cases.cost, l2CostInputs, expected.cost, costOutcomes),
+    backward: publicOf(cases.backward, l2BackwardInputs, expected.backward, backwardOutcomes),
   };
   // Through JSON: no -0 and no undefined, the same values in memory as on disk.
   return JSON.parse(JSON.stringify(data)) as L2PublicData;
