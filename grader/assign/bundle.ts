@@ -47,6 +47,15 @@ export function studentPackageJson(): string {
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
+/** Both bundles' set-up, as their READMEs say it. */
+const SETUP_SECTION = `## Set-up (Debian/Ubuntu with Node.js 20+ and npm)
+
+\`\`\`bash
+npm ci                  # installs the pinned dependencies and builds the helper library
+npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers the "TypeScript" kernel
+\`\`\`
+`;
+
 /** The student's README: set-up, the notebooks of every assignment, and the self-check. */
 export function studentReadme(assignments: Pick<Assignment, "title" | "notebook">[] = AUTHORED_ASSIGNMENTS): string {
   const first = assignments[0]?.notebook ?? "NOTEBOOK.ipynb";
@@ -55,13 +64,7 @@ export function studentReadme(assignments: Pick<Assignment, "title" | "notebook"
 Notebooks in TypeScript on the **tslab** kernel, with a helper library on TensorFlow.js (\`src/\`, imported
 by the notebooks as \`dropout-kit\`).
 
-## Set-up (Debian/Ubuntu with Node.js 20+ and npm)
-
-\`\`\`bash
-npm ci                  # installs the pinned dependencies and builds the helper library
-npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers the "TypeScript" kernel
-\`\`\`
-
+${SETUP_SECTION}
 ## Work
 
 \`\`\`bash
@@ -149,13 +152,7 @@ dropout answered with an experiment and a plot. They show how dropout is done, s
 assignment's deadline. The helpers they import lie beside them in \`notebooks/\`; the library is \`src/\`
 (\`dropout-kit\`).
 
-## Set-up (Debian/Ubuntu with Node.js 20+ and npm)
-
-\`\`\`bash
-npm ci                  # installs the pinned dependencies and builds the helper library
-npm run setup:jupyter   # installs Jupyter if missing (apt-get) and registers the "TypeScript" kernel
-\`\`\`
-
+${SETUP_SECTION}
 ## Run
 
 \`\`\`bash

@@ -1,8 +1,8 @@
 /**
  * What every assignment's checks share (dropout's and L2's): a check as an entry, a verdict per check and the
  * rules that combine verdicts (the first failure, a gate), a call's error said plainly, the repeat call that
- * shows changed inputs, and the verdicts turned into scored results. Not re-exported by dropout-kit as a
- * whole: names like `all` and `fail` belong to the checks, not to the notebooks' namespace.
+ * shows changed inputs, and the verdicts turned into scored results. The public tests use them in the
+ * student's kernel and the grader's checks in its process, both through dropout-kit.
  */
 import type { CallResult } from "./tensorData";
 import { firstDifference } from "./tensorData";
@@ -137,4 +137,23 @@ export function scoredResults<Fn extends string, Evidence, Expected>(checks: (Ch
       output: verdict.passed ? (verdict.note ?? "Passed.") : verdict.why,
     };
   });
+}
+
+/** A public test's evidence: each call's run with its public case's data. */
+export type Judged<Run, Data> = { run: Run; data: Data };
+
+/**
+ * The public checks of one graded function as entries the report runs (one point each): each check of `list`
+ * (id, fn, name: the same entries the grader's table takes) with its rule from `rules`, by id.
+ */
+export function publicChecksOf<Fn extends string, Evidence>(
+  list: Record<string, { id: string; fn: Fn; public: true; name: string }>, fn: Fn, rules: Record<string, (evidence: Evidence) => Verdict>,
+): (CheckOf<Fn, Evidence, null> & { points: number })[] {
+  return Object.values(list)
+    .filter((c) => c.fn === fn)
+    .map((c) => {
+      const rule = rules[c.id];
+      if (!rule) throw new Error(`public check ${c.id} has no rule`);
+      return { ...c, points: 1, verdict: (evidence: Evidence) => rule(evidence) };
+    });
 }

@@ -13,8 +13,8 @@ import type { PublicSuite } from "../../testing/publicSuite";
 import type { PublicReport } from "../../testing/report";
 import { formatPublicReport, readPublicData, runPublicTest, stopIfNotImplemented } from "../../testing/report";
 import type { WireTensor } from "../../testing/tensorData";
-import type { CheckOf, Verdict } from "../../testing/verdicts";
-import { all, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, scoredResults } from "../../testing/verdicts";
+import type { Judged, Verdict } from "../../testing/verdicts";
+import { all, publicChecksOf, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, scoredResults } from "../../testing/verdicts";
 import type { BackwardWithDropout, ForwardWithDropout } from "../../types";
 import { backwardCall, forwardCall } from "./calls";
 import type { BackwardInputs, ForwardInputs } from "./calls";
@@ -117,7 +117,6 @@ const publicData = () => readPublicData<DropoutPublicData>("dropout");
 
 // ---------------------------------------------------------------------------------------------- the checks
 
-type Judged<R, C> = { run: R; data: C };
 type ForwardEvidence = Judged<ForwardRun, ForwardPublicCase>[];
 type BackwardEvidence = Judged<BackwardRun, BackwardPublicCase>[];
 
@@ -187,11 +186,6 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
     ),
 };
 
-function checksOf<Evidence>(fn: GradedFunctionName, rules: Record<string, (runs: Evidence) => Verdict>): (CheckOf<GradedFunctionName, Evidence, null> & { points: number })[] {
-  return Object.values(DROPOUT_PUBLIC_CHECKS)
-    .filter((c) => c.fn === fn)
-    .map((c) => ({ ...c, points: 1, verdict: (runs: Evidence) => rules[c.id](runs) }));
-}
 
 // ---------------------------------------------------------------------------------------------- the reports
 
@@ -202,7 +196,7 @@ export function forwardPublicReport(target: ForwardWithDropout): PublicReport {
     run: { spec: data.spec, inputs: data.inputs, result: callGraded(target as unknown as GradedFunction, forwardCall(data.inputs), { id }), source: String(target) },
   }));
   stopIfNotImplemented(runs.map((r) => r.run.result));
-  const results = scoredResults(checksOf(FORWARD, FORWARD_RULES), {}, runs, null);
+  const results = scoredResults(publicChecksOf(DROPOUT_PUBLIC_CHECKS, FORWARD, FORWARD_RULES), {}, runs, null);
   return formatPublicReport(FORWARD, results, runs.map(({ run }) => ({ description: run.spec.description, result: run.result, course: run.spec.course })));
 }
 
@@ -213,7 +207,7 @@ export function backwardPublicReport(target: BackwardWithDropout): PublicReport 
     run: { id: data.id, description: data.description, public: true, inputs: data.inputs, result: callGraded(target as unknown as GradedFunction, backwardCall(data.inputs), { id }), source: String(target) },
   }));
   stopIfNotImplemented(runs.map((r) => r.run.result));
-  const results = scoredResults(checksOf(BACKWARD, BACKWARD_RULES), {}, runs, null);
+  const results = scoredResults(publicChecksOf(DROPOUT_PUBLIC_CHECKS, BACKWARD, BACKWARD_RULES), {}, runs, null);
   return formatPublicReport(BACKWARD, results, runs.map(({ run }) => ({ description: run.description, result: run.result, course: run.id === "course" })));
 }
 

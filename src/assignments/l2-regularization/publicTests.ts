@@ -11,8 +11,8 @@ import type { PublicSuite } from "../../testing/publicSuite";
 import type { PublicReport } from "../../testing/report";
 import { formatPublicReport, readPublicData, runPublicTest, stopIfNotImplemented } from "../../testing/report";
 import type { WireTensor } from "../../testing/tensorData";
-import type { CheckOf, Verdict } from "../../testing/verdicts";
-import { all, fail, gated, overCases, scoredResults } from "../../testing/verdicts";
+import type { Judged, Verdict } from "../../testing/verdicts";
+import { all, publicChecksOf, fail, gated, overCases, scoredResults } from "../../testing/verdicts";
 import type { BackwardWithRegularization, CostWithRegularization } from "../../types";
 import { costCall, regularizedBackwardCall } from "./calls";
 import type { L2BackwardInputs, L2CaseInfo, L2CostInputs, L2FunctionName } from "./calls";
@@ -51,7 +51,6 @@ export interface L2PublicData {
 
 const publicData = () => readPublicData<L2PublicData>("l2-regularization");
 
-type Judged<R, C> = { run: R; data: C };
 type CostEvidence = Judged<L2CostRun, L2PublicData["cost"][number]>[];
 type BackwardEvidence = Judged<L2BackwardRun, L2PublicData["backward"][number]>[];
 
@@ -83,11 +82,6 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
   "backward.inputs": (runs) => inputsUnchanged(runs.map((r) => r.run), "X, Y or the cache's tensors", () => backwardWork(runs.map((r) => r.run))),
 };
 
-function checksOf<Evidence>(fn: L2FunctionName, rules: Record<string, (runs: Evidence) => Verdict>): (CheckOf<L2FunctionName, Evidence, null> & { points: number })[] {
-  return Object.values(L2_PUBLIC_CHECKS)
-    .filter((c) => c.fn === fn)
-    .map((c) => ({ ...c, points: 1, verdict: (runs: Evidence) => rules[c.id](runs) }));
-}
 
 /** One graded function's public report: each public case called as the grader calls it, the stub said once, the checks' verdicts. */
 function reportOf<Inputs, Outcomes, Run extends { spec: L2CaseInfo; inputs: Inputs; result: import("../../testing/tensorData").CallResult }>(
@@ -95,7 +89,7 @@ function reportOf<Inputs, Outcomes, Run extends { spec: L2CaseInfo; inputs: Inpu
 ): PublicReport {
   const runs = cases.map((data, id) => ({ data, run: { spec: data.spec, inputs: data.inputs, result: callGraded(target as GradedFunction, call(data.inputs), { id }) } as Run }));
   stopIfNotImplemented(runs.map((r) => r.run.result));
-  const results = scoredResults(checksOf(fn, rules), {}, runs, null);
+  const results = scoredResults(publicChecksOf(L2_PUBLIC_CHECKS, fn, rules), {}, runs, null);
   return formatPublicReport(fn, results, runs.map(({ run }) => ({ description: run.spec.description, result: run.result, course: run.spec.course })));
 }
 

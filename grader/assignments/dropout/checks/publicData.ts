@@ -6,7 +6,8 @@
  * nothing of a hidden case, and no code that recomputes a pass, reaches the student.
  */
 import { BACKWARD_STEP_VARIANTS, FORWARD_MISTAKES, isPublicCase, masksKey, OTHER_SEEDS, passKey, scoped, streamLength, tf, toTensor } from "dropout-kit";
-import type { BackwardPublicCase, DropoutPublicData, ForwardInputs, ForwardOutcomeData, ForwardPublicCase, WireTensor } from "dropout-kit";
+import type { BackwardPublicCase, DropoutPublicData, ForwardInputs, ForwardOutcomeData, ForwardPublicCase } from "dropout-kit";
+import { hiddenNumbers, holdsHidden } from "../../../assign/public-data";
 import { BACKWARD_CASES, FORWARD_CASES, forwardInputs } from "../cases";
 import type { DropoutReferences } from "../references";
 import { forwardWith, masksFrom, plainForward, stepCandidates, streamOf } from "./recompute";
@@ -37,49 +38,33 @@ function stepsOf(c: { inputs: BackwardPublicCase["inputs"]; outputs: BackwardPub
   return steps;
 }
 
-/**
- * The hidden cases' expected values a student must not get (numbers of more than 3 significant digits that no
- * public case shows): an outcome holding one is left out of the data. A mistake's outcome on a public case can
- * coincide with a hidden case's answer in part: the course's inputs with the course twin's keep probability
- * keep some units alike, and those units' values are the twin's.
- */
-function hiddenNumbers(references: DropoutReferences): Set<number> {
-  const numbers = (tensors: WireTensor[]) => tensors.flatMap((t) => t.values);
+/** The hidden cases' answers no public case shows: an outcome holding one is left out of the data (grader/assign/public-data.ts). */
+function hiddenOf(references: DropoutReferences) {
   const isPublic = (id: string, list: { id: string }[]) => list.some((c) => c.id === id && isPublicCase(c as never));
-  const shown = new Set(numbers([
-    ...Object.entries(references.forward).filter(([id]) => isPublic(id, FORWARD_CASES)).flatMap(([, t]) => Object.values(t)),
-    ...Object.entries(references.backward).filter(([id]) => isPublic(id, BACKWARD_CASES)).flatMap(([, c]) => [...Object.values(c.outputs), ...Object.values(c.inputs.cache)]),
-  ]));
-  const significant = (v: number) => String(Math.abs(v)).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").length > 3;
-  const hidden = numbers([
-    ...Object.entries(references.forward).filter(([id]) => !isPublic(id, FORWARD_CASES)).flatMap(([, t]) => Object.values(t)),
-    ...Object.entries(references.backward).filter(([id]) => !isPublic(id, BACKWARD_CASES)).flatMap(([, c]) => Object.values(c.outputs)),
-  ]);
-  return new Set(hidden.filter((v) => significant(v) && !shown.has(v)));
-}
-
-/** The entries of `record` whose tensors hold none of the `hidden` numbers. */
-function withoutHidden<T extends object>(record: Record<string, T>, hidden: Set<number>): Record<string, T> {
-  const holds = (value: object) => Object.values(value).some((t) => (t as WireTensor).values.some((v) => hidden.has(v)));
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => !holds(value)));
+  const forward = Object.entries(references.forward);
+  const backward = Object.entries(references.backward);
+  return hiddenNumbers(
+    [...forward.filter(([id]) => !isPublic(id, FORWARD_CASES)).flatMap(([, t]) => Object.values(t)), ...backward.filter(([id]) => !isPublic(id, BACKWARD_CASES)).flatMap(([, c]) => Object.values(c.outputs))],
+    [...forward.filter(([id]) => isPublic(id, FORWARD_CASES)).flatMap(([, t]) => Object.values(t)), ...backward.filter(([id]) => isPublic(id, BACKWARD_CASES)).flatMap(([, c]) => [...Object.values(c.outputs), ...Object.values(c.inputs.cache)])],
+  );
 }
 
 /** The public tests' data, from the references: public cases only, and no outcome that holds a hidden case's value. */
 export function dropoutPublicData(references: DropoutReferences): DropoutPublicData {
-  const hidden = hiddenNumbers(references);
+  const hidden = hiddenOf(references);
   const forward: ForwardPublicCase[] = FORWARD_CASES.filter(isPublicCase).map((spec) => {
     const inputs = forwardInputs(spec);
     return {
       spec: { id: spec.id, description: spec.description, keepProb: spec.keepProb, ...(spec.course ? { course: true } : {}), public: true },
       inputs,
       outputs: references.forward[spec.id],
-      outcomes: ((data) => ({ ...data, passes: withoutHidden(data.passes, hidden) }))(forwardOutcomeData(inputs)),
+      outcomes: ((data) => ({ ...data, passes: Object.fromEntries(Object.entries(data.passes).filter(([, p]) => !holdsHidden([p.A3, p.A1], hidden))) }))(forwardOutcomeData(inputs)),
     };
   });
   const backward: BackwardPublicCase[] = BACKWARD_CASES.filter(isPublicCase).map((spec) => {
     const { inputs, outputs } = references.backward[spec.id];
     const steps = stepsOf({ inputs, outputs });
-    const clean = (list: BackwardPublicCase["steps"]["dA2"]) => list.filter(([, t]) => !t.values.some((v) => hidden.has(v)));
+    const clean = (list: BackwardPublicCase["steps"]["dA2"]) => list.filter(([, t]) => !holdsHidden([t], hidden));
     return { id: spec.id, description: spec.description, public: true as const, inputs, outputs, steps: { dA2: clean(steps.dA2), dA1: clean(steps.dA1) } };
   });
   // Through JSON: no -0 and no undefined, the same values in memory as on disk.

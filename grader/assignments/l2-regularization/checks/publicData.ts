@@ -6,29 +6,23 @@
  */
 import { isPublicCase } from "dropout-kit";
 import type { L2BackwardInputs, L2BackwardOutcomes, L2CostInputs, L2PublicData, WireTensor } from "dropout-kit";
+import { hiddenNumbers, holdsHidden } from "../../../assign/public-data";
 import type { L2CaseList, L2CaseSettings, L2ExpectedOutputs } from "../cases";
 import { l2BackwardInputs, l2CaseInfo, l2CostInputs } from "../cases";
 import { recomputedBackwardOutcomes, recomputedCostOutcomes } from "./diagnoses";
 
-/**
- * The hidden cases' expected values (more than 3 significant digits, shown by no public case): a mistake's
- * outcome on a public case that equals one is left out of the data (the course's inputs are shared by the hidden
- * twin, with another lambd).
- */
-function hiddenNumbers(cases: L2CaseList, expected: L2ExpectedOutputs): Set<number> {
-  const values = (list: L2CaseSettings[], outputs: Record<string, Record<string, WireTensor>>, hidden: boolean) =>
-    list.filter((s) => isPublicCase(s) !== hidden).flatMap((s) => Object.values(outputs[s.id] ?? {}).flatMap((t) => t.values));
-  const shown = new Set([...values(cases.cost, expected.cost, false), ...values(cases.backward, expected.backward, false)]);
-  const significant = (v: number) => String(Math.abs(v)).replace(/e.*$/, "").replace(".", "").replace(/^0+/, "").length > 3;
-  return new Set([...values(cases.cost, expected.cost, true), ...values(cases.backward, expected.backward, true)].filter((v) => significant(v) && !shown.has(v)));
+/** The hidden cases' answers no public case shows: an outcome holding one is left out (grader/assign/public-data.ts). */
+function hiddenOf(cases: L2CaseList, expected: L2ExpectedOutputs): Set<number> {
+  const tensors = (list: L2CaseSettings[], outputs: Record<string, Record<string, WireTensor>>, hidden: boolean) => list.filter((s) => isPublicCase(s) !== hidden).flatMap((s) => Object.values(outputs[s.id] ?? {}));
+  return hiddenNumbers([...tensors(cases.cost, expected.cost, true), ...tensors(cases.backward, expected.backward, true)], [...tensors(cases.cost, expected.cost, false), ...tensors(cases.backward, expected.backward, false)]);
 }
 
 export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs): L2PublicData {
-  const hidden = hiddenNumbers(cases, expected);
+  const hidden = hiddenOf(cases, expected);
   const costOutcomes = (inputs: L2CostInputs) => Object.fromEntries(Object.entries(recomputedCostOutcomes(inputs)).filter(([, cost]) => !hidden.has(cost)));
   const backwardOutcomes = (inputs: L2BackwardInputs): L2BackwardOutcomes => {
     const outcomes = recomputedBackwardOutcomes(inputs);
-    const clean = (t: WireTensor | undefined) => t && !t.values.some((v) => hidden.has(v));
+    const clean = (t: WireTensor) => !holdsHidden([t], hidden);
     return {
       dW: Object.fromEntries(Object.entries(outcomes.dW).map(([name, terms]) => [name, Object.fromEntries(Object.entries(terms).filter(([, t]) => clean(t)))])),
       db: Object.fromEntries(Object.entries(outcomes.db).filter(([, db]) => clean(db.plain) && clean(db.regularized))),
