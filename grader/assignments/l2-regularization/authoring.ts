@@ -6,9 +6,10 @@ import { resolve } from "node:path";
 import type { Assignment } from "../../assignment";
 import { galleryFiles } from "./gallery";
 import { l2Regularization } from "./index";
-import { deriveReferences, publicDataOf } from "./references";
+import { l2PublicData } from "./checks/publicData";
+import { deriveReferences } from "./references";
 import type { L2References } from "./references";
-import { notebook } from "./source/settings";
+import { cases, notebook } from "./source/settings";
 
 export const l2RegularizationAuthoring: Assignment<L2References> = {
   ...l2Regularization,
@@ -17,6 +18,6 @@ export const l2RegularizationAuthoring: Assignment<L2References> = {
   notebookSettings: notebook,
   publicCasesFile: resolve(__dirname, "../../../src/assignments/l2-regularization/publicTests.json"),
   deriveReferences,
-  publicCases: publicDataOf,
+  publicCases: (references) => l2PublicData(cases, references),
   gallery: () => galleryFiles(l2RegularizationAuthoring),
 };
