@@ -41,7 +41,16 @@ function tslabConverter(): TslabConverter {
   if (!converter) {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const tslabDir = dirname(require.resolve("tslab/package.json"));
-    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as { sys: { getCurrentDirectory(): string } };
+    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as {
+      sys: { getCurrentDirectory(): string; watchFile?: unknown; watchDirectory?: unknown };
+    };
+    // No file watching: the grader compiles cells held in memory against typings that do not change while it
+    // grades. tslab's converter is a watch program, and an event on a library file (a hard link made or removed
+    // elsewhere changes the file's link count) scheduled a rebuild that failed the next compile with
+    // "Unexpected pending rebuildTimer": every submission graded then was "could not be compiled".
+    const unwatched = () => ({ close() {} });
+    ts.sys.watchFile = unwatched;
+    ts.sys.watchDirectory = unwatched;
     const { createConverter } = require("tslab/dist/converter.js") as { createConverter: () => TslabConverter };
     /* eslint-enable @typescript-eslint/no-require-imports */
     const original = ts.sys.getCurrentDirectory;
