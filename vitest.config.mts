@@ -15,10 +15,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     pool: "forks",
-    // Two files at a time: vitest's default is one worker fewer than the cores, so on the 2-core machine the
-    // suite ran one file at a time, and much of its time is waiting (kernels starting, sandboxes, npm ci, Chromium).
-    // No two files share state: each writes into folders of its own (temporary, or named by its process id).
-    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ["test/global-setup.ts"],
