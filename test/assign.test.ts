@@ -68,19 +68,15 @@ describe("npm run assign", () => {
 
 /**
  * A copy of the project to run `npm run assign` in, so these tests never touch the real notebooks/, grader/
- * or dist/: the files assign reads and writes, copied, and node_modules hard-linked (a plain copy where hard
- * links are not possible). Built output (src/dist, grader/dist) comes along: the grader's sandbox needs it.
+ * or dist/: the files assign reads and writes, and node_modules, copied. Built output (src/dist, grader/dist)
+ * comes along: the grader's sandbox needs it. node_modules is copied, not hard-linked (about 2 s): a hard link
+ * changes the link count of every library file, and tslab's kernel and headless runner, in the notebook tests
+ * running beside this file, watch those files (a change to them left a rebuild pending that failed their next cell).
  */
 function projectCopy(): string {
   const root = mkdtempSync(join(tmpdir(), "assign-project-"));
-  const copy = (args: string[]) => spawnSync("cp", args, { cwd: PROJECT_ROOT, encoding: "utf8" });
-  const files = copy(["-a", "package.json", "package-lock.json", "tsconfig.json", "src", "grader", "notebooks", "scripts", `${root}/`]);
-  if (files.status !== 0) throw new Error(`copying the project failed: ${files.stderr}`);
-  if (copy(["-al", "node_modules", `${root}/`]).status !== 0) {
-    rmSync(join(root, "node_modules"), { recursive: true, force: true });
-    const full = copy(["-a", "node_modules", `${root}/`]);
-    if (full.status !== 0) throw new Error(`copying node_modules failed: ${full.stderr}`);
-  }
+  const copy = spawnSync("cp", ["-a", "package.json", "package-lock.json", "tsconfig.json", "src", "grader", "notebooks", "scripts", "node_modules", `${root}/`], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (copy.status !== 0) throw new Error(`copying the project failed: ${copy.stderr}`);
   return root;
 }
 
