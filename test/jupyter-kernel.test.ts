@@ -7,7 +7,9 @@
  * student notebook's test relies on the same prefix).
  */
 import { expect, it } from "vitest";
-import { describeNotebookInKernel, summarize } from "./helpers/jupyter";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describeNotebookInKernel, PROJECT_ROOT, summarize, withShortTraining } from "./helpers/jupyter";
 
 describeNotebookInKernel("test/fixtures/kernel-smoke.ipynb", { timeoutPerCell: 60 }, (run) => {
   it("imports the built dropout-kit package and starts the wasm backend", () => {
@@ -49,8 +51,26 @@ describeNotebookInKernel("test/fixtures/kernel-smoke.ipynb", { timeoutPerCell: 6
   });
 });
 
-// The course notebooks themselves, as students and instructors open them.
-describeNotebookInKernel("grader/assignments/dropout/source/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
+// The course notebooks themselves, as students and instructors open them, with their trainings cut to
+// SHORT_TRAINING iterations: what these tests hold (every cell runs in the real kernel, nothing on stderr, the
+// public tests pass, the plots arrive as HTML) does not depend on how long the model trains. The full-length
+// results (the accuracy tables, the figures the markdown quotes) are test/notebooks.test.ts's and
+// test/l2-notebook.test.ts's, through the kernel's own engine.
+const SHORT_TRAINING = 2001;
+const SHORT = { timeoutPerCell: 300, trainingIterations: SHORT_TRAINING };
+/** The training really was the short one: the cost printed at iteration 0, and not at 10,000. */
+const trainedShort = (cell: { stdout: string }) => /Cost after iteration 0:/.test(cell.stdout) && !/Cost after iteration 10000:/.test(cell.stdout);
+
+it("the short training is every training of the course notebooks (a renamed setting would leave none to shorten)", () => {
+  for (const notebook of ["grader/assignments/dropout/source/dropout.ipynb", "notebooks/dropout.ipynb", "grader/assignments/l2-regularization/source/l2-regularization.ipynb", "notebooks/l2-regularization.ipynb"]) {
+    const text = readFileSync(resolve(PROJECT_ROOT, notebook), "utf8");
+    const trainings = (JSON.parse(text) as { cells: { cell_type: string; source: string[] }[] }).cells.filter((c) => c.cell_type === "code" && /\bmodel\(/.test(c.source.join(""))).length;
+    expect(withShortTraining(text, SHORT_TRAINING).cells, notebook).toBe(trainings);
+  }
+  expect(() => withShortTraining(JSON.stringify({ cells: [{ cell_type: "code", source: "model(X, Y, { numIterations: 5 });" }] }), 10)).toThrow(/no code cell spreads \.\.\.TRAINING/);
+});
+
+describeNotebookInKernel("grader/assignments/dropout/source/dropout.ipynb", SHORT, (run) => {
   it("runs every cell of the solution notebook without an error or stderr output", () => {
     const r = run();
     for (const cell of r.cells.filter((c) => c.status !== "empty")) {
@@ -65,10 +85,11 @@ describeNotebookInKernel("grader/assignments/dropout/source/dropout.ipynb", { ti
     expect(r.cell("backward_propagation_with_dropout_test").stdout).toMatch(/All tests passed/);
     for (const id of ["dataset", "boundary_plain", "boundary_dropout"]) expect(r.cell(id).mimeTypes).toContain("text/html");
     expect(r.cell("results_table").stdout).toMatch(/with dropout \(keepProb 0\.86\)/);
+    for (const id of ["train_plain", "train_dropout"]) expect(trainedShort(r.cell(id)), `${id}: ${r.cell(id).stdout}`).toBe(true);
   });
 });
 
-describeNotebookInKernel("notebooks/dropout.ipynb", { timeoutPerCell: 300 }, (run) => {
+describeNotebookInKernel("notebooks/dropout.ipynb", SHORT, (run) => {
   it("runs the cells before the exercises in the student notebook", () => {
     const r = run();
     for (const id of ["setup", "dataset", "train_plain", "boundary_plain", "forward_propagation_with_dropout", "backward_propagation_with_dropout"]) {
@@ -85,7 +106,7 @@ describeNotebookInKernel("notebooks/dropout.ipynb", { timeoutPerCell: 300 }, (ru
   });
 });
 
-describeNotebookInKernel("grader/assignments/l2-regularization/source/l2-regularization.ipynb", { timeoutPerCell: 300 }, (run) => {
+describeNotebookInKernel("grader/assignments/l2-regularization/source/l2-regularization.ipynb", SHORT, (run) => {
   it("runs every cell of the L2 solution notebook without an error or stderr output, passing both public tests", () => {
     const r = run();
     for (const cell of r.cells.filter((c) => c.status !== "empty")) {
@@ -95,10 +116,11 @@ describeNotebookInKernel("grader/assignments/l2-regularization/source/l2-regular
     expect(r.cell("compute_cost_with_regularization_test").stdout).toMatch(/All tests passed/);
     expect(r.cell("backward_propagation_with_regularization_test").stdout).toMatch(/All tests passed/);
     for (const id of ["boundary_plain", "boundary_l2", "weight_norms"]) expect(r.cell(id).mimeTypes).toContain("text/html");
+    for (const id of ["train_plain", "train_l2"]) expect(trainedShort(r.cell(id)), `${id}: ${r.cell(id).stdout}`).toBe(true);
   });
 });
 
-describeNotebookInKernel("notebooks/l2-regularization.ipynb", { timeoutPerCell: 300 }, (run) => {
+describeNotebookInKernel("notebooks/l2-regularization.ipynb", SHORT, (run) => {
   it("the L2 student notebook runs up to its exercises, whose test cells fail with the stub's message", () => {
     const r = run();
     for (const id of ["setup", "dataset", "train_plain", "compute_cost_with_regularization", "backward_propagation_with_regularization"]) expect(r.cell(id).status, summarize(r)).toBe("ok");

@@ -14,9 +14,9 @@
  * CI=true they fail with that note instead, so CI can never pass by skipping them.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { beforeAll, beforeEach, describe } from "vitest";
 
 export const PROJECT_ROOT = resolve(__dirname, "../..");
@@ -69,6 +69,30 @@ export interface RunOptions {
   outputPath?: string;
   /** Kernel binary; default this checkout's node_modules/.bin/tslab. */
   kernelBinary?: string;
+  /**
+   * Run a copy of the notebook whose trainings take this many iterations: every `...TRAINING,` spread in a
+   * code cell becomes `...TRAINING, numIterations: N,` (the kernel still starts in the notebook's own folder, so
+   * its imports resolve as they do). For tests whose claims do not depend on how long the model trains; the
+   * full-length results are the headless tests' (test/notebooks.test.ts, test/l2-notebook.test.ts). Throws when
+   * the notebook has no such spread, so a renamed setting cannot make the option silently do nothing.
+   */
+  trainingIterations?: number;
+}
+
+/** The notebook's JSON with its trainings shortened (see RunOptions.trainingIterations), and how many cells changed. */
+export function withShortTraining(notebookText: string, iterations: number): { text: string; cells: number } {
+  const nb = JSON.parse(notebookText) as { cells: { cell_type: string; source: string | string[] }[] };
+  let cells = 0;
+  for (const cell of nb.cells.filter((c) => c.cell_type === "code")) {
+    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    const shortened = source.replace(/\.\.\.TRAINING,/g, `...TRAINING, numIterations: ${iterations},`);
+    if (shortened !== source) {
+      cell.source = shortened;
+      cells += 1;
+    }
+  }
+  if (cells === 0) throw new Error("trainingIterations: no code cell spreads ...TRAINING, so no training could be shortened");
+  return { text: JSON.stringify(nb), cells };
 }
 
 export interface JupyterStatus {
@@ -126,7 +150,15 @@ export function isCI(): boolean {
 
 /** Runs `notebookPath` (relative to the project root, or absolute) through the tslab kernel, cell by cell. */
 export function runNotebookInKernel(notebookPath: string, options: RunOptions = {}): Promise<NotebookRun> {
-  const notebook = resolve(PROJECT_ROOT, notebookPath);
+  const original = resolve(PROJECT_ROOT, notebookPath);
+  // The report goes to a file, not through a pipe shared with anything else.
+  const reportDir = mkdtempSync(join(tmpdir(), "run-notebook-"));
+  const reportFile = join(reportDir, "report.json");
+  let notebook = original;
+  if (options.trainingIterations !== undefined) {
+    notebook = join(reportDir, basename(original));
+    writeFileSync(notebook, withShortTraining(readFileSync(original, "utf8"), options.trainingIterations).text);
+  }
   const timeoutPerCell = options.timeoutPerCell ?? 120;
   const startupTimeout = options.startupTimeout ?? 60;
   const args = [
@@ -136,11 +168,9 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
     "--startup-timeout", String(startupTimeout),
     "--kernel-name", KERNEL_NAME,
     "--kernel-binary", options.kernelBinary ?? PROJECT_TSLAB,
+    "--cwd", dirname(original),
   ];
   if (options.outputPath) args.push("--output", resolve(PROJECT_ROOT, options.outputPath));
-  // The report goes to a file, not through a pipe shared with anything else.
-  const reportDir = mkdtempSync(join(tmpdir(), "run-notebook-"));
-  const reportFile = join(reportDir, "report.json");
   args.push("--report", reportFile);
   // A hard limit for the runner as a whole, in case it hangs: every cell at its limit plus the interrupt grace.
   const hardLimitMs = (startupTimeout + 30 + countCodeCells(notebook) * (timeoutPerCell + 16)) * 1000;
@@ -162,6 +192,7 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
       clearTimeout(timer);
       const durationMs = Date.now() - started;
       if (code !== 0) {
+        rmSync(reportDir, { recursive: true, force: true });
         const why = signal ? `signal ${signal}` : `exit status ${code}`;
         const limit = durationMs >= hardLimitMs ? ` (stopped after its hard limit of ${hardLimitMs / 1000} s)` : "";
         reject(new Error(`running ${notebookPath} in the ${KERNEL_NAME} kernel failed: ${why}${limit}\n${stderr}`));
@@ -171,7 +202,7 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
       try {
         report = readFileSync(reportFile, "utf8");
         const cells = (JSON.parse(report) as RawCellReport[]).map(fromRaw);
-        resolvePromise(makeRun(notebook, cells, stderr, durationMs));
+        resolvePromise(makeRun(original, cells, stderr, durationMs));
       } catch (error) {
         reject(new Error(`unreadable report from ${RUNNER}: ${(error as Error).message}\n${report}\n${stdout}\n${stderr}`));
       } finally {

@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 test/jupyter/run_notebook.py NOTEBOOK [--output EXECUTED.ipynb] [--timeout 120]
-        [--kernel-name tslab] [--kernel-binary /abs/path/node_modules/.bin/tslab] [--quiet]
+        [--kernel-name tslab] [--kernel-binary /abs/path/node_modules/.bin/tslab] [--cwd DIR] [--quiet]
 
 Prints a JSON list to stdout (or writes it to --report FILE), one entry per code cell:
     {index, cell_id, grade_id, status, execution_count, stdout, stderr, mime_types, text, duration_ms}
@@ -305,6 +305,7 @@ def main(argv=None):
     ap.add_argument("--startup-timeout", type=float, default=60.0, help="seconds for the kernel to start (60)")
     ap.add_argument("--kernel-name", help="kernelspec to use (default: the notebook's, else tslab)")
     ap.add_argument("--kernel-binary", help="start this binary instead of the kernelspec's argv[0]")
+    ap.add_argument("--cwd", help="start the kernel in this folder (default: the notebook's folder)")
     ap.add_argument("--error-pause", type=float, default=ERROR_PAUSE, help="pause after a non-ok reply (0.3 s)")
     ap.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = ap.parse_args(argv)
@@ -322,7 +323,7 @@ def main(argv=None):
             nb = nbformat.read(path, as_version=4)
         except Exception as e:
             raise RunnerError(f"cannot read {path}: {e}") from e
-        records = runner.run(nb, os.path.dirname(path))
+        records = runner.run(nb, os.path.abspath(args.cwd) if args.cwd else os.path.dirname(path))
         report = json.dumps([r.as_report() for r in records], indent=1) + "\n"
         if args.report:
             with open(args.report + ".tmp", "w") as f:
