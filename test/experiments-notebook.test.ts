@@ -53,7 +53,8 @@ describe("notebooks/experiments.ipynb, executed headless", () => {
   });
 });
 
-describeNotebookInKernel("notebooks/experiments.ipynb", { timeoutPerCell: 300 }, (run) => {
+// In the kernel with its trainings cut to 1,000 iterations: the figures are the headless run's, above.
+describeNotebookInKernel("notebooks/experiments.ipynb", { timeoutPerCell: 300, trainingIterations: 1000 }, (run) => {
   it("runs every cell without an error, and shows every plot as HTML", () => {
     const r = run();
     for (const cell of r.cells.filter((c) => c.status !== "empty")) expect(cell.status, `${cell.cellId}: ${cell.stderr}`).toBe("ok");

@@ -3,7 +3,7 @@
  * tfjs state never touch the caller) and returns what each code cell printed and displayed.
  */
 import { fork } from "node:child_process";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { CellRun } from "./execute";
 
 export interface HeadlessCellResult extends CellRun {
@@ -12,9 +12,13 @@ export interface HeadlessCellResult extends CellRun {
   gradeId?: string;
 }
 
-export async function runNotebookHeadless(notebookPath: string, options: { timeoutMs?: number } = {}): Promise<HeadlessCellResult[]> {
-  const { timeoutMs = 10 * 60_000 } = options;
-  const child = fork(resolve(__dirname, "run-headless-child.ts"), [resolve(notebookPath)], {
+/**
+ * `cwd` is the folder the cells run in (their imports resolve from there, as in the kernel), by default the
+ * notebook's own: a copy of a notebook kept elsewhere runs as if it were beside the original.
+ */
+export async function runNotebookHeadless(notebookPath: string, options: { timeoutMs?: number; cwd?: string } = {}): Promise<HeadlessCellResult[]> {
+  const { timeoutMs = 10 * 60_000, cwd = dirname(resolve(notebookPath)) } = options;
+  const child = fork(resolve(__dirname, "run-headless-child.ts"), [resolve(notebookPath), resolve(cwd)], {
     execArgv: ["--import", "tsx"],
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });

@@ -1,7 +1,7 @@
 /**
- * Child-process entry: runs every code cell of one notebook through tslab's engine, with the
- * notebook's folder as working directory, and sends the per-cell results to the parent over IPC.
- * Usage (from headless.ts): fork with execArgv ["--import", "tsx"], argv [notebookPath].
+ * Child-process entry: runs every code cell of one notebook through tslab's engine, in the folder it is
+ * given (the notebook's own, unless the notebook is a copy), and sends the per-cell results to the parent over IPC.
+ * Usage (from headless.ts): fork with execArgv ["--import", "tsx"], argv [notebookPath, folder].
  */
 import { dirname, resolve } from "node:path";
 import { cellSource, gradeIdOf, readNotebook } from "./notebook";
@@ -10,7 +10,7 @@ import { createCellExecutor } from "./execute";
 async function main(): Promise<void> {
   const notebookPath = resolve(process.argv[2]);
   const notebook = readNotebook(notebookPath);
-  process.chdir(dirname(notebookPath));
+  process.chdir(resolve(process.argv[3] ?? dirname(notebookPath)));
   const executor = createCellExecutor(process.cwd());
   const results = [];
   for (const [cellIndex, cell] of notebook.cells.entries()) {

@@ -14,10 +14,11 @@
  * CI=true they fail with that note instead, so CI can never pass by skipping them.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { beforeAll, beforeEach, describe } from "vitest";
+import { shortTrainingCopy } from "./short-training";
 
 export const PROJECT_ROOT = resolve(__dirname, "../..");
 export const SYSTEM_PYTHON = "/usr/bin/python3";
@@ -70,29 +71,10 @@ export interface RunOptions {
   /** Kernel binary; default this checkout's node_modules/.bin/tslab. */
   kernelBinary?: string;
   /**
-   * Run a copy of the notebook whose trainings take this many iterations: every `...TRAINING,` spread in a
-   * code cell becomes `...TRAINING, numIterations: N,` (the kernel still starts in the notebook's own folder, so
-   * its imports resolve as they do). For tests whose claims do not depend on how long the model trains; the
-   * full-length results are the headless tests' (test/notebooks.test.ts, test/l2-notebook.test.ts). Throws when
-   * the notebook has no such spread, so a renamed setting cannot make the option silently do nothing.
+   * Run a copy of the notebook whose trainings take this many iterations (test/helpers/short-training.ts);
+   * the kernel still starts in the notebook's own folder, so its imports resolve as they do.
    */
   trainingIterations?: number;
-}
-
-/** The notebook's JSON with its trainings shortened (see RunOptions.trainingIterations), and how many cells changed. */
-export function withShortTraining(notebookText: string, iterations: number): { text: string; cells: number } {
-  const nb = JSON.parse(notebookText) as { cells: { cell_type: string; source: string | string[] }[] };
-  let cells = 0;
-  for (const cell of nb.cells.filter((c) => c.cell_type === "code")) {
-    const source = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
-    const shortened = source.replace(/\.\.\.TRAINING,/g, `...TRAINING, numIterations: ${iterations},`);
-    if (shortened !== source) {
-      cell.source = shortened;
-      cells += 1;
-    }
-  }
-  if (cells === 0) throw new Error("trainingIterations: no code cell spreads ...TRAINING, so no training could be shortened");
-  return { text: JSON.stringify(nb), cells };
 }
 
 export interface JupyterStatus {
@@ -154,11 +136,7 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
   // The report goes to a file, not through a pipe shared with anything else.
   const reportDir = mkdtempSync(join(tmpdir(), "run-notebook-"));
   const reportFile = join(reportDir, "report.json");
-  let notebook = original;
-  if (options.trainingIterations !== undefined) {
-    notebook = join(reportDir, basename(original));
-    writeFileSync(notebook, withShortTraining(readFileSync(original, "utf8"), options.trainingIterations).text);
-  }
+  const notebook = options.trainingIterations === undefined ? original : shortTrainingCopy(original, options.trainingIterations);
   const timeoutPerCell = options.timeoutPerCell ?? 120;
   const startupTimeout = options.startupTimeout ?? 60;
   const args = [
@@ -190,6 +168,7 @@ export function runNotebookInKernel(notebookPath: string, options: RunOptions = 
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      if (notebook !== original) rmSync(dirname(notebook), { recursive: true, force: true });
       const durationMs = Date.now() - started;
       if (code !== 0) {
         rmSync(reportDir, { recursive: true, force: true });
