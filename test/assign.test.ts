@@ -1,49 +1,31 @@
 /**
- * The instructor tooling: `npm run assign` regenerates and validates everything from the source; its
- * steps on their own (release, settings, validations); the student bundle and the Gradescope package are
- * deterministic, hold what they should and nothing secret, and work when unpacked.
- * Fails when: assign writes before every validation passed, releases a stray notebook from notebooks/, or
- * its output is not byte-identical to the committed files (each seen red on purpose); or the student bundle's
- * `npm run check` passes a wrong answer or a stub (seen red: src/selfCheck.ts made to always exit 0).
+ * The instructor tooling: `npm run assign --check` on the project as committed, and assign's steps on their own
+ * (release, settings, validations, stray notebooks, what grading needs). Runs of assign that write are in
+ * test/assign-run.test.ts and test/assign-refusals.test.ts (in copies of the project); the packages it builds
+ * in test/student-bundle.test.ts and test/gradescope-package.test.ts.
+ * Fails when: strayNotebooks() does not skip hidden folders (seen red: .ipynb_checkpoints/ and .hidden.ipynb
+ * reported), or the committed files are not what the source generates.
  */
 import { spawnSync } from "node:child_process";
-import type { SpawnSyncReturns } from "node:child_process";
-import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
-import { strFromU8, unzipSync } from "fflate";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hiddenStyleTargets } from "./helpers/hidden-style-targets";
-import { BUNDLE_NAME, EXPERIMENTS_BUNDLE_NAME, bundleEntries, PROJECT_ROOT, studentReadme, studentBundle, studentPackageJson } from "../grader/assign/bundle";
-import { feedbackMarkdown } from "../grader/reports";
+import { dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../grader/assign/bundle";
 import { strayNotebooks } from "../grader/assign/cli";
 import { dropoutAuthoring } from "../grader/assignments/dropout/authoring";
-import { l2Regularization } from "../grader/assignments/l2-regularization";
-
-const L2_GALLERY = l2Regularization.galleryDir;
-import { gradescopePackage, importClosure, shippedGraderFiles } from "../grader/assign/gradescope";
+import { importClosure, shippedGraderFiles } from "../grader/assign/gradescope";
 import { inlineSettings, MarkerError, releaseCellSource, releaseNotebook, tsLiteral } from "../grader/assign/release";
 import { withKeptOutputs } from "../grader/assign/kept-outputs";
 import { checkGradeIds, leaks, secretLines } from "../grader/assign/validate";
 import { serializeNotebook } from "../grader/notebook/notebook";
 import type { Notebook } from "../grader/notebook/notebook";
-import { dropout } from "../grader/assignments/dropout";
-const GALLERY_DIR = dropout.galleryDir;
 import { GRADED_CELLS, pointsOf } from "../grader/assignments/dropout/checks";
 import { cellSource, gradeIdOf, readNotebook } from "../grader/notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 import { notebook as notebookSettings } from "../grader/assignments/dropout/source/settings";
 
 const TSX = require.resolve("tsx/cli");
-
-function unpack(zip: Uint8Array, into: string): void {
-  for (const [path, bytes] of Object.entries(unzipSync(zip))) {
-    const target = join(into, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, bytes);
-  }
-}
 
 describe("npm run assign", () => {
   it("--check: the committed notebooks, references and gallery are what the source generates, and all validations pass", () => {
@@ -53,150 +35,6 @@ describe("npm run assign", () => {
     expect(run.stdout).toContain("up to date: grader/assignments/dropout/references.json");
     expect(run.stdout).toContain("assign: everything generated is up to date and valid.");
   }, 300_000);
-});
-
-/*
- * The staging tests below were each seen red once, on purpose:
- * - cli.ts putting the staged files in place before the validations (`staging.commit()` before the problems
- *   are counted, as the old code wrote each file at once): the stray and the failing-validation tests fail
- *   (files changed);
- * - the stray check switched off: the stray test fails (exit 0 / no message naming Untitled.ipynb);
- * - strayNotebooks() not skipping hidden folders: the unit test fails (.ipynb_checkpoints/ and .hidden.ipynb
- *   reported);
- * - the references written with other bytes (JSON indented): the normal-run test fails (hash differs).
- */
-
-/**
- * A copy of the project to run `npm run assign` in, so these tests never touch the real notebooks/, grader/
- * or dist/: the files assign reads and writes, and node_modules, copied. Built output (src/dist, grader/dist)
- * comes along: the grader's sandbox needs it. node_modules is copied, not hard-linked (about 2 s): a hard link
- * changes the link count of every library file, and tslab's kernel and headless runner, in the notebook tests
- * running beside this file, watch those files (a change to them left a rebuild pending that failed their next cell).
- */
-function projectCopy(): string {
-  const root = mkdtempSync(join(tmpdir(), "assign-project-"));
-  const copy = spawnSync("cp", ["-a", "package.json", "package-lock.json", "tsconfig.json", "src", "grader", "notebooks", "scripts", "node_modules", `${root}/`], { cwd: PROJECT_ROOT, encoding: "utf8" });
-  if (copy.status !== 0) throw new Error(`copying the project failed: ${copy.stderr}`);
-  return root;
-}
-
-/** sha256 of every file under the folders assign writes (the committed outputs and dist/), by relative path. */
-function snapshot(root: string): Record<string, string> {
-  const hashes: Record<string, string> = {};
-  const walk = (dir: string) => {
-    if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else hashes[relative(root, path)] = createHash("sha256").update(readFileSync(path)).digest("hex");
-    }
-  };
-  for (const dir of ["notebooks", "grader/assignments", "src/assignments", "dist"]) walk(join(root, dir));
-  return hashes;
-}
-
-const committedOnly = (hashes: Record<string, string>) => Object.fromEntries(Object.entries(hashes).filter(([path]) => !path.startsWith("dist/")));
-const output = (run: SpawnSyncReturns<string>) => `${run.stdout}\n${run.stderr}`;
-const stagingLeft = (root: string) => readdirSync(root).filter((name) => name.startsWith(".assign-staging-"));
-
-describe("npm run assign puts nothing in place unless every validation passes (in a copy of the project)", () => {
-  let root = "";
-  const assign = (...args: string[]) =>
-    spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "grader/assign/cli.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });
-  const SOURCE = () => join(root, "grader/assignments/dropout/source/dropout.ipynb");
-  /** Edits the copy's instructor notebook: `edit` gets its parsed JSON. Returns the original text. */
-  const editSource = (edit: (nb: Notebook) => void): string => {
-    const original = readFileSync(SOURCE(), "utf8");
-    const nb = JSON.parse(original) as Notebook;
-    edit(nb);
-    writeFileSync(SOURCE(), serializeNotebook(nb));
-    return original;
-  };
-
-  beforeAll(() => {
-    root = projectCopy();
-  });
-  afterAll(() => {
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  it("a normal run writes dist/ and leaves the committed files byte-identical; a second run changes nothing", () => {
-    const committed = snapshot(root);
-    // Jupyter's autosaves are not notebooks to release: ignored, and never bundled.
-    mkdirSync(join(root, "notebooks/.ipynb_checkpoints"), { recursive: true });
-    copyFileSync(join(root, "notebooks/dropout.ipynb"), join(root, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"));
-    const first = assign();
-    expect(first.status, output(first)).toBe(0);
-    expect(first.stdout).toContain("assign: done; everything generated is valid.");
-    const written = snapshot(root);
-    expect(committedOnly(written)).toEqual({ ...committed, "notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb": written["notebooks/.ipynb_checkpoints/dropout-checkpoint.ipynb"] });
-    expect(Object.keys(written).filter((p) => p.startsWith("dist/")).sort()).toEqual(["dist/dropout-experiments-bundle.zip", "dist/dropout-student-bundle.zip", "dist/gradescope-autograder-dropout.zip", "dist/gradescope-autograder-l2-regularization.zip"]);
-    // The assignments' bundle holds the graded notebooks only; the experiments (which show how dropout is done) come in a bundle of their own.
-    const bundled = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-student-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
-    expect(bundled).toEqual([`${BUNDLE_NAME}/notebooks/dropout.ipynb`, `${BUNDLE_NAME}/notebooks/l2-regularization.ipynb`]);
-    const experiments = Object.keys(unzipSync(readFileSync(join(root, "dist/dropout-experiments-bundle.zip")))).filter((p) => p.includes("/notebooks/"));
-    expect(experiments).toEqual([`${EXPERIMENTS_BUNDLE_NAME}/notebooks/experimentHelpers.ts`, `${EXPERIMENTS_BUNDLE_NAME}/notebooks/experiments.ipynb`]);
-    const second = assign();
-    expect(second.status, output(second)).toBe(0);
-    expect(second.stdout).toContain("  nothing changed");
-    expect(snapshot(root)).toEqual(written);
-    expect(stagingLeft(root)).toEqual([]);
-  }, 600_000);
-
-  it("a stray notebooks/Untitled.ipynb: --check and assign exit 1 naming it, and change no file (dist/ included)", () => {
-    // A harmless edit of the source, so that assign has changes it would write if it wrote before validating.
-    const original = editSource((nb) => nb.cells.push({ cell_type: "markdown", metadata: {}, source: ["A closing note."] }));
-    const stray = join(root, "notebooks/Untitled.ipynb");
-    copyFileSync(join(root, "grader/assignments/dropout/gallery/solution.ipynb"), stray); // a solved copy, say
-    try {
-      const before = snapshot(root);
-      for (const args of [["--check"], []]) {
-        const run = assign(...args);
-        expect(run.status, output(run)).toBe(1);
-        expect(run.stderr).toContain("notebooks/Untitled.ipynb is not generated from an assignment's source");
-        expect(run.stderr).toContain("move it out of notebooks/ or delete it");
-        expect(snapshot(root), args.join(" ") || "assign").toEqual(before);
-        if (args.length === 0) expect(run.stderr).toContain("nothing was written");
-        expect(stagingLeft(root)).toEqual([]);
-      }
-      // Without the stray the same edit goes through: so it was the stray that stopped the run.
-      rmSync(stray);
-      const run = assign();
-      expect(run.status, output(run)).toBe(0);
-      expect(run.stdout).toContain("wrote: notebooks/dropout.ipynb");
-      expect(run.stdout).toContain("wrote: dist/dropout-student-bundle.zip");
-    } finally {
-      rmSync(stray, { force: true });
-      writeFileSync(SOURCE(), original);
-    }
-    const restored = assign();
-    expect(restored.status, output(restored)).toBe(0);
-  }, 600_000);
-
-  it("a failing validation (a solution line in a markdown cell of the source) stops the run, and no file changes", () => {
-    const original = editSource((nb) => nb.cells.splice(1, 0, { cell_type: "markdown", metadata: {}, source: ["Hint: `A1 = tf.div(A1, keepProb);`"] }));
-    try {
-      const before = snapshot(root);
-      const run = assign();
-      expect(run.status, output(run)).toBe(1);
-      expect(run.stderr).toContain("notebooks/dropout.ipynb contains a line of the solution or the hidden tests: A1 = tf.div(A1, keepProb);");
-      expect(run.stderr).toContain("nothing was written");
-      expect(run.stdout).toContain("changed: notebooks/dropout.ipynb"); // there was something to write
-      expect(snapshot(root)).toEqual(before);
-      expect(stagingLeft(root)).toEqual([]);
-    } finally {
-      writeFileSync(SOURCE(), original);
-    }
-  }, 600_000);
-
-  it("a mistyped flag is an error, not a run that writes", () => {
-    const before = snapshot(root);
-    const run = assign("--chek");
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("Unknown option '--chek'");
-    expect(run.stderr).toContain("npm run assign -- --check");
-    expect(snapshot(root)).toEqual(before);
-  });
 });
 
 describe("stray notebooks", () => {
@@ -310,145 +148,4 @@ describe("grading needs only what assign derived for it", () => {
     for (const needed of ["grader/gradescope/run.ts", "grader/sandbox/child.ts", "grader/sandbox/compile-worker.ts", "grader/sandbox/tsconfig.json", "grader/assignments/dropout/references.json"]) expect(files).toContain(needed);
     expect(files.filter((f) => f.startsWith("grader/assign/") || f.endsWith(".ipynb") || f.includes("/gallery"))).toEqual([]);
   });
-});
-
-describe("the student bundle", () => {
-  it("has every command that the grader's feedback and the bundle's README tell a student to run", () => {
-    const scripts = Object.keys((JSON.parse(studentPackageJson()) as { scripts: Record<string, string> }).scripts);
-    const failed = { id: "forward.course", name: "forward", score: 0, maxScore: 1, passed: false, output: "wrong" };
-    const feedback = feedbackMarkdown({ submission: "a.ipynb", path: "a.ipynb", contentHash: "", assignment: "dropout", score: 0, maxScore: 1, status: "graded", notes: [], tests: [failed], durationMs: 1 });
-    const named = [...`${feedback}\n${studentReadme()}`.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
-    expect(named).toContain("check");
-    expect(named.filter((name) => !scripts.includes(name))).toEqual([]);
-  });
-
-  it("is byte-identical from one build to the next", () => {
-    expect(Buffer.from(studentBundle()).equals(Buffer.from(studentBundle()))).toBe(true);
-    expect(Buffer.from(gradescopePackage("dropout")).equals(Buffer.from(gradescopePackage("dropout")))).toBe(true);
-  });
-
-  it("holds the notebooks, the helper library and the set-up, and nothing of the grader's", () => {
-    const paths = bundleEntries().map((e) => e.path.replace(`${BUNDLE_NAME}/`, ""));
-    expect(paths).toEqual(expect.arrayContaining(["README.md", "package.json", "package-lock.json", "notebooks/dropout.ipynb", "src/index.ts", "src/assignments/dropout/publicTests.ts", "src/assignments/dropout/publicTests.json", "scripts/setup-jupyter.sh"]));
-    expect(paths.filter((p) => /experiment/i.test(p))).toEqual([]);
-    expect(paths.filter((p) => /^grader\/|settings\.ts|references|\.test\.ts$/.test(p))).toEqual([]);
-    const secrets = secretLines(readNotebook(INSTRUCTOR_NOTEBOOK));
-    const texts = Object.entries(unzipSync(studentBundle())).map(([path, bytes]) => ({ path, text: path.endsWith(".ipynb") ? JSON.parse(strFromU8(bytes)).cells.map(cellSource).join("\n") : strFromU8(bytes) }));
-    expect(leaks(secrets, texts)).toEqual([]);
-  });
-
-  /** The bundle unpacked and installed with `npm ci` once, for the tests below (removed after them). */
-  let unpacked: { dir: string; root: string; install: SpawnSyncReturns<string> } | undefined;
-  const installedBundle = () => {
-    if (!unpacked) {
-      const dir = mkdtempSync(join(tmpdir(), "bundle-"));
-      unpack(studentBundle(), dir);
-      const root = join(dir, BUNDLE_NAME);
-      const install = spawnSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: root, encoding: "utf8", timeout: 240_000 });
-      unpacked = { dir, root, install };
-    }
-    expect(unpacked.install.status, unpacked.install.stderr).toBe(0);
-    return unpacked;
-  };
-  afterAll(() => {
-    if (unpacked) rmSync(unpacked.dir, { recursive: true, force: true });
-  });
-
-  it("holds no function that returns a graded function's output on a hidden-style case, from any module a student can load (by path included)", async () => {
-    const { root } = installedBundle();
-    const targetsFile = join(root, "probe-targets.json");
-    writeFileSync(targetsFile, JSON.stringify(await hiddenStyleTargets()));
-    const probe = spawnSync(process.execPath, [resolve(__dirname, "helpers/bundle-probe.js"), targetsFile], { cwd: root, encoding: "utf8", timeout: 300_000 });
-    expect(probe.status, probe.stderr.slice(-2000)).toBe(0);
-    const report = JSON.parse(probe.stdout.trim().split("\n").pop()!) as { modules: number; calls: number; hits: unknown[] };
-    // Every module of the library, index and paths (about 30), each export called with a dozen argument lists.
-    expect(report.modules).toBeGreaterThan(20);
-    expect(report.calls).toBeGreaterThan(1000);
-    expect(report.hits).toEqual([]);
-  }, 400_000);
-
-  it("installs with npm ci and gives a working helper library", () => {
-    const { root, install } = installedBundle();
-    expect(install.stderr).not.toMatch(/allowScripts|install script/i);
-    const use = spawnSync(process.execPath, ["-e", 'const k = require("dropout-kit"); k.initBackend().then(() => { const d = k.load2DDataset(); console.log(d.trainX.shape.join("x"), d.testX.shape.join("x")); process.exit(0); })'], { cwd: join(root, "notebooks"), encoding: "utf8" });
-    expect(use.stdout.trim(), use.stderr).toBe(`2x${notebookSettings.DATASET.trainSize} 2x${notebookSettings.DATASET.testSize}`);
-  }, 300_000);
-
-  it("npm run check -- <notebook>: the public tests on the set-up and graded cells; exit 0 passed, 1 failed or not implemented, 2 no notebook", () => {
-    const { root } = installedBundle();
-    for (const name of ["solution.ipynb", "forward-multiplies-by-keepprob.ipynb"]) copyFileSync(join(GALLERY_DIR, name), join(root, "notebooks", name));
-    const check = (file: string, cwd = root) => spawnSync("npm", ["run", "check", "--", file], { cwd, encoding: "utf8", timeout: 120_000 });
-
-    const solved = check("notebooks/solution.ipynb");
-    expect(solved.status, output(solved)).toBe(0);
-    expect(solved.stdout.split("All tests passed.").length - 1, solved.stdout).toBe(2);
-
-    const wrong = check("notebooks/forward-multiplies-by-keepprob.ipynb");
-    expect(wrong.status, output(wrong)).toBe(1);
-    expect(wrong.stdout).toContain("instead of dividing");
-    expect(wrong.stdout).toContain("2 of 5 public checks failed in forwardPropagationWithDropout.");
-    expect(wrong.stdout.trimEnd().split("\n").length, wrong.stdout).toBeLessThanOrEqual(40);
-    expect(output(wrong)).not.toContain("    at ");
-
-    // The untouched release, named from inside notebooks/ (npm runs the script in the bundle's root).
-    const untouched = check("dropout.ipynb", join(root, "notebooks"));
-    expect(untouched.status, output(untouched)).toBe(1);
-    expect(untouched.stdout.match(/NotImplementedError: not implemented: forwardPropagationWithDropout/g), untouched.stdout).toHaveLength(1);
-    expect(untouched.stdout.match(/NotImplementedError: not implemented: backwardPropagationWithDropout/g), untouched.stdout).toHaveLength(1);
-    expect(untouched.stdout.match(/delete this throw/g), untouched.stdout).toHaveLength(2); // each stub's advice once
-    expect(untouched.stdout).not.toContain("All tests passed.");
-
-    const missing = check("notebooks/no-such-notebook.ipynb");
-    expect(missing.status, output(missing)).toBe(2);
-    expect(missing.stderr).toContain("notebooks/no-such-notebook.ipynb: no such file.");
-
-    // The L2 assignment's notebooks: the metadata says which public tests to run.
-    for (const name of ["solution.ipynb", "cost-lambd-over-m.ipynb"]) copyFileSync(join(L2_GALLERY, name), join(root, "notebooks", `l2-${name}`));
-    const l2Solved = check("notebooks/l2-solution.ipynb");
-    expect(l2Solved.status, output(l2Solved)).toBe(0);
-    expect(l2Solved.stdout.split("All tests passed.").length - 1, l2Solved.stdout).toBe(2);
-    const l2Wrong = check("notebooks/l2-cost-lambd-over-m.ipynb");
-    expect(l2Wrong.status, output(l2Wrong)).toBe(1);
-    expect(l2Wrong.stdout).toContain("twice the course's");
-    expect(l2Wrong.stdout).toContain("backwardPropagationWithRegularization");
-    const l2Untouched = check("notebooks/l2-regularization.ipynb");
-    expect(l2Untouched.status, output(l2Untouched)).toBe(1);
-    expect(l2Untouched.stdout).toMatch(/NotImplementedError: not implemented: computeCostWithRegularization/);
-  }, 300_000);
-});
-
-describe("the Gradescope package", () => {
-  it("unpacked as Gradescope does, set up with its setup.sh, grades a submission into results/results.json", () => {
-    const root = mkdtempSync(join(tmpdir(), "autograder-"));
-    const source = join(root, "source");
-    unpack(gradescopePackage("dropout"), source);
-    for (const script of ["setup.sh", "run_autograder"]) chmodSync(join(source, script), 0o755);
-    expect(existsSync(join(source, "grader/assignments/dropout/references.json"))).toBe(true);
-    expect(existsSync(join(source, "grader/assignments/dropout/gallery"))).toBe(false);
-    const env = { ...process.env, AUTOGRADER_ROOT: root, npm_config_prefer_offline: "true" };
-    const setup = spawnSync("bash", [join(source, "setup.sh")], { env, encoding: "utf8", timeout: 300_000 });
-    expect(setup.status, setup.stderr).toBe(0);
-    // Gradescope copies run_autograder to /autograder and runs it there, per submission.
-    copyFileSync(join(source, "run_autograder"), join(root, "run_autograder"));
-    const grade = (notebook: string, gallery = GALLERY_DIR) => {
-      rmSync(join(root, "submission"), { recursive: true, force: true });
-      mkdirSync(join(root, "submission"), { recursive: true });
-      copyFileSync(join(gallery, notebook), join(root, "submission", "submitted.ipynb"));
-      const run = spawnSync("bash", [join(root, "run_autograder")], { env, encoding: "utf8", timeout: 180_000 });
-      expect(run.status, run.stderr).toBe(0);
-      return JSON.parse(readFileSync(join(root, "results", "results.json"), "utf8"));
-    };
-    const solution = grade("solution.ipynb");
-    expect(solution.score).toBe(10);
-    expect(solution.max_score).toBe(10);
-    expect(solution.tests.every((t: { status: string }) => t.status === "passed")).toBe(true);
-    const wrong = grade("forward-no-scaling.ipynb");
-    expect(wrong.score).toBe(7.5);
-    expect(JSON.stringify(wrong.tests)).toContain("not divided by keepProb (step 4)");
-    expect(solution.extra_data.assignment).toBe("dropout");
-    // The package is the dropout assignment's: another assignment's notebook is refused, never graded as that one.
-    const other = grade("solution.ipynb", L2_GALLERY);
-    expect([other.score, other.max_score]).toEqual([0, 10]);
-    expect(JSON.stringify(other.tests)).toContain("The notebook says it is the assignment 'l2-regularization', which this grader does not grade (it grades: dropout)");
-  }, 600_000);
 });

@@ -173,13 +173,18 @@ describe("generated files are in step with their source", () => {
   });
 });
 
+const WAITING = ["never-returns.ipynb", "infinite-loop.ipynb", "memory-bomb.ipynb"];
+const waitsFirst = (name: string) => (WAITING.includes(name) ? WAITING.indexOf(name) - WAITING.length : 0);
+
 describe("grading the example gallery", () => {
   let results: Map<string, SubmissionResult>;
   let outDir: string;
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), "grader-test-"));
     for (const f of ["/tmp/dropout-grader-was-here.txt", "/tmp/dropout-grader-spawned"]) rmSync(f, { force: true });
-    const files = committedIn(GALLERY_DIR).map((f) => join(GALLERY_DIR, f));
+    // The notebooks that wait for a time limit first (never-returns waits for the load limit twice: shared, then
+    // alone), so that their waiting overlaps the grading of the rest instead of ending the batch.
+    const files = committedIn(GALLERY_DIR).sort((a, b) => waitsFirst(a) - waitsFirst(b)).map((f) => join(GALLERY_DIR, f));
     const list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, limits: LIMITS, assignment: dropout } /* as npm run grade grades a gallery */);
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 900_000);
