@@ -11,6 +11,8 @@
  * red: 1). Without the two public tests in dropout-kit (the l2-notebook branch alone), the six executed tests are red, the
  * set-up cell's error naming the missing exports; merged with the l2-checks branch, all pass.
  */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { releaseCellSource } from "../grader/assign/release";
 import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/headless";
@@ -19,6 +21,7 @@ import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { GRADED_CELLS as L2_GRADED_CELLS } from "../grader/assignments/l2-regularization/checks";
 import { L2_INSTRUCTOR_NOTEBOOK } from "../grader/assignments/l2-regularization/solution";
+import { notebook as l2Settings } from "../grader/assignments/l2-regularization/source/settings";
 import { browserMissing, expectEveryPlotDrawn, openInBrowser } from "./helpers/browser";
 import { stripAnsi } from "./helpers/console";
 
@@ -134,6 +137,22 @@ describe("the L2 instructor notebook, executed headless", () => {
     expect(largeTrain).toBeLessThan(60);
     expect(largeTest).toBeLessThan(60);
     expect(byId(results, "train_large").stdout).toContain("Weight norms: W1 0.0000, W2 0.0000, W3 0.0000");
+  });
+
+  it("L2 shrinks every weight matrix to less than half its norm, W1 and W2 to less than a quarter, all to one size (its text says so)", () => {
+    const printed = byId(results, "weight_norms").stdout;
+    const norms = Object.fromEntries([...printed.matchAll(/‖(W\d)‖ ([\d.]+) without regularization, ([\d.]+) with L2/g)].map((m) => [m[1], { plain: Number(m[2]), l2: Number(m[3]) }]));
+    expect(Object.keys(norms), printed).toEqual(["W1", "W2", "W3"]);
+    for (const name of ["W1", "W2", "W3"]) expect(norms[name].l2 / norms[name].plain, name).toBeLessThan(0.5);
+    for (const name of ["W1", "W2"]) expect(norms[name].l2 / norms[name].plain, name).toBeLessThan(0.25);
+    for (const name of ["W2", "W3"]) expect(Math.abs(norms[name].l2 / norms.W1.l2 - 1), name).toBeLessThan(0.01);
+  });
+
+  it("README.md's table quotes the accuracies its table prints, without regularization and with L2", () => {
+    const readme = readFileSync(resolve(__dirname, "../README.md"), "utf8");
+    const [[plainTrain, plainTest], [l2Train, l2Test]] = tableRows(results);
+    expect(readme).toContain(`| without regularization | ${plainTrain}% | ${plainTest}% |`);
+    expect(readme).toContain(`| L2 regularization, lambd ${l2Settings.LAMBD} | ${l2Train}% | ${l2Test}% |`);
   });
 
   it("quotes in its markdown the accuracies that the table prints", () => {

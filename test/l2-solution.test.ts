@@ -2,27 +2,19 @@
  * The L2 notebook's reference solution (the graded cells of grader/assignments/l2-regularization/source/) against
  * independent oracles: the course's published numbers, and on other random nets the regularized cost written
  * out here in float64 and tfjs's autodiff (tf.grads) of cross-entropy + L2 term, with respect to all six
- * parameters. Then the three models of README.md's table, trained on the kit's data set as the notebooks train
- * them: without regularization, with L2 (the L2 solution, lambd 0.7) and with dropout (the dropout solution,
- * keepProb 0.86); L2 must beat no regularization on the test set, with smaller weights, and README.md and the
- * L2 notebook's text must quote the accuracies measured here.
- * Fails when: the solution's L2 cost term is (lambd/m) ΣW² instead of (lambd/2m) ΣW² (seen red: 4 tests), its dW2 term is
- * (lambd/2m) W2 (seen red: 7), its dW1 has no L2 term (seen red: 7), src/model.ts trains with the plain backward pass
- * instead of the student's when lambd > 0 (seen red: 4), or src/ defines a function computeCostWithRegularization (seen
- * red: 1).
+ * parameters. (The three models of README.md's table are trained once, by the notebooks themselves:
+ * test/l2-notebook.test.ts and test/notebooks.test.ts check the table, the weights' norms and the text against them.)
+ * Fails when: the solution's L2 cost term is (lambd/m) ΣW² instead of (lambd/2m) ΣW², its dW2 term is (lambd/2m) W2,
+ * its dW1 has no L2 term (each seen red), or src/ defines a function computeCostWithRegularization (seen red: 1).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { backwardPropagation, compareMatrix, computeCost, courseL2BackwardCase, courseL2CostCase, disposeParameters, forwardPropagation, formatAccuracyTable, GRADIENT_NAMES, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, weightNorms } from "dropout-kit";
-import type { Gradients, Matrix, ModelOptions, Parameters, TrainedModel, WeightNorms } from "dropout-kit";
+import { backwardPropagation, compareMatrix, computeCost, courseL2BackwardCase, courseL2CostCase, forwardPropagation, GRADIENT_NAMES, PARAMETER_NAMES, RandomState } from "dropout-kit";
+import type { Gradients, Matrix, Parameters } from "dropout-kit";
 import * as kit from "dropout-kit";
-import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
-import { L2_INSTRUCTOR_NOTEBOOK, L2Functions, loadL2ReferenceSolution } from "../grader/assignments/l2-regularization/solution";
-import { cellSource, readNotebook } from "../grader/notebook/notebook";
-import { notebook as l2Settings } from "../grader/assignments/l2-regularization/source/settings";
-import { notebook as dropoutSettings } from "../grader/assignments/dropout/source/settings";
+import { L2Functions, loadL2ReferenceSolution } from "../grader/assignments/l2-regularization/solution";
 
 let solution: L2Functions;
 beforeAll(async () => {
@@ -129,60 +121,5 @@ describe("the library students get implements no graded function", () => {
     const srcDir = resolve(__dirname, "../src");
     const files = readdirSync(srcDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !f.startsWith("dist"));
     for (const file of files) expect(readFileSync(join(srcDir, file), "utf8"), file).not.toMatch(definition);
-  });
-});
-
-describe("the three models of README.md's table, on the kit's data set", () => {
-  const { DATASET, TRAINING, INIT_SEED, LAMBD } = l2Settings;
-  const rows: { model: string; train: number; test: number; norms: WeightNorms }[] = [];
-
-  beforeAll(async () => {
-    const dropout = await loadReferenceSolution();
-    const { trainX, trainY, testX, testY } = load2DDataset(DATASET);
-    const train = (name: string, options: ModelOptions) => {
-      const trained: TrainedModel = model(trainX, trainY, { ...TRAINING, rng: new RandomState(INIT_SEED), printCost: false, ...options });
-      rows.push({
-        model: name,
-        train: predict(trainX, trainY, trained.parameters, { quiet: true }),
-        test: predict(testX, testY, trained.parameters, { quiet: true }),
-        norms: weightNorms(trained.parameters),
-      });
-      disposeParameters(trained.parameters);
-    };
-    train("without regularization", {});
-    train(`L2 regularization, lambd ${LAMBD}`, { lambd: LAMBD, ...solution });
-    train(`dropout, keepProb ${dropoutSettings.KEEP_PROB}`, { keepProb: dropoutSettings.KEEP_PROB, ...dropout });
-    console.log(formatAccuracyTable(rows));
-  }, 600_000);
-
-  /** The accuracies as the notebooks' table prints them ("96.7%"). */
-  const printed = () => [...formatAccuracyTable(rows).matchAll(/\| +([\d.]+%) \| +([\d.]+%)/g)].map((m) => ({ train: m[1], test: m[2] }));
-
-  it("L2 beats no regularization on the test set, with a smaller gap between train and test", () => {
-    const [plain, l2] = rows;
-    expect(l2.test).toBeGreaterThan(plain.test);
-    expect(l2.train - l2.test).toBeLessThan(plain.train - plain.test);
-  });
-
-  it("L2 shrinks every weight matrix to less than half its norm, W1 and W2 to less than a quarter, all to one size (the notebook says so)", () => {
-    const [plain, l2] = rows;
-    for (const name of WEIGHTS) expect(l2.norms[name] / plain.norms[name], name).toBeLessThan(0.5);
-    for (const name of ["W1", "W2"] as const) expect(l2.norms[name] / plain.norms[name], name).toBeLessThan(0.25);
-    for (const name of ["W2", "W3"] as const) expect(Math.abs(l2.norms[name] / l2.norms.W1 - 1), name).toBeLessThan(0.01);
-  });
-
-  it("README.md's table quotes these accuracies", () => {
-    const readme = readFileSync(resolve(__dirname, "../README.md"), "utf8");
-    const [plain, l2, dropout] = printed();
-    expect(readme).toContain(`| without regularization | ${plain.train} | ${plain.test} |`);
-    expect(readme).toContain(`| L2 regularization, lambd ${LAMBD} | ${l2.train} | ${l2.test} |`);
-    expect(readme).toContain(`| dropout, keepProb ${dropoutSettings.KEEP_PROB} | ${dropout.train} | ${dropout.test} |`);
-  });
-
-  it("the L2 notebook's text quotes these accuracies (the same training as its cells)", () => {
-    const notes = cellSource(readNotebook(L2_INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === "l2_notes")!).replace(/\s+/g, " ");
-    const [plain, l2] = printed();
-    expect(notes).toContain(`${plain.train} train / ${plain.test} test without regularization`);
-    expect(notes).toContain(`${l2.train} / ${l2.test} with L2`);
   });
 });

@@ -12,6 +12,7 @@ import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/head
 import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/notebook";
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
+import { notebook as dropoutSettings } from "../grader/assignments/dropout/source/settings";
 import { stripAnsi } from "./helpers/console";
 import { shortTrainingCopy, trainedShort } from "./helpers/short-training";
 
@@ -88,6 +89,12 @@ describe("instructor notebook, executed headless", () => {
     const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
     expect(notes).toContain(`${plainTrain}% train / ${plainTest}% test without dropout`);
     expect(notes).toContain(`${dropoutTrain}% / ${dropoutTest}% with it`);
+  });
+
+  it("README.md's table quotes the accuracies its table prints with dropout", () => {
+    const readme = readFileSync(resolve(__dirname, "../README.md"), "utf8");
+    const [, [dropoutTrain, dropoutTest]] = [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+    expect(readme).toContain(`| dropout, keepProb ${dropoutSettings.KEEP_PROB} | ${dropoutTrain}% | ${dropoutTest}% |`);
   });
 
   it("draws its plots as HTML that renders in the classic Notebook, and stays under 3 MB once saved", () => {
