@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
+import SlowestFirst from "./test/sequencer";
 
 /**
  * Two groups of test files. Most run in parallel, at least two at a time: much of the suite is waiting on
@@ -28,6 +29,8 @@ export default defineConfig({
   test: {
     pool: "forks",
     maxWorkers: Math.max(2, availableParallelism()),
+    // The slowest files first (test/sequencer.ts).
+    sequence: { sequencer: SlowestFirst },
     testTimeout: 120_000,
     hookTimeout: 300_000,
     // Every test file starts on the wasm backend, as the notebooks do (and without the cpu backend's banner).

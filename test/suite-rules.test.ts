@@ -1,11 +1,13 @@
 /**
  * Rules the suite keeps so that its files can run in parallel (vitest.config.mts).
  * Fails when: a test file outside the `.alone` group makes hard links (seen red: `"-al"` put back into
- * assign.test's project copy), or an `.alone` file is not in the group that runs after the rest.
+ * assign.test's project copy), an `.alone` file is not in the group that runs after the rest, or the
+ * sequencer's slowest-first list names a file that does not exist.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SLOWEST_FIRST } from "./sequencer";
 
 const ROOT = resolve(__dirname, "..");
 const testFiles = (dir: string): string[] =>
@@ -33,5 +35,10 @@ describe("files that run in parallel", () => {
     expect(parallel.exclude).toEqual(alone.include);
     expect(alone.fileParallelism).toBe(false);
     expect(alone.sequence!.groupOrder).toBeGreaterThan(parallel.sequence!.groupOrder ?? 0);
+  });
+
+  it("every file the sequencer starts first exists (a renamed one would lose its place and could end the run alone)", () => {
+    const files = readdirSync(join(ROOT, "test"));
+    expect(SLOWEST_FIRST.filter((name) => !files.includes(name))).toEqual([]);
   });
 });
