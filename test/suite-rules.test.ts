@@ -1,7 +1,7 @@
 /**
  * Rules the suite keeps so that its files can run in parallel (vitest.config.mts).
  * Fails when: a test file outside the `.alone` group makes hard links (seen red: `"-al"` put back into
- * assign.test's project copy), an `.alone` file is not in the group that runs after the rest, or the
+ * the project copies), an `.alone` file is not in the group that runs after the rest, or the
  * sequencer's slowest-first list names a file that does not exist.
  */
 import { readdirSync, readFileSync } from "node:fs";
