@@ -5,7 +5,7 @@
  * src/format.ts pads negative numbers like positive ones (seen red: "prints the expected outputs that its markdown shows").
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { releasedNotebooks } from "../grader/assign/cli";
 import { runNotebookHeadless, HeadlessCellResult } from "../grader/notebook/headless";
@@ -112,7 +112,12 @@ describe("instructor notebook, executed headless", () => {
 describe("student notebook, executed headless (its training cut to 2,001 iterations)", () => {
   let results: HeadlessCellResult[];
   beforeAll(async () => {
-    results = await runNotebookHeadless(shortTrainingCopy(STUDENT_NOTEBOOK, 2001), { cwd: dirname(STUDENT_NOTEBOOK) });
+    const copy = shortTrainingCopy(STUDENT_NOTEBOOK, 2001);
+    try {
+      results = await runNotebookHeadless(copy, { cwd: dirname(STUDENT_NOTEBOOK) });
+    } finally {
+      rmSync(dirname(copy), { recursive: true, force: true });
+    }
   }, 600_000);
 
   it("runs every cell before the exercises, and the exercise definitions themselves", () => {
