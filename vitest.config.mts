@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
-import SlowestFirst from "./test/sequencer";
+import SlowestFirst from "./test/sequencer.mts";
 
 /**
  * Two groups of test files. Most run in parallel, at least two at a time: much of the suite is waiting on
@@ -29,7 +29,7 @@ export default defineConfig({
   test: {
     pool: "forks",
     maxWorkers: Math.max(2, availableParallelism()),
-    // The slowest files first (test/sequencer.ts).
+    // The slowest files first (test/sequencer.mts).
     sequence: { sequencer: SlowestFirst },
     testTimeout: 120_000,
     hookTimeout: 300_000,

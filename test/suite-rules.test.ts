@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SLOWEST_FIRST } from "./sequencer";
 
 const ROOT = resolve(__dirname, "..");
 const testFiles = (dir: string): string[] =>
@@ -39,6 +38,8 @@ describe("files that run in parallel", () => {
 
   it("every file the sequencer starts first exists (a renamed one would lose its place and could end the run alone)", () => {
     const files = readdirSync(join(ROOT, "test"));
-    expect(SLOWEST_FIRST.filter((name) => !files.includes(name))).toEqual([]);
+    const slowestFirst = JSON.parse(readFileSync(join(ROOT, "test/slowest-first.json"), "utf8")) as string[];
+    expect(slowestFirst.length).toBeGreaterThan(0);
+    expect(slowestFirst.filter((name) => !files.includes(name))).toEqual([]);
   });
 });
