@@ -66,8 +66,9 @@ it("the short copies shorten every training of the course notebooks (a renamed s
     const trainings = cells.flatMap((c, i) => (c.cell_type === "code" && /\bmodel\(/.test(c.source.join("")) ? [i] : []));
     expect(trainings.length, notebook).toBeGreaterThanOrEqual(notebook.startsWith("notebooks/") ? 1 : 2);
     const { text: short, changed } = withShortTraining(text, SHORT_TRAINING);
+    const shortCells = (JSON.parse(short) as { cells: { source: string }[] }).cells;
     for (const i of trainings) {
-      const source = (JSON.parse(short) as { cells: { source: string }[] }).cells[i].source;
+      const source = shortCells[i].source;
       expect(changed, `${notebook}, cell ${i}`).toContain(i);
       expect(source, `${notebook}, cell ${i}`).toContain(`numIterations: ${SHORT_TRAINING}`);
     }

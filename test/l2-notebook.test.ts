@@ -23,7 +23,7 @@ import { GRADED_CELLS as L2_GRADED_CELLS } from "../grader/assignments/l2-regula
 import { L2_INSTRUCTOR_NOTEBOOK } from "../grader/assignments/l2-regularization/solution";
 import { notebook as l2Settings } from "../grader/assignments/l2-regularization/source/settings";
 import { browserMissing, expectEveryPlotDrawn, openInBrowser } from "./helpers/browser";
-import { stripAnsi } from "./helpers/console";
+import { accuracyRows, stripAnsi } from "./helpers/console";
 
 /** The classic Notebook's code width, as test/notebook-style.test.ts checks it on the released notebooks. */
 const MAX_CODE_LINE = 90;
@@ -34,9 +34,8 @@ const notebook = readNotebook(L2_INSTRUCTOR_NOTEBOOK);
 const cellById = (id: string) => notebook.cells.find((c) => c.metadata.nbgrader?.grade_id === id)!;
 const byId = (results: HeadlessCellResult[], id: string) => results.find((r) => r.gradeId === id)!;
 
-/** The accuracies the table cell printed, as printed ("96.7"), one [train, test] pair per row. */
-const tableRows = (results: HeadlessCellResult[]) =>
-  [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+/** The accuracies the table cell printed, one [train, test] pair per row. */
+const tableRows = (results: HeadlessCellResult[]) => accuracyRows(byId(results, "results_table").stdout);
 
 describe("the L2 instructor notebook's layout", () => {
   it("says which assignment it is, and runs on the tslab kernel", () => {

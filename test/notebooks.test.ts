@@ -13,7 +13,7 @@ import { cellSource, readNotebook, serializeNotebook } from "../grader/notebook/
 import { withCellOutputs } from "../grader/notebook/cell-outputs";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 import { notebook as dropoutSettings } from "../grader/assignments/dropout/source/settings";
-import { stripAnsi } from "./helpers/console";
+import { accuracyRows, stripAnsi } from "./helpers/console";
 import { shortTrainingCopy, trainedShort } from "./helpers/short-training";
 
 const STUDENT_NOTEBOOK = resolve(__dirname, "../notebooks/dropout.ipynb");
@@ -76,7 +76,7 @@ describe("instructor notebook, executed headless", () => {
 
   it("shows the overfitting and the benefit of dropout in its accuracy table", () => {
     const table = byId(results, "results_table").stdout;
-    const rows = [...table.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const rows = accuracyRows(table).map((row) => row.map(Number));
     expect(rows).toHaveLength(2);
     const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = rows;
     expect(plainTrain).toBeGreaterThan(plainTest);
@@ -86,14 +86,14 @@ describe("instructor notebook, executed headless", () => {
 
   it("quotes in its markdown the accuracies that the table prints", () => {
     const notes = cellSource(readNotebook(INSTRUCTOR_NOTEBOOK).cells.find((c) => c.metadata.nbgrader?.grade_id === "dropout_notes")!);
-    const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+    const [[plainTrain, plainTest], [dropoutTrain, dropoutTest]] = accuracyRows(byId(results, "results_table").stdout);
     expect(notes).toContain(`${plainTrain}% train / ${plainTest}% test without dropout`);
     expect(notes).toContain(`${dropoutTrain}% / ${dropoutTest}% with it`);
   });
 
   it("README.md's table quotes the accuracies its table prints with dropout", () => {
     const readme = readFileSync(resolve(__dirname, "../README.md"), "utf8");
-    const [, [dropoutTrain, dropoutTest]] = [...byId(results, "results_table").stdout.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+    const [, [dropoutTrain, dropoutTest]] = accuracyRows(byId(results, "results_table").stdout);
     expect(readme).toContain(`| dropout, keepProb ${dropoutSettings.KEEP_PROB} | ${dropoutTrain}% | ${dropoutTest}% |`);
   });
 

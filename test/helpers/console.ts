@@ -30,3 +30,8 @@ export function printedAndThrown(body: () => void): { text: string; thrown?: Err
   });
   return { text: out.log, thrown };
 }
+
+/** The accuracies an accuracyTable printed, as printed ("96.7"), one [train, test] pair per row. */
+export function accuracyRows(printed: string): [string, string][] {
+  return [...printed.matchAll(/\| +([\d.]+)% \| +([\d.]+)%/g)].map((m) => [m[1], m[2]]);
+}
