@@ -7,6 +7,9 @@
  * (second), or compile a stopped cell again for a second sandbox (third: it would be charged twice).
  */
 import { describe, expect, it } from "vitest";
+
+// What the compiler does, not what the cache on disk remembers of it (test/conversion-cache.test.ts).
+process.env.DROPOUT_GRADER_CACHE = "off";
 import { SubmissionCompiler } from "../grader/sandbox/compile-cells";
 import { compilerGaveUp, isSpecialCell } from "../grader/sandbox/compiler";
 

@@ -3,13 +3,19 @@
  * import) and the grader's sandbox child into grader/dist (what runs student code). Both are emptied first, as
  * `npm run build` does: a module left from an older layout would still be loadable by a student's code.
  * The two builds are independent and run at the same time (every test file waits for them).
+ * The grader's cache of compiled cells (grader/sandbox/conversion-cache.ts) is a fresh folder for the run, shared
+ * by every test file and the processes they start (the environment is inherited): a run starts cold, as on a
+ * fresh clone, and never reads or fills the developer's own ~/.cache.
  */
 import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
-export default async function setup(): Promise<void> {
+export default async function setup(): Promise<() => void> {
+  const cache = mkdtempSync(join(tmpdir(), "dropout-grader-cache-"));
+  process.env.DROPOUT_GRADER_CACHE = cache;
   const root = resolve(__dirname, "..");
   const tsc = resolve(root, "node_modules/typescript/bin/tsc");
   for (const dist of ["src/dist", "grader/dist"]) rmSync(resolve(root, dist), { recursive: true, force: true });
@@ -22,4 +28,5 @@ export default async function setup(): Promise<void> {
     }
   };
   await Promise.all(["src/tsconfig.json", "grader/sandbox/tsconfig.json"].map(build));
+  return () => rmSync(cache, { recursive: true, force: true });
 }

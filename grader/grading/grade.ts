@@ -15,8 +15,8 @@ import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStoppe
 import type { SandboxLimits } from "../sandbox/session";
 import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolation";
 import type { Isolation } from "../sandbox/isolation";
-import { SubmissionCompiler } from "../sandbox/compile-cells";
-import { warmCompiler } from "../sandbox/compile-pool";
+import { prepareCompiler, SubmissionCompiler } from "../sandbox/compile-cells";
+import type { CellToRun } from "../sandbox/compile-cells";
 import { isAccessDenied } from "dropout-kit";
 import type { CheckResult } from "dropout-kit";
 import type { Check, CompletedCall, GradedAssignment, PlannedCall, References } from "../assignment";
@@ -121,7 +121,8 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
   const assignment = read.assignment;
   const references = options.references ?? readReferences(assignment);
   const setupCell = setupCellOf(references);
-  await warmCompiler(setupCell);
+  // A compiler is started (warm) unless the cache on disk holds every cell's conversion already.
+  await prepareCompiler([{ gradeId: assignment.setupCell, source: setupCell, trusted: true }, ...gradedChain(assignment, read.gradedSources)], setupCell);
   // From here on the submission's clock runs (starting a compiler is the grader's own cost).
   const deadline = Date.now() + limits.totalTimeoutMs;
   const grading: Grading = {
@@ -146,6 +147,14 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
 
 const total = (tests: CheckResult[]) => tests.reduce((sum, t) => sum + t.maxScore, 0);
 
+/** The graded functions whose cells the submission has, in the assignment's order. */
+const submittedFunctions = (assignment: GradedAssignment, sources: ReadSubmission["gradedSources"]) => Object.keys(assignment.gradedCells).filter((fn) => sources[fn] !== undefined);
+
+/** The cells of `fns` (by default every graded cell the submission has), as the compiler chains them after the set-up cell. */
+function gradedChain(assignment: GradedAssignment, sources: ReadSubmission["gradedSources"], fns = submittedFunctions(assignment, sources)): CellToRun[] {
+  return fns.map((fn) => ({ gradeId: assignment.gradedCells[fn], source: sources[fn]! }));
+}
+
 /**
  * A sandbox with the instructor's set-up cell and the given functions' cells loaded. A stopped load (time,
  * memory) marks those functions unavailable, with the reason; so does a cell whose types the compiler could
@@ -156,7 +165,7 @@ async function loadSandbox(g: Grading, fns: string[]): Promise<{ session?: Sandb
   const cells = g.assignment.gradedCells;
   let planned;
   try {
-    planned = await g.compiler.chain([{ gradeId: g.assignment.setupCell, source: g.setupCell, trusted: true }, ...fns.map((fn) => ({ gradeId: cells[fn], source: g.read.gradedSources[fn]! }))]);
+    planned = await g.compiler.chain([{ gradeId: g.assignment.setupCell, source: g.setupCell, trusted: true }, ...gradedChain(g.assignment, g.read.gradedSources, fns)]);
   } catch (error) {
     for (const fn of fns) g.unavailable[fn] = `Your graded cells could not be compiled: ${(error as Error).message}`;
     return {};
@@ -196,7 +205,7 @@ async function loadSandbox(g: Grading, fns: string[]): Promise<{ session?: Sandb
  * one broken function does not cost another its marks.
  */
 async function makeCalls(g: Grading, planned: PlannedCall[]): Promise<CompletedCall[]> {
-  const fns = Object.keys(g.assignment.gradedCells).filter((fn) => g.read.gradedSources[fn] !== undefined);
+  const fns = submittedFunctions(g.assignment, g.read.gradedSources);
   let shared: SandboxSession | undefined;
   if (fns.length > 0) {
     const first = await loadSandbox(g, fns);

@@ -6,8 +6,9 @@
  * same submission (a second sandbox reuses what is known). Trusted cells (the instructor's set-up) are not
  * charged to the budget.
  */
-import { CompileFailed, compileInWorker, TRUSTED_COMPILE_TIMEOUT_MS } from "./compile-pool";
+import { CompileFailed, compileInWorker, TRUSTED_COMPILE_TIMEOUT_MS, warmCompiler } from "./compile-pool";
 import { compilerGaveUp } from "./compiler";
+import { cachedConversion } from "./conversion-cache";
 import type { Conversion } from "./compiler";
 
 export interface CellToRun {
@@ -47,6 +48,10 @@ export class SubmissionCompiler {
       const key = `${decl}\u0000${cell.source}`;
       let conversion = this.known.get(key);
       if (!conversion) {
+        const cached = cachedConversion(decl, cell.source);
+        if (cached) conversion = { prevDecl: decl, src: cell.source, result: cached };
+      }
+      if (!conversion) {
         // A fair share of what is left for each student cell still to compile, so that one cell cannot
         // use the time of the others; the last takes all that remains.
         const left = cells.slice(k).filter((c) => !c.trusted && !this.stopped.has(c.gradeId) && !this.known.has(`${decl}\u0000${c.source}`)).length;
@@ -72,6 +77,8 @@ export class SubmissionCompiler {
           continue;
         }
         if (!cell.trusted) this.spentMs += Date.now() - startedAt;
+      }
+      if (!this.known.has(key)) {
         const gaveUp = compilerGaveUp(conversion.result);
         if (gaveUp && !cell.trusted) {
           this.stopped.set(cell.gradeId, compileStopMessage(cell.gradeId, `it gave up: "${gaveUp}"`));
@@ -84,6 +91,21 @@ export class SubmissionCompiler {
       if (conversion.result.diagnostics.length === 0) decl = conversion.result.declOutput ?? "";
     }
     return { cells: runnable, conversions };
+  }
+}
+
+/**
+ * Before a submission's clock starts (starting a compiler is the grader's own cost): a warm compiler, unless
+ * the cache on disk (conversion-cache.ts) holds the conversion of every cell of `cells`, in kernel order; then
+ * none is started. A cell that needs one later (a sandbox of its own after another cell failed) starts it
+ * then, and its budget starts once it is warm.
+ */
+export async function prepareCompiler(cells: CellToRun[], warmUp: string): Promise<void> {
+  let decl = "";
+  for (const cell of cells) {
+    const cached = cachedConversion(decl, cell.source);
+    if (!cached) return warmCompiler(warmUp);
+    if (cached.diagnostics.length === 0) decl = cached.declOutput ?? "";
   }
 }
 

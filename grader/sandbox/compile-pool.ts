@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Conversion } from "./compiler";
 import type { CompileReply, CompileRequest } from "./compile-worker";
+import { rememberConversion } from "./conversion-cache";
 
 const WORKER_SCRIPT = resolve(__dirname, "../../grader/dist/sandbox/compile-worker.js");
 
@@ -37,11 +38,19 @@ function startWorker(warmUp: string): CompileWorker {
   const worker = new Worker(WORKER_SCRIPT, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: true, stderr: true });
   worker.stdout.resume(); // the compiler's own warnings: not the grader's output
   worker.stderr.resume();
+  started++;
   const ready = exchange(worker, { prevDecl: "", src: warmUp }, TRUSTED_COMPILE_TIMEOUT_MS, "warming up the TypeScript compiler").then(() => undefined);
   return { worker, ready };
 }
 
-/** One request to a worker; the worker is terminated when it fails or runs out of time. */
+/** Compilers started by this process (each costs seconds: the cache on disk is there to avoid them). */
+let started = 0;
+export const compilersStarted = () => started;
+
+/**
+ * One request to a worker; the worker is terminated when it fails or runs out of time. A conversion it
+ * makes is remembered on disk (conversion-cache.ts) with the files its compiler has read.
+ */
 function exchange(worker: Worker, request: CompileRequest, timeoutMs: number, what: string): Promise<Conversion["result"]> {
   worker.ref();
   return new Promise<Conversion["result"]>((resolvePromise, reject) => {
@@ -55,7 +64,12 @@ function exchange(worker: Worker, request: CompileRequest, timeoutMs: number, wh
     const timer = setTimeout(() => finish(() => reject(new CompileFailed(true, `${what} took longer than ${timeoutMs / 1000} s`)), false), Math.max(0, timeoutMs));
     if (timeoutMs <= 0) return finish(() => reject(new CompileFailed(true, `no time was left for ${what}`)), true);
     worker.on("message", (reply: CompileReply) =>
-      reply.ok ? finish(() => resolvePromise(reply.result), true) : finish(() => reject(new CompileFailed(false, reply.error)), false),
+      reply.ok
+        ? finish(() => {
+            rememberConversion(request.prevDecl, request.src, reply.result, reply.reads);
+            resolvePromise(reply.result);
+          }, true)
+        : finish(() => reject(new CompileFailed(false, reply.error)), false),
     );
     worker.on("error", (error) => finish(() => reject(new CompileFailed(false, error.message)), false));
     worker.on("exit", (code) => finish(() => reject(new CompileFailed(false, `the compiler stopped (exit status ${code})`)), false));

@@ -4,7 +4,7 @@
  * time limit instead of freezing the grader, and submissions are compiled on all cores.
  */
 import { parentPort } from "node:worker_threads";
-import { compileCell } from "./compiler";
+import { compileCell, takeNewReads } from "./compiler";
 import type { Conversion } from "./compiler";
 
 /** One cell, against the declarations of the cells before it. */
@@ -13,12 +13,14 @@ export interface CompileRequest {
   src: string;
 }
 
-export type CompileReply = { ok: true; result: Conversion["result"] } | { ok: false; error: string };
+/** `reads`: the files the compiler read for the first time while it made this reply (for the cache on disk). */
+export type CompileReply = { ok: true; result: Conversion["result"]; reads: string[] } | { ok: false; error: string };
 
 parentPort!.on("message", (request: CompileRequest) => {
   let reply: CompileReply;
   try {
-    reply = { ok: true, result: compileCell(request.prevDecl, request.src) };
+    const result = compileCell(request.prevDecl, request.src);
+    reply = { ok: true, result, reads: takeNewReads() };
   } catch (error) {
     reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

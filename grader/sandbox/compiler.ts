@@ -31,6 +31,15 @@ interface TslabConverter {
 }
 
 let converter: TslabConverter | undefined;
+const readPaths = new Set<string>();
+let newReads: string[] = [];
+
+/** The files the compiler has read since the last call (absolute paths). */
+export function takeNewReads(): string[] {
+  const taken = newReads;
+  newReads = [];
+  return taken;
+}
 
 /**
  * tslab's converter, made once per thread, rooted where the sandbox runs (so imports resolve alike). It
@@ -42,7 +51,17 @@ function tslabConverter(): TslabConverter {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const tslabDir = dirname(require.resolve("tslab/package.json"));
     const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as {
-      sys: { getCurrentDirectory(): string; watchFile?: unknown; watchDirectory?: unknown };
+      sys: { getCurrentDirectory(): string; readFile(path: string, encoding?: string): string | undefined; watchFile?: unknown; watchDirectory?: unknown };
+    };
+    // Every file the compiler reads, for the cache on disk (conversion-cache.ts): a conversion is valid while they are unchanged.
+    const readFile = ts.sys.readFile;
+    ts.sys.readFile = (path: string, encoding?: string) => {
+      const text = readFile.call(ts.sys, path, encoding);
+      if (text !== undefined && !readPaths.has(path)) {
+        readPaths.add(path);
+        newReads.push(path);
+      }
+      return text;
     };
     // No file watching: the grader compiles cells held in memory against typings that do not change while it
     // grades. tslab's converter is a watch program, and an event on a library file (a hard link made or removed
