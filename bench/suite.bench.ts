@@ -18,6 +18,8 @@ const ROOT = resolve(__dirname, "..");
 
 interface Report {
   wallSeconds: number;
+  /** User + system CPU of vitest and every process it waited for (bash's `times`): steadier than the wall clock on a shared host. */
+  cpuSeconds?: number;
   tests: number;
   failed: number;
   files: { file: string; seconds: number }[];
@@ -31,17 +33,27 @@ function reportOf(json: { numTotalTests: number; numFailedTests: number; testRes
 
 function run(extra: string[]): Report {
   const out = join(mkdtempSync(join(tmpdir(), "suite-bench-")), "vitest.json");
+  const times = `${out}.times`;
   const started = performance.now();
-  const child = spawnSync(process.execPath, [resolve(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`, ...extra], {
+  // Through bash, whose `times` then prints the CPU its children (vitest and everything it waited for) used.
+  const child = spawnSync("bash", ["-c", '"$@"; status=$?; times > "$SUITE_TIMES"; exit $status', "suite", process.execPath, resolve(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--reporter=json", `--outputFile=${out}`, ...extra], {
     cwd: ROOT,
-    env: { ...process.env, CI: "true", NO_COLOR: "1" },
+    env: { ...process.env, CI: "true", NO_COLOR: "1", SUITE_TIMES: times },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const wall = (performance.now() - started) / 1000;
   if (!existsSync(out)) throw new Error(`vitest wrote no report (exit ${child.status})`);
   const report = reportOf(JSON.parse(readFileSync(out, "utf8")), wall);
+  report.cpuSeconds = existsSync(times) ? childrenCpu(readFileSync(times, "utf8")) : undefined;
   (report as Report & { raw?: string }).raw = out;
   return report;
+}
+
+/** The children's line of bash's `times` ("0m1.5s 0m0.2s" on its second line): user + system seconds. */
+function childrenCpu(text: string): number | undefined {
+  const line = text.trim().split("\n")[1] ?? "";
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return parts.length === 2 ? parts[0] + parts[1] : undefined;
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -49,6 +61,7 @@ const secs = (s: number | undefined) => (s === undefined ? "-" : `${s.toFixed(1)
 
 function print(now: Report, before?: Report): void {
   console.log(`suite: ${now.tests} tests, ${now.failed} failed, ${secs(now.wallSeconds)} wall clock${before ? ` (baseline ${secs(before.wallSeconds)}, ${(now.wallSeconds / before.wallSeconds).toFixed(2)}x)` : ""}`);
+  if (now.cpuSeconds !== undefined) console.log(`CPU (user + system, every process of the run): ${secs(now.cpuSeconds)}${before?.cpuSeconds ? ` (baseline ${secs(before.cpuSeconds)}, ${(now.cpuSeconds / before.cpuSeconds).toFixed(2)}x)` : ""}`);
   console.log(`\n${pad("the 10 slowest files", 42)} ${pad("now", 10)}${before ? `${pad("baseline", 10)}ratio` : ""}`);
   for (const { file, seconds } of now.files.slice(0, 10)) {
     const old = before?.files.find((f) => f.file === file)?.seconds;
