@@ -2,25 +2,25 @@
  * The L2 checks (grader/assignments/l2-regularization/checks/rules.ts, the public rules dropout-kit's) with the grader's cases and points
  * (grader/assignments/l2-regularization/source/settings.ts), each graded function called through the harness
  * the grader uses, and the tests' oracle solution (test/helpers/l2Solution.ts) as the references: the
- * solution passes every check; each typical mistake fails exactly the checks it should, with its diagnosis;
- * degenerate answers (a constant, recalled published values, lambd written in, zero gradients, inputs
- * changed) are not credited; no message shows a hidden expected value. Also the cases themselves (rebuilt
+ * solution passes every check; each typical mistake fails exactly the checks it should, with its diagnosis, and
+ * keeps the checks it passes; gates withhold credit only on evidence, said (a constant, zero gradients, a
+ * published value recalled on a hidden case; not a lambd of its own); inputs changed fail; no message shows a
+ * hidden expected value; the notebook's public tests say what the grader says on the public cases. Also the cases themselves (rebuilt
  * alike from their seeds, consistent caches, no case's inputs holding another's expected values) and the
  * public cases file (what l2PublicData gives from the oracle, and the course's published values).
- * Fails when: a gate is dropped (seen red: cost.biases without gated(costWork): 4 tests; backward.inputs with
- * an empty gate: 3), costWork credits a constant on the public cases (seen red: its recomputation clause
- * removed: 1), the course checks lose their twin (seen red: 2), the biases' pair message shows the costs
- * themselves (seen red: 2), a hidden expected value is shown (seen red: reveal forced in costReference: 1, in
- * backwardReference: 2, in autodiff: 1, in backward.biases: 1), or the public cases file is stale (seen red: the
- * course's cost edited in its 6th digit: 2; a gradient of the public case in its 6th: 1).
+ * Fails when: a gate is dropped (seen red: cost.inputs' gate returning ok: 2 tests), the twin's recall is not
+ * told from a lambd of its own (seen red: \`explained\` ignored: 1), the biases' pair message shows the costs
+ * themselves (seen red: 2), a hidden expected value is shown (seen red: reveal forced in costReference: 1), the
+ * public tests' words differ from the grader's on the public cases, or the public cases file is stale (seen red:
+ * the course's cost edited in its 6th digit: 2).
  */
 import { describe, expect, it } from "vitest";
-import { callGraded, costCall, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, regularizedBackwardCall, round, scoped, tf, toTensor } from "dropout-kit";
+import { callGraded, costCall, costPublicReport, courseL2BackwardCase, courseL2CostCase, forwardPropagation, isPublicCase, regularizedBackwardCall, regularizedBackwardPublicReport, round, scoped, tf, toTensor } from "dropout-kit";
 import { autodiffL2Gradients } from "../grader/assignments/l2-regularization/checks/recompute";
 import type { BackwardWithRegularization, CheckResult, CostWithRegularization, GradedFunction, L2BackwardRun, L2CostRun, L2Evidence, L2FunctionName, L2PublicData, Matrix, Parameters, WireTensor } from "dropout-kit";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { cases, points } from "../grader/assignments/l2-regularization/source/settings";
+import { cases, notebook, points } from "../grader/assignments/l2-regularization/source/settings";
 import { BACKWARD_MISTAKES, COST_MISTAKES } from "./helpers/l2Mistakes";
 import { backwardPropagationWithRegularization, backwardWith, computeCostWithRegularization } from "./helpers/l2Solution";
 import { l2BackwardInputs, l2CaseInfo, l2CostInputs, l2ExpectedOutputsOf } from "../grader/assignments/l2-regularization/cases";
@@ -106,39 +106,40 @@ describe("typical mistakes fail the checks they should, naming the mistake", () 
     expect(said).toMatch(biases.diagnosis);
   });
 
-  it("the plain cross-entropy and the plain backward pass are told why the property checks give no credit", () => {
+  it("the plain cross-entropy and the plain backward pass are credited for the properties they hold: no gate accuses them", () => {
     const results = check({ cost: COST_MISTAKES.find((m) => m.name === "the L2 term missing")!.fn, backward: BACKWARD_MISTAKES[0].fn });
-    expect(outputOf(results, "cost.biases")).toMatch(/^Not credited: .* your cost is the plain cross-entropy, although lambd is/);
-    expect(outputOf(results, "backward.inputs")).toMatch(/^Not credited: .* the plain backward pass's, although lambd is .*: the regularization term \(λ\/m\)·W is not added/);
+    for (const id of ["cost.lambd-zero", "cost.biases", "cost.inputs", "backward.biases", "backward.inputs"]) expect(results.find((r) => r.id === id)!.passed, `${id}: ${outputOf(results, id)}`).toBe(true);
+    for (const r of results) expect(r.output, r.id).not.toMatch(/Not credited|real work/);
   });
 });
 
-describe("degenerate answers are not credited", () => {
-  it("a constant cost passes no check, not even those whose property it satisfies", () => {
+describe("gates withhold credit only on evidence, and say it", () => {
+  it("a constant cost passes no check: it is the same on every case, although the right costs differ", () => {
     const results = check({ cost: () => 1.5 });
     expect(failedIds(results, "computeCostWithRegularization").sort()).toEqual(CHECKS.filter((c) => c.fn === "computeCostWithRegularization").map((c) => c.id).sort());
-    expect(outputOf(results, "cost.inputs")).toMatch(/^Not credited: /);
+    expect(outputOf(results, "cost.inputs")).toMatch(/^Not credited: your cost is the same on every case \(\d+ cases\), although the right cost differs from case to case/);
   });
 
   it("on the public cases alone (the notebook's test cell), a constant cost is not credited either", () => {
     const publicOnly = evidence({ cost: () => 1.5 }, (s) => isPublicCase(s));
     const results = runL2Checks(publicOnly, expected(), {}, CHECKS.filter((c) => c.public));
-    for (const id of ["cost.biases", "cost.inputs"]) expect(outputOf(results, id), id).toMatch(/^Not credited: .*On no case is your cost the cross-entropy plus an L2 term/);
+    for (const id of ["cost.biases", "cost.inputs"]) expect(outputOf(results, id), id).toMatch(/^Not credited: your cost is the same on every case/);
   });
 
-  it("the published cost, recalled, fails the course's check through its twin (the course's inputs, another lambd)", () => {
+  it("the published cost, recalled on the course's twin (the course's inputs, another lambd), fails the course's check, saying so", () => {
     const results = check({ cost: () => courseL2CostCase().expectedCost });
     expect(results.find((r) => r.id === "cost.course")!.passed).toBe(false);
-    expect(outputOf(results, "cost.course")).toMatch(/^Not credited: .*On the course's inputs with lambd 0\.45 \(hidden\): the cost is/);
+    expect(outputOf(results, "cost.course")).toMatch(/^Not credited: on the course's inputs with lambd 0\.45 \(hidden\), a case whose answer is not published, your cost is exactly the published answer of the course's published case/);
   });
 
-  it("a lambd written into the functions (the course's) passes the course's case alone, and is not credited for it", () => {
+  it("a lambd written into the functions (the course's) is credited on the course's case, and named where the other cases fail", () => {
     const results = check({ cost: (A3, Y, p) => computeCostWithRegularization(A3, Y, p, 0.1), backward: (X, Y, cache) => backwardPropagationWithRegularization(X, Y, cache, 0.7) });
-    for (const id of ["cost.course", "backward.course"]) expect(outputOf(results, id), id).toMatch(/^Not credited: .*\(hidden\)/);
-    expect(outputOf(results, "backward.course")).toMatch(/On the course's X and cache with lambd 0\.25 \(hidden\): dW3\[0, 0\] is -?\d[\d.]*, which is not the right value/);
+    for (const id of ["cost.course", "backward.course"]) expect(results.find((r) => r.id === id)!.passed, `${id}: ${outputOf(results, id)}`).toBe(true);
+    expect(outputOf(results, "cost.cases")).toMatch(/does not use the lambd it is given: it is as if lambd were always 0\.1, whatever the argument/);
+    expect(outputOf(results, "backward.cases")).toMatch(/does not use the lambd it is given: it is as if lambd were always 0\.7 \(the notebook's LAMBD\)/);
   });
 
-  it("the published costs recalled, and the cross-entropy plus a constant elsewhere, pass no cost check (the gate counts hidden cases only)", () => {
+  it("the published cost returned on the published inputs only, the cross-entropy plus a constant elsewhere: no recall is shown, so only the value checks fail", () => {
     const recall: CostWithRegularization = (A3, Y, parameters, lambd) => {
       const published = lambd === 0.1 && Y.shape[1] === 5;
       if (published) return courseL2CostCase().expectedCost;
@@ -146,32 +147,32 @@ describe("degenerate answers are not credited", () => {
       return lambd > 0 ? crossEntropy + 1 : crossEntropy;
     };
     const results = check({ cost: recall });
-    expect(failedIds(results, "computeCostWithRegularization").sort()).toEqual(CHECKS.filter((c) => c.fn === "computeCostWithRegularization").map((c) => c.id).sort());
-    for (const id of ["cost.lambd-zero", "cost.biases", "cost.inputs"]) expect(outputOf(results, id), id).toMatch(/^Not credited: .*On no case is your cost the cross-entropy plus an L2 term/);
+    expect(failedIds(results, "computeCostWithRegularization").sort()).toEqual(["cost.cases"]);
+    expect(outputOf(results, "cost.cases")).toMatch(/no single term of the weights gives your costs on every case/);
   });
 
-  it("the plain gradients with dW set to zeros, or with a constant added to dW1, earn nothing either (a weight term must be a multiple of W)", () => {
+  it("dW set to zeros, or a constant added to dW1: the value checks fail, each dW is described, the db's are credited", () => {
     const plainPlus = (change: (name: string, t: tf.Tensor, lambd: number) => tf.Tensor): BackwardWithRegularization => (X, Y, cache, lambd) => tf.tidy(() => {
       const plain = backwardPropagationWithRegularization(X, Y, cache, 0);
       return Object.fromEntries(Object.entries(plain).map(([name, t]) => [name, change(name, t, lambd)])) as never;
     });
     const zeroDW = plainPlus((name, t) => (/^dW/.test(name) ? tf.zerosLike(t) : t));
     const constantDW1 = plainPlus((name, t, lambd) => (name === "dW1" ? tf.add(t, lambd) : t));
-    for (const [label, answer] of [["zero dW", zeroDW], ["dW1 + lambd", constantDW1]] as const) {
+    for (const [label, answer, said] of [["zero dW", zeroDW, /your dW1 minus the plain backward pass's dW1 is not one multiple of W1/], ["dW1 + lambd", constantDW1, /Your dW2 and dW3 have no regularization term[\s\S]*your dW1 minus the plain backward pass's dW1 is not one multiple of W1/]] as const) {
       const results = check({ backward: answer });
-      expect(failedIds(results, "backwardPropagationWithRegularization"), label).toHaveLength(5);
-      expect(outputOf(results, "backward.inputs"), label).toMatch(/^Not credited: .*On no case is any of your dW1, dW2, dW3 the plain gradient plus a multiple of its weights/);
+      expect(failedIds(results, "backwardPropagationWithRegularization").sort(), label).toEqual(["backward.autodiff", "backward.cases", "backward.course"]);
+      expect(outputOf(results, "backward.cases"), label).toMatch(said);
     }
   });
 
-  it("zero gradients pass no check", () => {
+  it("zero gradients pass no check: they are the same on every case", () => {
     const zeros: BackwardWithRegularization = (X, Y, cache, lambd) => tf.tidy(() => {
       const right = backwardPropagationWithRegularization(X, Y, cache, lambd);
       return Object.fromEntries(Object.entries(right).map(([name, t]) => [name, tf.zerosLike(t)])) as never;
     });
     const results = check({ backward: zeros });
-    expect(failedIds(results, "backwardPropagationWithRegularization")).toHaveLength(5);
-    expect(outputOf(results, "backward.inputs")).toMatch(/^Not credited: .*dZ3 should be A3 − Y/);
+    expect(failedIds(results, "backwardPropagationWithRegularization"), JSON.stringify(results.map((r) => [r.id, r.output.slice(0, 200)]))).toHaveLength(5);
+    expect(outputOf(results, "backward.inputs")).toMatch(/^Not credited: your gradients are the same on every case/);
   });
 
   it("inputs changed in place fail the inputs check (the repeat call shows it)", () => {
@@ -205,6 +206,27 @@ describe("degenerate answers are not credited", () => {
       throw Object.assign(new Error("not implemented: backwardPropagationWithRegularization"), { name: "NotImplementedError" });
     };
     for (const r of check({ backward: stub }).filter((x) => x.id.startsWith("backward."))) expect(r.output, r.id).toMatch(/^Not implemented yet: backwardPropagationWithRegularization/);
+  });
+});
+
+describe("the notebook's public tests say what the grader says, on the public cases", () => {
+  // Line breaks joined; the expected values, the test oracle's here and the references' there, to their first 5 digits.
+  const joined = (text: string) => text.replace(/\n\s*(→ )?/g, " ").replace(/(\d\.\d{4})\d+/g, "$1");
+  const fixedLambd: CostWithRegularization = (A3, Y, p) => computeCostWithRegularization(A3, Y, p, notebook.LAMBD);
+  const tripled: BackwardWithRegularization = backwardWith((lambd, m) => (3 * lambd) / m);
+  const answers: [string, Answer][] = [
+    ...COST_MISTAKES.map((m): [string, Answer] => [m.name, { cost: m.fn }]),
+    ["the notebook's LAMBD in the cost", { cost: fixedLambd }],
+    ...BACKWARD_MISTAKES.map((m): [string, Answer] => [m.name, { backward: m.fn }]),
+    ["3·(λ/m)·W", { backward: tripled }],
+  ];
+  it.each(answers)("%s: the first failure's message, word for word", (_name, answer) => {
+    const graded = runL2Checks(evidence(answer, (s) => isPublicCase(s)), expected(), {}, CHECKS.filter((c) => c.public));
+    const report = answer.cost ? costPublicReport(answer.cost) : regularizedBackwardPublicReport(answer.backward!);
+    const firstFailed = graded.find((r) => !r.passed && r.id.startsWith(answer.cost ? "cost." : "backward."))!;
+    expect(firstFailed, JSON.stringify(graded)).toBeDefined();
+    expect(report.failed).toBe(graded.filter((r) => !r.passed).length);
+    expect(joined(report.text)).toContain(joined(firstFailed.output));
   });
 });
 
@@ -331,7 +353,7 @@ describe("the public tests' data (src/assignments/l2-regularization/publicTests.
   const closeTo = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
   it("is l2PublicData the case list and the oracle's outputs, within float32 (run `npm run assign` when it is not)", () => {
-    const fresh = l2PublicData(caseList, expected());
+    const fresh = l2PublicData(caseList, expected(), notebook.LAMBD);
     const written = file();
     const strip = (c: L2PublicData) => JSON.stringify(c, (key, value) => (key === "values" ? value.length : value));
     expect(strip(written)).toBe(strip(fresh));

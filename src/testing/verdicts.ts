@@ -82,9 +82,43 @@ export function all(...steps: (() => Verdict)[]): Verdict {
   return ok();
 }
 
-/** A gate's failure, said as such: the check's own rule held, but only trivially. */
+/** A gate's failure, said as such: the check's own rule held, and credit is withheld for the reason the gate names. */
 export function gated(gate: Verdict): Verdict {
-  return gate.passed ? gate : fail(`Not credited: this check counts only when your function does real work, and here it does not. ${gate.why}`);
+  return gate.passed ? gate : fail(`Not credited: ${gate.why}`);
+}
+
+/** One run's outputs for the gate below: its values flattened, and the right ones (the references, or the public data). */
+export interface GateRun {
+  where: string;
+  /** A case whose expected outputs are not published (recalling them would take the grader's data). */
+  hidden: boolean;
+  values: number[] | undefined;
+  expected: number[] | undefined;
+}
+
+const sameNumbers = (a: number[], b: number[]) => a.length === b.length && a.every((v, k) => Math.abs(v - b[k]) <= 1e-5 + 1e-4 * Math.abs(b[k]));
+
+/**
+ * The gate of a check whose rule a degenerate answer could satisfy: credit is withheld only on evidence, and
+ * the evidence is said. Recall: on a hidden case the outputs are a published answer (a public case's expected
+ * outputs) and not this case's own, and no reading of the student's numbers explains them as a computation
+ * (`explained`). Not following the inputs: the outputs are the same on every case (or one number throughout)
+ * although the right ones differ. Any other answer is doing work, right or wrong, and its passed checks count.
+ */
+export function showsWork(runs: GateRun[], published: { where: string; values: number[] }[], what: string, explained = false): Verdict {
+  const valued = runs.filter((r): r is GateRun & { values: number[] } => r.values !== undefined && r.values.length > 0);
+  // Outputs that a reading of every case explains as a computation (a wrong lambd, say) are not recalled, even where they equal a published answer.
+  for (const run of explained ? [] : valued.filter((r) => r.hidden)) {
+    const source = published.find((p) => sameNumbers(run.values, p.values) && !(run.expected && sameNumbers(run.values, run.expected)));
+    if (source) return fail(`on ${run.where}, a case whose answer is not published, your ${what} ${what.endsWith("s") ? "are" : "is"} exactly the published answer of ${source.where}: an answer recalled from another case is not computed. Compute it from the function's inputs.`);
+  }
+  const expected = valued.filter((r) => r.expected !== undefined);
+  const first = valued[0]?.values[0];
+  const constant = valued.every((r) => sameNumbers(r.values, valued[0].values)) || valued.every((r) => r.values.every((v) => v === first));
+  if (valued.length >= 2 && constant && expected.some((r) => !sameNumbers(r.expected!, expected[0].expected!))) {
+    return fail(`your ${what} ${what.endsWith("s") ? "are" : "is"} the same on every case (${valued.length} cases), although the right ${what} differ${what.endsWith("s") ? "" : "s"} from case to case: your function does not compute from its inputs.`);
+  }
+  return ok();
 }
 
 export function safely<T>(body: () => T): T | undefined {

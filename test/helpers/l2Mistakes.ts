@@ -27,8 +27,8 @@ const withoutLayer = (layer: Layer): Mistake<CostWithRegularization> => ({
 });
 
 export const COST_MISTAKES: Mistake<CostWithRegularization>[] = [
-  { name: "no division by m", fn: costWith((p, lambd) => tf.mul(sumOfSquares(weightsOf(p)), lambd / 2)), diagnosis: /is \(λ\/2\)·ΣW², not divided by m/, fails: COST_VALUE_CHECKS },
-  { name: "λ/m instead of λ/(2m)", fn: costWith((p, lambd, m) => tf.mul(sumOfSquares(weightsOf(p)), lambd / m)), diagnosis: /is \(λ\/m\)·ΣW², twice the course's/, fails: COST_VALUE_CHECKS },
+  { name: "no division by m", fn: costWith((p, lambd) => tf.mul(sumOfSquares(weightsOf(p)), lambd / 2)), diagnosis: /is \(λ\/2\)·ΣW²: it is not divided by m/, fails: COST_VALUE_CHECKS },
+  { name: "λ/m instead of λ/(2m)", fn: costWith((p, lambd, m) => tf.mul(sumOfSquares(weightsOf(p)), lambd / m)), diagnosis: /is \(λ\/m\)·ΣW²: its factor is twice the course's λ\/2/, fails: COST_VALUE_CHECKS },
   {
     name: "biases regularized",
     fn: costWith((p, lambd, m) => tf.mul(tf.add(sumOfSquares(weightsOf(p)), sumOfSquares(biasesOf(p))), lambd / (2 * m))),
@@ -37,8 +37,8 @@ export const COST_MISTAKES: Mistake<CostWithRegularization>[] = [
   },
   { name: "sum of W instead of W²", fn: costWith((p, lambd, m) => tf.mul(tf.addN(weightsOf(p).map((W) => tf.sum(W))), lambd / (2 * m))), diagnosis: /sums the weights themselves, not their squares/, fails: COST_VALUE_CHECKS },
   ...([1, 2, 3] as const).map(withoutLayer),
-  // The plain cross-entropy: real work for no check (each property holds trivially for it).
-  { name: "the L2 term missing", fn: costWith(() => tf.scalar(0)), diagnosis: /is the plain cross-entropy: the L2 term .* is not added/, fails: [...COST_VALUE_CHECKS, "cost.lambd-zero", "cost.biases", "cost.inputs"] },
+  // The plain cross-entropy: right at lambd 0, the same for other biases, its inputs left alone: those checks count.
+  { name: "the L2 term missing", fn: costWith(() => tf.scalar(0)), diagnosis: /is the plain cross-entropy: the L2 term .* is not added/, fails: COST_VALUE_CHECKS },
   { name: "the L2 term subtracted", fn: costWith((p, lambd, m) => tf.neg(RIGHT_L2_TERM(p, lambd, m))), diagnosis: /is subtracted from the cross-entropy: add it/, fails: COST_VALUE_CHECKS },
 ];
 
@@ -52,11 +52,11 @@ const layerWithoutTerm = (layer: Layer): Mistake<BackwardWithRegularization> => 
 });
 
 export const BACKWARD_MISTAKES: Mistake<BackwardWithRegularization>[] = [
-  // The plain backward pass: real work for no check.
-  { name: "the gradient term missing", fn: backwardWith(() => 0), diagnosis: /Your dW1, dW2 and dW3 have no regularization term/, fails: [...BACKWARD_VALUE_CHECKS, "backward.biases", "backward.inputs"] },
-  { name: "λ·W, without /m", fn: backwardWith((lambd) => lambd), diagnosis: /have the regularization term λ·W, not divided by m/, fails: BACKWARD_VALUE_CHECKS },
-  { name: "λ/(2m)·W", fn: backwardWith((lambd, m) => lambd / (2 * m)), diagnosis: /have the regularization term \(λ\/\(2m\)\)·W, half of it/, fails: BACKWARD_VALUE_CHECKS },
-  { name: "the term subtracted", fn: backwardWith((lambd, m) => -lambd / m), diagnosis: /have the regularization term subtracted/, fails: BACKWARD_VALUE_CHECKS },
+  // The plain backward pass: its db's are right and its inputs left alone, and those checks count.
+  { name: "the gradient term missing", fn: backwardWith(() => 0), diagnosis: /Your dW1, dW2 and dW3 have no regularization term/, fails: BACKWARD_VALUE_CHECKS },
+  { name: "λ·W, without /m", fn: backwardWith((lambd) => lambd), diagnosis: /have the regularization term λ·W where the course's is \(λ\/m\)·W: it is not divided by m/, fails: BACKWARD_VALUE_CHECKS },
+  { name: "λ/(2m)·W", fn: backwardWith((lambd, m) => lambd / (2 * m)), diagnosis: /have the regularization term \(λ\/\(2m\)\)·W where the course's is \(λ\/m\)·W: it is half of it/, fails: BACKWARD_VALUE_CHECKS },
+  { name: "the term subtracted", fn: backwardWith((lambd, m) => -lambd / m), diagnosis: /have the regularization term −\(λ\/m\)·W where the course's is \(λ\/m\)·W: it is subtracted/, fails: BACKWARD_VALUE_CHECKS },
   ...([1, 2, 3] as const).map(layerWithoutTerm),
   { name: "biases regularized", fn: backwardWith(RIGHT_WEIGHT_FACTOR, (lambd, m) => lambd / m), diagnosis: /Your db1, db2 and db3 include a regularization term \(λ\/m\)·b/, fails: [...BACKWARD_VALUE_CHECKS, "backward.biases"] },
 ];

@@ -18,6 +18,6 @@ export const l2RegularizationAuthoring: Assignment<L2References> = {
   notebookSettings: notebook,
   publicCasesFile: resolve(__dirname, "../../../src/assignments/l2-regularization/publicTests.json"),
   deriveReferences,
-  publicCases: (references) => l2PublicData(cases, references),
+  publicCases: (references) => l2PublicData(cases, references, notebook.LAMBD),
   gallery: () => galleryFiles(l2RegularizationAuthoring),
 };

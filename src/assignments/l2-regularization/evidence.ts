@@ -37,7 +37,7 @@ export function callErrors(runs: L2Run<unknown>[]): Verdict {
 }
 
 /** The repeat (the same input objects, called again) gives exactly the first call's outputs: inputs left unchanged. */
-export function inputsUnchanged(runs: L2Run<unknown>[], inputNames: string, work: () => Verdict): Verdict {
+export function inputsUnchanged(runs: L2Run<unknown>[], inputNames: string, gate: () => Verdict): Verdict {
   return all(
     () => callErrors(runs),
     () =>
@@ -50,18 +50,21 @@ export function inputsUnchanged(runs: L2Run<unknown>[], inputNames: string, work
           ),
         ),
       ),
-    () => gated(work()),
+    () => gated(gate()),
   );
 }
 
-/** The course's case by its published values, gated by its hidden twin (the same inputs, a lambd of the grader's own). */
-export function courseCase<R extends L2Run<unknown>>(runs: R[], reference: (run: R, reveal: boolean) => Verdict): Verdict {
+/**
+ * The course's case by its published values, gated by its hidden twin (the same inputs, a lambd of the grader's
+ * own): credit is withheld only when the twin's outputs are the published answer (recalled, not computed).
+ */
+export function courseCase<R extends L2Run<unknown>>(runs: R[], reference: (run: R, reveal: boolean) => Verdict, recalled?: (course: R, twin: R) => Verdict): Verdict {
   const course = runs.find((r) => r.spec.course);
   if (!course) return fail("The course's case was not run.");
   const twin = runs.find((r) => r.spec.courseInputs);
   return all(
     () => reference(course, true),
-    () => (twin ? gated(reference(twin, false)) : ok()),
+    () => (twin && recalled ? gated(recalled(course, twin)) : ok()),
   );
 }
 
@@ -97,10 +100,10 @@ export function biasPairs(runs: L2CostRun[]): [L2CostRun, L2CostRun][] {
 
 /**
  * cost.biases. Rule: on each pair of cases that differ only in their biases, the two costs are equal (A3 is
- * given, so the biases could enter the cost only through the L2 term). Gate: real work (costWork), since a
+ * given, so the biases could enter the cost only through the L2 term). Gate (the caller's): showsWork, since a
  * constant or the cross-entropy alone satisfies the rule trivially.
  */
-export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnose: (run: L2CostRun) => string | undefined): Verdict {
+export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnosis: string | undefined): Verdict {
   const [a, b] = pair;
   const [costA, costB] = [studentCost(a), studentCost(b)];
   if (!costA.ok) return fail(costA.why);
@@ -108,6 +111,6 @@ export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnose: (run: L2Co
   if (close(costA.value, costB.value)) return ok();
   // The difference only: either cost alone may be a hidden case's expected value.
   const why = `On ${where(a)}, and on ${where(b)}, which differ only in their biases, your costs differ by ${round(Math.abs(costA.value - costB.value))}: the biases are not regularized, so they cannot change the cost.`;
-  return fail(withDiagnosis(why, diagnose(a) ?? diagnose(b)));
+  return fail(withDiagnosis(why, diagnosis));
 }
 

@@ -5,6 +5,7 @@
  */
 export * from "./calls";
 export * from "./diagnoses";
+export * from "./describe";
 export * from "./evidence";
 export * from "./rules";
 export * from "./publicTests";

@@ -12,15 +12,16 @@ import type { PublicReport } from "../../testing/report";
 import { formatPublicReport, readPublicData, runPublicTest, stopIfNotImplemented } from "../../testing/report";
 import type { WireTensor } from "../../testing/tensorData";
 import type { Judged, Verdict } from "../../testing/verdicts";
-import { all, publicChecksOf, fail, gated, overCases, scoredResults } from "../../testing/verdicts";
+import { all, publicChecksOf, fail, gated, overCases, scoredResults, showsWork } from "../../testing/verdicts";
 import type { BackwardWithRegularization, CostWithRegularization } from "../../types";
 import { costCall, regularizedBackwardCall } from "./calls";
 import type { L2BackwardInputs, L2CaseInfo, L2CostInputs, L2FunctionName } from "./calls";
 import type { L2BackwardOutcomes, L2CostOutcomes } from "./diagnoses";
-import { diagnoseCost } from "./diagnoses";
+import { diagnoseBackwardRuns, diagnoseCostRuns } from "./diagnoses";
+import type { WeightStatistics } from "./describe";
 import type { L2BackwardRun, L2CostRun } from "./evidence";
 import { biasesIgnored, biasPairs, inputsUnchanged } from "./evidence";
-import { regularizedBackwardReference, backwardWork, biasGradientsPlain, costReference, costWork } from "./rules";
+import { backwardGateRuns, biasGradientsPlain, costGateRuns, costReference, regularizedBackwardReference } from "./rules";
 
 const COST = "computeCostWithRegularization";
 const BACKWARD = "backwardPropagationWithRegularization";
@@ -35,7 +36,7 @@ export const L2_PUBLIC_CHECKS = {
   "backward.inputs": { id: "backward.inputs", fn: BACKWARD, public: true, name: "backward: inputs left unchanged" },
 } as const satisfies Record<string, { id: string; fn: L2FunctionName; public: true; name: string }>;
 
-/** A public case with its expected outputs and what each typical mistake gives on it. */
+/** A public case with its expected outputs and the facts the reading of a student's numbers needs (diagnoses.ts). */
 export interface L2PublicCase<Inputs, Outcomes> {
   spec: L2CaseInfo;
   inputs: Inputs;
@@ -45,7 +46,9 @@ export interface L2PublicCase<Inputs, Outcomes> {
 
 /** The public tests' data (publicTests.json beside this file): public cases only. */
 export interface L2PublicData {
-  cost: L2PublicCase<L2CostInputs, L2CostOutcomes>[];
+  /** The notebook's own lambd (settings' LAMBD): named when a student's term uses it instead of the argument. */
+  notebookLambd: number;
+  cost: (L2PublicCase<L2CostInputs, L2CostOutcomes> & { statistics: WeightStatistics })[];
   backward: L2PublicCase<L2BackwardInputs, L2BackwardOutcomes>[];
 }
 
@@ -54,38 +57,55 @@ const publicData = () => readPublicData<L2PublicData>("l2-regularization");
 type CostEvidence = Judged<L2CostRun, L2PublicData["cost"][number]>[];
 type BackwardEvidence = Judged<L2BackwardRun, L2PublicData["backward"][number]>[];
 
-/** Each run's mistakes' outcomes, from its case's data. */
-function outcomesOf<R, O>(runs: Judged<R, { outcomes: O }>[]): (run: R) => O {
-  const byRun = new Map(runs.map((r) => [r.run, r.data.outcomes]));
+/** Each run's case data. */
+function dataOf<R, D>(runs: Judged<R, D>[]): (run: R) => D {
+  const byRun = new Map(runs.map((r) => [r.run, r.data]));
   return (run) => byRun.get(run)!;
+}
+
+/** What the reading of every public case says of the student's cost, and the gate's view of the runs (no case here is hidden). */
+function costReading(runs: CostEvidence) {
+  const data = dataOf(runs);
+  const costs = runs.map((r) => r.run);
+  const diagnosis = diagnoseCostRuns(costs, (run) => ({ outcomes: { ...data(run).outcomes, right: data(run).outputs.cost.values[0] }, statistics: data(run).statistics }), { notebookLambd: publicData().notebookLambd });
+  return { costs, diagnosis, shows: () => showsWork(costGateRuns(costs, (run) => data(run).outputs.cost.values[0]), [], "cost") };
 }
 
 const COST_RULES: Record<string, (runs: CostEvidence) => Verdict> = {
   "cost.course": (runs) => {
     const course = runs.find((r) => r.run.spec.course);
-    return course ? costReference(course.run, course.data.outputs.cost.values[0], true, course.data.outcomes) : fail("The course's case was not run.");
+    return course ? costReference(course.run, course.data.outputs.cost.values[0], true, costReading(runs).diagnosis) : fail("The course's case was not run.");
   },
   "cost.biases": (runs) => {
-    const outcomes = outcomesOf(runs);
-    const costs = runs.map((r) => r.run);
-    return all(() => overCases(biasPairs(costs), (pair) => biasesIgnored(pair, (run) => diagnoseCost(run.result, run.inputs.lambd, outcomes(run)))), () => gated(costWork(costs, outcomes)));
+    const { costs, diagnosis, shows } = costReading(runs);
+    return all(() => overCases(biasPairs(costs), (pair) => biasesIgnored(pair, diagnosis)), () => gated(shows()));
   },
-  "cost.inputs": (runs) => inputsUnchanged(runs.map((r) => r.run), "A3, Y or the parameters", () => costWork(runs.map((r) => r.run), outcomesOf(runs))),
+  "cost.inputs": (runs) => inputsUnchanged(runs.map((r) => r.run), "A3, Y or the parameters", costReading(runs).shows),
 };
+
+function backwardReading(runs: BackwardEvidence) {
+  const data = dataOf(runs);
+  const backward = runs.map((r) => r.run);
+  const diagnosis = diagnoseBackwardRuns(backward, (run) => data(run).outcomes, { notebookLambd: publicData().notebookLambd });
+  return { backward, diagnosis, shows: () => showsWork(backwardGateRuns(backward, (run) => data(run).outputs), [], "gradients") };
+}
 
 const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
   "backward.course": (runs) => {
     const course = runs.find((r) => r.run.spec.course);
-    return course ? regularizedBackwardReference(course.run, course.data.outputs, true, course.data.outcomes) : fail("The course's case was not run.");
+    return course ? regularizedBackwardReference(course.run, course.data.outputs, true, backwardReading(runs).diagnosis) : fail("The course's case was not run.");
   },
-  "backward.biases": (runs) => all(() => overCases(runs, ({ run, data }) => biasGradientsPlain(run, data.outcomes)), () => gated(backwardWork(runs.map((r) => r.run)))),
-  "backward.inputs": (runs) => inputsUnchanged(runs.map((r) => r.run), "X, Y or the cache's tensors", () => backwardWork(runs.map((r) => r.run))),
+  "backward.biases": (runs) => {
+    const { diagnosis, shows } = backwardReading(runs);
+    return all(() => overCases(runs, ({ run, data }) => biasGradientsPlain(run, data.outcomes, diagnosis)), () => gated(shows()));
+  },
+  "backward.inputs": (runs) => inputsUnchanged(runs.map((r) => r.run), "X, Y or the cache's tensors", backwardReading(runs).shows),
 };
 
 
 /** One graded function's public report: each public case called as the grader calls it, the stub said once, the checks' verdicts. */
-function reportOf<Inputs, Outcomes, Run extends { spec: L2CaseInfo; inputs: Inputs; result: import("../../testing/tensorData").CallResult }>(
-  fn: L2FunctionName, target: unknown, cases: L2PublicCase<Inputs, Outcomes>[], call: (inputs: Inputs) => import("../../testing/harness").CallRequest, rules: Record<string, (runs: Judged<Run, L2PublicCase<Inputs, Outcomes>>[]) => Verdict>,
+function reportOf<Inputs, Case extends L2PublicCase<Inputs, unknown>, Run extends { spec: L2CaseInfo; inputs: Inputs; result: import("../../testing/tensorData").CallResult }>(
+  fn: L2FunctionName, target: unknown, cases: Case[], call: (inputs: Inputs) => import("../../testing/harness").CallRequest, rules: Record<string, (runs: Judged<Run, Case>[]) => Verdict>,
 ): PublicReport {
   const runs = cases.map((data, id) => ({ data, run: { spec: data.spec, inputs: data.inputs, result: callGraded(target as GradedFunction, call(data.inputs), { id }) } as Run }));
   stopIfNotImplemented(runs.map((r) => r.run.result));
@@ -95,12 +115,12 @@ function reportOf<Inputs, Outcomes, Run extends { spec: L2CaseInfo; inputs: Inpu
 
 /** The cost's public report (the test cell's, and the bundle's `npm run check`'s). */
 export function costPublicReport(target: CostWithRegularization): PublicReport {
-  return reportOf<L2CostInputs, L2CostOutcomes, L2CostRun>(COST, target, publicData().cost, costCall, COST_RULES);
+  return reportOf<L2CostInputs, L2PublicData["cost"][number], L2CostRun>(COST, target, publicData().cost, costCall, COST_RULES);
 }
 
 /** The regularized backward pass's public report. */
 export function regularizedBackwardPublicReport(target: BackwardWithRegularization): PublicReport {
-  return reportOf<L2BackwardInputs, L2BackwardOutcomes, L2BackwardRun>(BACKWARD, target, publicData().backward, regularizedBackwardCall, BACKWARD_RULES);
+  return reportOf<L2BackwardInputs, L2PublicData["backward"][number], L2BackwardRun>(BACKWARD, target, publicData().backward, regularizedBackwardCall, BACKWARD_RULES);
 }
 
 export function computeCostWithRegularizationTest(target: CostWithRegularization): void {

@@ -9,7 +9,7 @@ import type { L2BackwardInputs, L2BackwardOutcomes, L2CostInputs, L2PublicData, 
 import { hiddenNumbers, holdsHidden } from "../../../assign/public-data";
 import type { L2CaseList, L2CaseSettings, L2ExpectedOutputs } from "../cases";
 import { l2BackwardInputs, l2CaseInfo, l2CostInputs } from "../cases";
-import { recomputedBackwardOutcomes, recomputedCostOutcomes } from "./diagnoses";
+import { recomputedBackwardOutcomes, recomputedCostFacts } from "./diagnoses";
 
 /** The hidden cases' answers no public case shows: an outcome holding one is left out (grader/assign/public-data.ts). */
 function hiddenOf(cases: L2CaseList, expected: L2ExpectedOutputs): Set<number> {
@@ -17,15 +17,15 @@ function hiddenOf(cases: L2CaseList, expected: L2ExpectedOutputs): Set<number> {
   return hiddenNumbers([...tensors(cases.cost, expected.cost, true), ...tensors(cases.backward, expected.backward, true)], [...tensors(cases.cost, expected.cost, false), ...tensors(cases.backward, expected.backward, false)]);
 }
 
-export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs): L2PublicData {
+export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs, notebookLambd: number): L2PublicData {
   const hidden = hiddenOf(cases, expected);
-  const costOutcomes = (inputs: L2CostInputs) => Object.fromEntries(Object.entries(recomputedCostOutcomes(inputs)).filter(([, cost]) => !hidden.has(cost)));
+  const costOutcomes = (inputs: L2CostInputs) => Object.fromEntries(Object.entries(recomputedCostFacts(inputs).outcomes).filter(([, cost]) => !hidden.has(cost)));
   const backwardOutcomes = (inputs: L2BackwardInputs): L2BackwardOutcomes => {
     const outcomes = recomputedBackwardOutcomes(inputs);
     const clean = (t: WireTensor) => !holdsHidden([t], hidden);
     return {
-      dW: Object.fromEntries(Object.entries(outcomes.dW).map(([name, terms]) => [name, Object.fromEntries(Object.entries(terms).filter(([, t]) => clean(t)))])),
-      db: Object.fromEntries(Object.entries(outcomes.db).filter(([, db]) => clean(db.plain) && clean(db.regularized))),
+      dW: Object.fromEntries(Object.entries(outcomes.dW).filter(([, terms]) => clean(terms.missing)).map(([name, terms]) => [name, terms.right && clean(terms.right) ? terms : { missing: terms.missing }])),
+      db: Object.fromEntries(Object.entries(outcomes.db).filter(([, db]) => clean(db.plain))),
     };
   };
   const publicOf = <Inputs, Outcomes>(list: L2CaseSettings[], inputsOf: (s: L2CaseSettings) => Inputs, outputs: Record<string, Record<string, WireTensor>>, outcomesOf: (inputs: Inputs) => Outcomes) =>
@@ -35,7 +35,8 @@ export function l2PublicData(cases: L2CaseList, expected: L2ExpectedOutputs): L2
       return { spec: l2CaseInfo(settings), inputs, outputs: outputs[settings.id], outcomes: outcomesOf(inputs) };
     });
   const data = {
-    cost: publicOf(cases.cost, l2CostInputs, expected.cost, costOutcomes),
+    notebookLambd,
+    cost: publicOf(cases.cost, l2CostInputs, expected.cost, costOutcomes).map((c) => ({ ...c, statistics: recomputedCostFacts(c.inputs).statistics })),
     backward: publicOf(cases.backward, l2BackwardInputs, expected.backward, backwardOutcomes),
   };
   // Through JSON: no -0 and no undefined, the same values in memory as on disk.

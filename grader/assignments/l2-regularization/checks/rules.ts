@@ -5,26 +5,32 @@
  * here they run on every case, with this process's own recomputations (recompute.ts, diagnoses.ts).
  *
  * Scores come from outputs only, compared with the references (the solution's outputs) or with this process's
- * own recomputations (the cross-entropy, the plain backward pass, each mistake's outcome, tf.grad). No check passes
- * vacuously: a rule that a degenerate answer satisfies trivially (a constant cost, the plain cross-entropy,
- * the plain backward pass, zero gradients, published values recalled for the published inputs) is credited only
- * together with evidence of real work, as each check's gate says. Expected values of hidden cases are never
+ * own recomputations (the cross-entropy, the plain backward pass, tf.grad). A rule that a degenerate answer
+ * satisfies trivially is gated, and a gate withholds credit only on evidence, which it says: a published answer
+ * recalled on a hidden case (unless the reading of every case explains the numbers as a computation), or outputs
+ * that stay the same on every case although the right ones differ (testing/verdicts.ts's showsWork). What is
+ * wrong is said from the reading of the student's numbers on every case (dropout-kit's describe.ts), whether or
+ * not it is a typical mistake, and points follow the checks passed. Expected values of hidden cases are never
  * shown: only the public cases'.
  */
 import {
-  all, regularizedBackwardReference, backwardWork, biasesIgnored, biasGradientsPlain, biasPairs, callError, compare, costReference, costWork, courseCase, diagnoseCost, diagnoseRegularizedBackward,
-  fail, firstFailure, gated, hidden, inputsUnchanged, L2_PUBLIC_CHECKS, lambdZero, ok, overCases, scoredResults, where, withDiagnosis,
+  all, regularizedBackwardReference, backwardGateRuns, biasesIgnored, biasGradientsPlain, biasPairs, callError, compare, costGateRuns, costReference, courseCase, backwardRunsExplained, costRunsExplained, diagnoseBackwardRuns, diagnoseCostRuns,
+  fail, gated, hidden, inputsUnchanged, isPublicCase, L2_PUBLIC_CHECKS, lambdZero, ok, overCases, scoredResults, showsWork, where, withDiagnosis,
 } from "dropout-kit";
 import type { CheckOf, CheckResult, L2BackwardRun, L2CostRun, L2Evidence, L2FunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
 import type { L2ExpectedOutputs } from "../cases";
-import { recomputedBackwardOutcomes, recomputedCostOutcomes } from "./diagnoses";
+import { notebook } from "../source/settings";
+import { recomputedBackwardOutcomes, recomputedCostFacts } from "./diagnoses";
 import { autodiffL2Gradients } from "./recompute";
 
-/** What each mistake gives on a case, recomputed (memoized per run: several checks ask), and the diagnoses from it. */
-const costOutcomes = new WeakMap<L2CostRun, ReturnType<typeof recomputedCostOutcomes>>();
-const costOutcomesOf = (run: L2CostRun) => costOutcomes.get(run) ?? costOutcomes.set(run, recomputedCostOutcomes(run.inputs)).get(run)!;
-const diagnoseCostOf = (run: L2CostRun) => diagnoseCost(run.result, run.inputs.lambd, costOutcomesOf(run));
-const diagnoseBackwardOf = (run: L2BackwardRun) => diagnoseRegularizedBackward(run.result, run.inputs.lambd, recomputedBackwardOutcomes(run.inputs));
+/** Each case's recomputed facts (memoized per run: several checks ask). */
+const memo = <R extends object, T>(compute: (run: R) => T) => {
+  const known = new WeakMap<R, T>();
+  return (run: R) => known.get(run) ?? known.set(run, compute(run)).get(run)!;
+};
+const costFactsOf = memo((run: L2CostRun) => recomputedCostFacts(run.inputs));
+const backwardOutcomesOf = memo((run: L2BackwardRun) => recomputedBackwardOutcomes(run.inputs));
+const CONTEXT = { notebookLambd: notebook.LAMBD };
 
 /** The solution's cost and gradients on a case (the references). */
 function expectedCost(run: L2CostRun, expected: L2ExpectedOutputs): number {
@@ -38,26 +44,56 @@ function expectedGradients(run: L2BackwardRun, expected: L2ExpectedOutputs): Rec
   return reference;
 }
 
+/** What the reading of every cost case says of the student's L2 term (with the references' costs as the right ones). */
+const costDiagnosis = (runs: L2CostRun[], expected: L2ExpectedOutputs) => diagnoseCostRuns(runs, costFactsWithReferences(expected), CONTEXT);
+const backwardDiagnosis = (runs: L2BackwardRun[]) => diagnoseBackwardRuns(runs, backwardOutcomesOf, CONTEXT);
+const costFactsWithReferences = (expected: L2ExpectedOutputs) => (run: L2CostRun) => ({ ...costFactsOf(run), outcomes: { ...costFactsOf(run).outcomes, right: expectedCost(run, expected) } });
+
+/** The answers the course and the public tests publish: recalled on a hidden case, they are no computation. */
+const publishedCosts = (runs: L2CostRun[], expected: L2ExpectedOutputs) => runs.filter((r) => isPublicCase(r.spec)).map((r) => ({ where: where(r), values: [expectedCost(r, expected)] }));
+const flatGradients = (g: Record<string, WireTensor>) => ["dW1", "db1", "dW2", "db2", "dW3", "db3"].flatMap((n) => g[n].values);
+const publishedGradients = (runs: L2BackwardRun[], expected: L2ExpectedOutputs) => runs.filter((r) => isPublicCase(r.spec)).map((r) => ({ where: where(r), values: flatGradients(expectedGradients(r, expected)) }));
+
+/** The gates: credit withheld only on evidence (a published answer recalled on a hidden case; outputs that ignore the inputs). */
+const costShowsWork = (runs: L2CostRun[], expected: L2ExpectedOutputs, all = runs) =>
+  showsWork(costGateRuns(runs, (r) => expectedCost(r, expected)), publishedCosts(all, expected), "cost", costRunsExplained(all, costFactsWithReferences(expected)));
+const backwardShowsWork = (runs: L2BackwardRun[], expected: L2ExpectedOutputs, all = runs) =>
+  showsWork(backwardGateRuns(runs, (r) => expectedGradients(r, expected)), publishedGradients(all, expected), "gradients", backwardRunsExplained(all, backwardOutcomesOf));
+
 export type L2CheckDefinition = CheckOf<L2FunctionName, L2Evidence, L2ExpectedOutputs>;
 
 const COST = "computeCostWithRegularization";
 const BACKWARD = "backwardPropagationWithRegularization";
 
 export const L2_CHECK_DEFINITIONS: L2CheckDefinition[] = [
-  { ...L2_PUBLIC_CHECKS["cost.course"], verdict: ({ cost }, expected) => courseCase(cost, (run, reveal) => costReference(run, expectedCost(run, expected), reveal, recomputedCostOutcomes(run.inputs))) },
+  // Rule: the published value. Gate: the twin (the course's inputs, another lambd) is not given the published value.
+  {
+    ...L2_PUBLIC_CHECKS["cost.course"],
+    verdict: ({ cost }, expected) => courseCase(cost, (run, reveal) => costReference(run, expectedCost(run, expected), reveal, costDiagnosis(cost, expected)), (_course, twin) => costShowsWork([twin], expected, cost)),
+  },
   // Rule (the references are the evidence): every hidden case (lambd 0 and the large one included) equals the solution's cost.
-  { id: "cost.cases", fn: COST, public: false, name: "cost: other nets, numbers of examples and lambds", verdict: ({ cost }, expected) => overCases(cost.filter(hidden), (run) => costReference(run, expectedCost(run, expected), false, recomputedCostOutcomes(run.inputs))) },
-  // Rule: at lambd = 0 the recomputed cross-entropy. Gate: real work (the cross-entropy alone everywhere passes it trivially).
-  { id: "cost.lambd-zero", fn: COST, public: false, name: "cost: with lambd = 0 the cost is the plain cross-entropy", verdict: ({ cost }) => all(() => overCases(cost.filter((run) => run.inputs.lambd === 0), (run) => lambdZero(run, recomputedCostOutcomes(run.inputs))), () => gated(costWork(cost, costOutcomesOf))) },
-  { ...L2_PUBLIC_CHECKS["cost.biases"], verdict: ({ cost }) => all(() => overCases(biasPairs(cost), (pair) => biasesIgnored(pair, diagnoseCostOf)), () => gated(costWork(cost, costOutcomesOf))) },
-  { ...L2_PUBLIC_CHECKS["cost.inputs"], verdict: ({ cost }) => inputsUnchanged(cost, "A3, Y or the parameters", () => costWork(cost, costOutcomesOf)) },
-  { ...L2_PUBLIC_CHECKS["backward.course"], verdict: ({ backward }, expected) => courseCase(backward, (run, reveal) => regularizedBackwardReference(run, expectedGradients(run, expected), reveal, recomputedBackwardOutcomes(run.inputs))) },
+  { id: "cost.cases", fn: COST, public: false, name: "cost: other nets, numbers of examples and lambds", verdict: ({ cost }, expected) => overCases(cost.filter(hidden), (run) => costReference(run, expectedCost(run, expected), false, costDiagnosis(cost, expected))) },
+  // Rule: at lambd = 0 the recomputed cross-entropy. Gate: not a recalled answer, and a cost that follows its inputs.
+  {
+    id: "cost.lambd-zero", fn: COST, public: false, name: "cost: with lambd = 0 the cost is the plain cross-entropy",
+    verdict: ({ cost }, expected) => all(() => overCases(cost.filter((run) => run.inputs.lambd === 0), (run) => lambdZero(run, costFactsOf(run).outcomes["no-term"], costDiagnosis(cost, expected))), () => gated(costShowsWork(cost, expected))),
+  },
+  { ...L2_PUBLIC_CHECKS["cost.biases"], verdict: ({ cost }, expected) => all(() => overCases(biasPairs(cost), (pair) => biasesIgnored(pair, costDiagnosis(cost, expected))), () => gated(costShowsWork(cost, expected))) },
+  { ...L2_PUBLIC_CHECKS["cost.inputs"], verdict: ({ cost }, expected) => inputsUnchanged(cost, "A3, Y or the parameters", () => costShowsWork(cost, expected)) },
+  {
+    ...L2_PUBLIC_CHECKS["backward.course"],
+    verdict: ({ backward }, expected) =>
+      courseCase(backward, (run, reveal) => regularizedBackwardReference(run, expectedGradients(run, expected), reveal, backwardDiagnosis(backward)), (_course, twin) => backwardShowsWork([twin], expected, backward)),
+  },
   // Rule (the references are the evidence): every hidden case equals the solution's gradients.
-  { id: "backward.cases", fn: BACKWARD, public: false, name: "backward: other nets, numbers of examples and lambds", verdict: ({ backward }, expected) => overCases(backward.filter(hidden), (run) => regularizedBackwardReference(run, expectedGradients(run, expected), false, recomputedBackwardOutcomes(run.inputs))) },
-  { id: "backward.autodiff", fn: BACKWARD, public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) of the regularized cost", verdict: ({ backward }) => overCases(backward.filter(hidden), autodiff) },
-  // Rule: db as the plain backward pass's, on every case. Gate: real work (the plain backward pass passes it trivially).
-  { ...L2_PUBLIC_CHECKS["backward.biases"], verdict: ({ backward }) => all(() => overCases(backward, (run) => biasGradientsPlain(run, recomputedBackwardOutcomes(run.inputs))), () => gated(backwardWork(backward))) },
-  { ...L2_PUBLIC_CHECKS["backward.inputs"], verdict: ({ backward }) => inputsUnchanged(backward, "X, Y or the cache's tensors", () => backwardWork(backward)) },
+  { id: "backward.cases", fn: BACKWARD, public: false, name: "backward: other nets, numbers of examples and lambds", verdict: ({ backward }, expected) => overCases(backward.filter(hidden), (run) => regularizedBackwardReference(run, expectedGradients(run, expected), false, backwardDiagnosis(backward))) },
+  { id: "backward.autodiff", fn: BACKWARD, public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) of the regularized cost", verdict: ({ backward }) => overCases(backward.filter(hidden), (run) => autodiff(run, backward)) },
+  // Rule: db as the plain backward pass's, on every case. Gate: not a recalled answer, and gradients that follow their inputs.
+  {
+    ...L2_PUBLIC_CHECKS["backward.biases"],
+    verdict: ({ backward }, expected) => all(() => overCases(backward, (run) => biasGradientsPlain(run, backwardOutcomesOf(run), backwardDiagnosis(backward))), () => gated(backwardShowsWork(backward, expected))),
+  },
+  { ...L2_PUBLIC_CHECKS["backward.inputs"], verdict: ({ backward }, expected) => inputsUnchanged(backward, "X, Y or the cache's tensors", () => backwardShowsWork(backward, expected)) },
 ];
 
 /** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
@@ -74,13 +110,13 @@ const PARAMETER_GRADIENTS = ["dW3", "db3", "dW2", "db2", "dW1", "db1"];
  * cache is the forward pass of its own X, dW1..db3 equal tf.grad of cross-entropy + (λ/2m)·ΣW². The expected
  * gradients are not zero, so zero gradients fail.
  */
-function autodiff(run: L2BackwardRun): Verdict {
+function autodiff(run: L2BackwardRun, all: L2BackwardRun[]): Verdict {
   const error = callError(run, where(run));
   if (error) return fail(error);
   const expected = autodiffL2Gradients(run.inputs);
   for (const name of PARAMETER_GRADIENTS) {
     const c = compare(name, run.result.values[name], expected[name], false);
-    if (!c.ok) return fail(withDiagnosis(`On ${where(run)}: ${c.why} (compared with tf.grad of the regularized cost).`, diagnoseBackwardOf(run)));
+    if (!c.ok) return fail(withDiagnosis(`On ${where(run)}: ${c.why} (compared with tf.grad of the regularized cost).`, backwardDiagnosis(all)));
   }
   return ok();
 }
