@@ -118,7 +118,7 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
       ...every(["forward.course", "forward.cases", "backward.course", "backward.cases"], ""),
       "forward.masks": "not the mask the generator you are given makes",
       "forward.kept-fraction": "keeps 0.0% of the units",
-      ...every(["forward.scaling", "forward.layers", "forward.inputs"], "Not credited: this check counts only when your function does real work"),
+      ...every(["forward.scaling", "forward.layers", "forward.inputs"], "Not credited: Over the hidden cases"),
       "forward.keep-all": "must equal the plain forward pass",
       ...every(["backward.masks", "backward.deterministic", "backward.inputs"], "dZ3 should be A3 − Y"),
       "backward.autodiff": "compared with tf.grad",
