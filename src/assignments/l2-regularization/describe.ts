@@ -18,7 +18,6 @@
  * plain parts are the library's plain backward pass or the data's.
  */
 import { ATOL, RTOL } from "../../compare";
-import { round } from "../../testing/tensorData";
 import type { WireTensor } from "../../testing/tensorData";
 
 const LAYERS = [1, 2, 3] as const;

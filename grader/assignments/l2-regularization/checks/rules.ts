@@ -45,8 +45,13 @@ function expectedGradients(run: L2BackwardRun, expected: L2ExpectedOutputs): Rec
 }
 
 /** What the reading of every cost case says of the student's L2 term (with the references' costs as the right ones). */
-const costDiagnosis = (runs: L2CostRun[], expected: L2ExpectedOutputs) => diagnoseCostRuns(runs, costFactsWithReferences(expected), CONTEXT);
-const backwardDiagnosis = (runs: L2BackwardRun[]) => diagnoseBackwardRuns(runs, backwardOutcomesOf, CONTEXT);
+/** Once per grading: every check asks about the same list of runs (the evidence's), with the same references. */
+const onceFor = <R extends object, A extends unknown[], T>(compute: (runs: R[], ...rest: A) => T) => {
+  const known = new WeakMap<R[], { value: T }>();
+  return (runs: R[], ...rest: A) => (known.get(runs) ?? known.set(runs, { value: compute(runs, ...rest) }).get(runs)!).value;
+};
+const costDiagnosis = onceFor((runs: L2CostRun[], expected: L2ExpectedOutputs) => diagnoseCostRuns(runs, costFactsWithReferences(expected), CONTEXT));
+const backwardDiagnosis = onceFor((runs: L2BackwardRun[]) => diagnoseBackwardRuns(runs, backwardOutcomesOf, CONTEXT));
 const costFactsWithReferences = (expected: L2ExpectedOutputs) => (run: L2CostRun) => ({ ...costFactsOf(run), outcomes: { ...costFactsOf(run).outcomes, right: expectedCost(run, expected) } });
 
 /** The answers the course and the public tests publish: recalled on a hidden case, they are no computation. */
