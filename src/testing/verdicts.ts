@@ -107,16 +107,17 @@ const sameNumbers = (a: number[], b: number[]) => a.length === b.length && a.eve
  */
 export function showsWork(runs: GateRun[], published: { where: string; values: number[] }[], what: string, explained = false): Verdict {
   const valued = runs.filter((r): r is GateRun & { values: number[] } => r.values !== undefined && r.values.length > 0);
+  const plural = /s$| and /.test(what);
   // Outputs that a reading of every case explains as a computation (a wrong lambd, say) are not recalled, even where they equal a published answer.
   for (const run of explained ? [] : valued.filter((r) => r.hidden)) {
     const source = published.find((p) => sameNumbers(run.values, p.values) && !(run.expected && sameNumbers(run.values, run.expected)));
-    if (source) return fail(`on ${run.where}, a case whose answer is not published, your ${what} ${what.endsWith("s") ? "are" : "is"} exactly the published answer of ${source.where}: an answer recalled from another case is not computed. Compute it from the function's inputs.`);
+    if (source) return fail(`on ${run.where}, a case whose answer is not published, your ${what} ${plural ? "are" : "is"} exactly the published answer of ${source.where}: an answer recalled from another case is not computed. Compute it from the function's inputs.`);
   }
   const expected = valued.filter((r) => r.expected !== undefined);
   const first = valued[0]?.values[0];
   const constant = valued.every((r) => sameNumbers(r.values, valued[0].values)) || valued.every((r) => r.values.every((v) => v === first));
   if (valued.length >= 2 && constant && expected.some((r) => !sameNumbers(r.expected!, expected[0].expected!))) {
-    return fail(`your ${what} ${what.endsWith("s") ? "are" : "is"} the same on every case (${valued.length} cases), although the right ${what} differ${what.endsWith("s") ? "" : "s"} from case to case: your function does not compute from its inputs.`);
+    return fail(`your ${what} ${plural ? "are" : "is"} the same on every case (${valued.length} cases), although the right ${what} differ${plural ? "" : "s"} from case to case: your function does not compute from its inputs.`);
   }
   return ok();
 }

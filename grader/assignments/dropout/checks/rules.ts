@@ -14,7 +14,7 @@
 import {
   all, backwardCallError, backwardChain, backwardReference, backwardStep, backwardStepApplied, callError, changedInputs, compare, diagnoseNonFinite, dropoutShownOver, DROPOUT_PUBLIC_CHECKS,
   fail, firstDifference, firstFailure, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases,
-  repeatsItself, scalingOf, scoped, scoredResults, short, tensorOf, tf, toTensor,
+  repeatsItself, scalingOf, scoped, scoredResults, short, showsWork, tensorOf, tf, toTensor,
 } from "dropout-kit";
 import type { BackwardRun, BackwardSteps, CheckOf, CheckResult, ForwardOracle, ForwardRun, GradedFunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
 import { autodiffGradients, generatorMasks, plainForward, recomputedOutcomes, stepCandidates } from "./recompute";
@@ -25,8 +25,8 @@ export type CheckDefinition = CheckOf<GradedFunctionName, Evidence, ExpectedOutp
 
 export const CHECK_DEFINITIONS: CheckDefinition[] = [
   { ...DROPOUT_PUBLIC_CHECKS["forward.course"], verdict: (evidence, references) => courseForward(evidence, references) },
-  // Rule (the references are the evidence): every hidden case (keepProb 1 included) equals the solution's outputs.
-  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.forward.filter(hiddenForward), (r) => forwardReference(r, oracleOf(r, references), false)) },
+  // Rule (the references are the evidence): every hidden case (keepProb 1 and the course's twin included) equals the solution's outputs.
+  { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.forward.filter((r) => !isPublic(r)), (r) => forwardReference(r, oracleOf(r, references), false)) },
   { ...DROPOUT_PUBLIC_CHECKS["forward.masks"], verdict: (evidence) => overCases(forwardRuns(evidence), (r) => masksOf(r, oracleOf(r), isPublic(r))) },
   { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb", verdict: (evidence) => keptFraction(evidence.statistics) },
   { ...DROPOUT_PUBLIC_CHECKS["forward.scaling"], verdict: (evidence) => forwardScaling(evidence) },
@@ -35,7 +35,7 @@ export const CHECK_DEFINITIONS: CheckDefinition[] = [
   { ...DROPOUT_PUBLIC_CHECKS["forward.inputs"], verdict: (evidence) => forwardInputsUnchanged(evidence) },
   { ...DROPOUT_PUBLIC_CHECKS["backward.course"], verdict: (evidence, references) => courseBackward(evidence, references) },
   // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
-  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.backward.filter(hiddenBackward), (r) => backwardReference(r, gradientsOf(r, references), false, recomputedSteps(r))) },
+  { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.backward.filter((r) => hiddenBackward(r) || r.courseInputs), (r) => backwardReference(r, gradientsOf(r, references), false, recomputedSteps(r))) },
   { ...DROPOUT_PUBLIC_CHECKS["backward.masks"], verdict: (evidence) => backwardMasks(evidence.backward) },
   { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed", verdict: (evidence) => backwardAutodiff(evidence.backward.filter(hiddenBackward)) },
   { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)", verdict: (evidence) => deterministic(evidence.backward) },
@@ -157,9 +157,19 @@ function backwardWork(runs: BackwardRun[]): Verdict {
 // ---------------------------------------------------------------------------------------------- forward
 
 /**
- * forward.course. Rule: the course's case equals the published values (the references). Gate: the same
- * inputs with a generator and keepProb of the grader's own (the hidden twin, run in every grading) give the
- * solution's values too, so recalling the published outputs for the published inputs is not credited.
+ * The gate of a course check: its hidden twin (the course's inputs with a generator, keepProb or labels of the
+ * grader's own, run in every grading) must not be given the course's published values, `labels` of them. A
+ * twin that is merely wrong is the other checks' business: its mistake costs what it costs there.
+ */
+function twinNotRecalled(twin: { description: string; result: ForwardRun["result"] }, twinExpected: Record<string, WireTensor>, course: { description: string; expected: Record<string, WireTensor> }, labels: string[], what: string): Verdict {
+  const flat = (tensors: (WireTensor | undefined)[]) => (tensors.every(Boolean) ? tensors.flatMap((t) => t!.values) : undefined);
+  const student = twin.result.ok ? flat(labels.map((l) => tensorOf(twin.result.values[l]))) : undefined;
+  return showsWork([{ where: twin.description, hidden: true, values: student, expected: flat(labels.map((l) => twinExpected[l])) }], [{ where: course.description, values: flat(labels.map((l) => course.expected[l]))! }], what);
+}
+
+/**
+ * forward.course. Rule: the course's case equals the published values (the references). Gate: its hidden twin
+ * is not given the published A3 (twinNotRecalled): recalling the published outputs is not computing them.
  */
 function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict {
   const course = evidence.forward.find((r) => r.spec.course);
@@ -167,7 +177,7 @@ function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict
   const twin = evidence.forward.find((r) => r.spec.courseInputs);
   return all(
     () => forwardReference(course, oracleOf(course, references), true),
-    () => (twin ? gated(forwardReference(twin, oracleOf(twin, references), false)) : ok()),
+    () => (twin ? gated(twinNotRecalled({ description: twin.spec.description, result: twin.result }, oracleOf(twin, references).outputs(), { description: course.spec.description, expected: oracleOf(course, references).outputs() }, ["A3"], "A3")) : ok()),
   );
 }
 
@@ -302,9 +312,8 @@ function forwardInputsUnchanged(evidence: Evidence): Verdict {
 // ---------------------------------------------------------------------------------------------- backward
 
 /**
- * backward.course. Rule: the course's case equals the published gradients. Gate: the course's X and cache
- * with labels and keepProb of the grader's own (the hidden twin, run in every grading) give the solution's
- * gradients too, so recalling the published gradients for the published inputs is not credited.
+ * backward.course. Rule: the course's case equals the published gradients. Gate: its hidden twin (the course's X
+ * and cache with labels and keepProb of the grader's own) is not given the published dA1 and dA2.
  */
 function courseBackward(evidence: Evidence, references: ExpectedOutputs): Verdict {
   const course = evidence.backward.find((r) => r.id === "course");
@@ -312,7 +321,7 @@ function courseBackward(evidence: Evidence, references: ExpectedOutputs): Verdic
   const twin = evidence.backward.find((r) => r.courseInputs);
   return all(
     () => backwardReference(course, gradientsOf(course, references), true, recomputedSteps(course)),
-    () => (twin ? gated(backwardReference(twin, gradientsOf(twin, references), false, recomputedSteps(twin))) : ok()),
+    () => (twin ? gated(twinNotRecalled(twin, gradientsOf(twin, references), { description: course.description, expected: gradientsOf(course, references) }, ["dA1", "dA2"], "dA1 and dA2")) : ok()),
   );
 }
 
