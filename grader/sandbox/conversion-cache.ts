@@ -83,8 +83,9 @@ function readCapped(path: string, max: number): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const { size, isFile } = (() => { const s = fstatSync(fd!); return { size: s.size, isFile: s.isFile() }; })();
-    if (!isFile || size > max) return undefined;
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > max) return undefined;
+    const size = stat.size;
     const buffer = Buffer.alloc(size);
     let at = 0;
     while (at < size) {
