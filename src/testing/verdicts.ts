@@ -4,8 +4,8 @@
  * shows changed inputs, and the verdicts turned into scored results. The public tests use them in the
  * student's kernel and the grader's checks in its process, both through dropout-kit.
  */
-import type { CallResult } from "./tensorData";
-import { firstDifference } from "./tensorData";
+import type { CallResult, WireTensor } from "./tensorData";
+import { close, firstDifference } from "./tensorData";
 
 /**
  * A check: one entry of an assignment's list, with its rule. The grader adds its points (the assignment's
@@ -96,7 +96,12 @@ export interface GateRun {
   expected: number[] | undefined;
 }
 
-const sameNumbers = (a: number[], b: number[]) => a.length === b.length && a.every((v, k) => Math.abs(v - b[k]) <= 1e-5 + 1e-4 * Math.abs(b[k]));
+const sameNumbers = (a: number[], b: number[]) => a.length === b.length && a.every((v, k) => close(v, b[k]));
+
+/** The named tensors' values in one list, for a gate's comparisons; undefined when one of them is missing. */
+export function flatValues(tensors: (WireTensor | undefined)[]): number[] | undefined {
+  return tensors.every(Boolean) ? tensors.flatMap((t) => t!.values) : undefined;
+}
 
 /**
  * The gate of a check whose rule a degenerate answer could satisfy: credit is withheld only on evidence, and

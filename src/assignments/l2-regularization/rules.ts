@@ -9,7 +9,7 @@ import { isPublicCase } from "../../testing/cases";
 import type { WireTensor } from "../../testing/tensorData";
 import { close, compare, round, tensorOf } from "../../testing/tensorData";
 import type { GateRun, Verdict } from "../../testing/verdicts";
-import { callError, fail, ok } from "../../testing/verdicts";
+import { callError, fail, flatValues, ok } from "../../testing/verdicts";
 import type { L2BackwardOutcomes } from "./diagnoses";
 import type { L2BackwardRun, L2CostRun } from "./evidence";
 import { revealed, studentCost, where, withDiagnosis } from "./evidence";
@@ -74,15 +74,15 @@ export function biasGradientsPlain(run: L2BackwardRun, outcomes: L2BackwardOutco
 /** The gate's view of backward runs: the gradients dW1..db1 flattened (or nothing, on an error) with the expected ones. */
 export function backwardGateRuns(runs: L2BackwardRun[], expectedOf: (run: L2BackwardRun) => Record<string, WireTensor> | undefined): GateRun[] {
   return runs.map((run) => {
-    const flat = (tensors: (WireTensor | undefined)[]) => (tensors.every(Boolean) ? tensors.flatMap((t) => t!.values) : undefined);
     const given = expectedOf(run);
     return {
       where: where(run),
       hidden: !isPublicCase(run.spec),
-      values: run.result.ok ? flat(PARAMETER_GRADIENTS.map((name) => tensorOf(run.result.values[name]))) : undefined,
-      expected: given ? flat(PARAMETER_GRADIENTS.map((name) => given[name])) : undefined,
+      values: run.result.ok ? flatValues(PARAMETER_GRADIENTS.map((name) => tensorOf(run.result.values[name]))) : undefined,
+      expected: given ? flatValues(PARAMETER_GRADIENTS.map((name) => given[name])) : undefined,
     };
   });
 }
 
-const PARAMETER_GRADIENTS = ["dW1", "db1", "dW2", "db2", "dW3", "db3"];
+/** The gradients of the parameters, as a gate compares them. */
+export const PARAMETER_GRADIENTS = ["dW1", "db1", "dW2", "db2", "dW3", "db3"];

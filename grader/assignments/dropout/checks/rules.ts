@@ -13,7 +13,7 @@
  */
 import {
   all, backwardCallError, backwardChain, backwardReference, backwardStep, backwardStepApplied, callError, changedInputs, compare, diagnoseNonFinite, dropoutShownOver, DROPOUT_PUBLIC_CHECKS,
-  fail, firstDifference, firstFailure, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases,
+  fail, firstDifference, firstFailure, flatValues, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases,
   repeatsItself, scalingOf, scoped, scoredResults, short, showsWork, tensorOf, tf, toTensor,
 } from "dropout-kit";
 import type { BackwardRun, BackwardSteps, CheckOf, CheckResult, ForwardOracle, ForwardRun, GradedFunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
@@ -162,9 +162,8 @@ function backwardWork(runs: BackwardRun[]): Verdict {
  * twin that is merely wrong is the other checks' business: its mistake costs what it costs there.
  */
 function twinNotRecalled(twin: { description: string; result: ForwardRun["result"] }, twinExpected: Record<string, WireTensor>, course: { description: string; expected: Record<string, WireTensor> }, labels: string[], what: string): Verdict {
-  const flat = (tensors: (WireTensor | undefined)[]) => (tensors.every(Boolean) ? tensors.flatMap((t) => t!.values) : undefined);
-  const student = twin.result.ok ? flat(labels.map((l) => tensorOf(twin.result.values[l]))) : undefined;
-  return showsWork([{ where: twin.description, hidden: true, values: student, expected: flat(labels.map((l) => twinExpected[l])) }], [{ where: course.description, values: flat(labels.map((l) => course.expected[l]))! }], what);
+  const student = twin.result.ok ? flatValues(labels.map((l) => tensorOf(twin.result.values[l]))) : undefined;
+  return showsWork([{ where: twin.description, hidden: true, values: student, expected: flatValues(labels.map((l) => twinExpected[l])) }], [{ where: course.description, values: flatValues(labels.map((l) => course.expected[l]))! }], what);
 }
 
 /**

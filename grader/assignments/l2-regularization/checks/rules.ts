@@ -15,7 +15,7 @@
  */
 import {
   all, regularizedBackwardReference, backwardGateRuns, biasesIgnored, biasGradientsPlain, biasPairs, callError, compare, costGateRuns, costReference, courseCase, backwardRunsExplained, costRunsExplained, diagnoseBackwardRuns, diagnoseCostRuns,
-  fail, gated, hidden, inputsUnchanged, isPublicCase, L2_PUBLIC_CHECKS, lambdZero, ok, overCases, scoredResults, showsWork, where, withDiagnosis,
+  fail, flatValues, gated, hidden, inputsUnchanged, isPublicCase, L2_PUBLIC_CHECKS, lambdZero, ok, overCases, PARAMETER_GRADIENTS, scoredResults, showsWork, where, withDiagnosis,
 } from "dropout-kit";
 import type { CheckOf, CheckResult, L2BackwardRun, L2CostRun, L2Evidence, L2FunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
 import type { L2ExpectedOutputs } from "../cases";
@@ -56,14 +56,16 @@ const costFactsWithReferences = (expected: L2ExpectedOutputs) => (run: L2CostRun
 
 /** The answers the course and the public tests publish: recalled on a hidden case, they are no computation. */
 const publishedCosts = (runs: L2CostRun[], expected: L2ExpectedOutputs) => runs.filter((r) => isPublicCase(r.spec)).map((r) => ({ where: where(r), values: [expectedCost(r, expected)] }));
-const flatGradients = (g: Record<string, WireTensor>) => ["dW1", "db1", "dW2", "db2", "dW3", "db3"].flatMap((n) => g[n].values);
-const publishedGradients = (runs: L2BackwardRun[], expected: L2ExpectedOutputs) => runs.filter((r) => isPublicCase(r.spec)).map((r) => ({ where: where(r), values: flatGradients(expectedGradients(r, expected)) }));
+const publishedGradients = (runs: L2BackwardRun[], expected: L2ExpectedOutputs) =>
+  runs.filter((r) => isPublicCase(r.spec)).map((r) => ({ where: where(r), values: flatValues(PARAMETER_GRADIENTS.map((n) => expectedGradients(r, expected)[n]))! }));
 
 /** The gates: credit withheld only on evidence (a published answer recalled on a hidden case; outputs that ignore the inputs). */
+const costExplained = onceFor((runs: L2CostRun[], expected: L2ExpectedOutputs) => costRunsExplained(runs, costFactsWithReferences(expected)));
+const backwardExplained = onceFor((runs: L2BackwardRun[]) => backwardRunsExplained(runs, backwardOutcomesOf));
 const costShowsWork = (runs: L2CostRun[], expected: L2ExpectedOutputs, all = runs) =>
-  showsWork(costGateRuns(runs, (r) => expectedCost(r, expected)), publishedCosts(all, expected), "cost", costRunsExplained(all, costFactsWithReferences(expected)));
+  showsWork(costGateRuns(runs, (r) => expectedCost(r, expected)), publishedCosts(all, expected), "cost", costExplained(all, expected));
 const backwardShowsWork = (runs: L2BackwardRun[], expected: L2ExpectedOutputs, all = runs) =>
-  showsWork(backwardGateRuns(runs, (r) => expectedGradients(r, expected)), publishedGradients(all, expected), "gradients", backwardRunsExplained(all, backwardOutcomesOf));
+  showsWork(backwardGateRuns(runs, (r) => expectedGradients(r, expected)), publishedGradients(all, expected), "gradients", backwardExplained(all));
 
 /** The cases whose expected values are not published: the hidden ones and the course's twin. */
 const unpublished = (run: L2CostRun | L2BackwardRun) => !isPublicCase(run.spec);
@@ -111,7 +113,8 @@ export type L2Unavailable = UnavailableOf<L2FunctionName>;
 
 // ---------------------------------------------------------------------------------------------- the gradients
 
-const PARAMETER_GRADIENTS = ["dW3", "db3", "dW2", "db2", "dW1", "db1"];
+/** autodiff's order: the output layer first, as a failure is said. */
+const AUTODIFF_ORDER = ["dW3", "db3", "dW2", "db2", "dW1", "db1"];
 
 /**
  * backward.autodiff. Rule (the recomputation is the evidence; nothing to gate): on every hidden case, whose
@@ -122,7 +125,7 @@ function autodiff(run: L2BackwardRun, all: L2BackwardRun[]): Verdict {
   const error = callError(run, where(run));
   if (error) return fail(error);
   const expected = autodiffL2Gradients(run.inputs);
-  for (const name of PARAMETER_GRADIENTS) {
+  for (const name of AUTODIFF_ORDER) {
     const c = compare(name, run.result.values[name], expected[name], false);
     if (!c.ok) return fail(withDiagnosis(`On ${where(run)}: ${c.why} (compared with tf.grad of the regularized cost).`, backwardDiagnosis(all)));
   }
