@@ -14,15 +14,15 @@ import type { PublicReport } from "../../testing/report";
 import { formatPublicReport, readPublicData, runPublicTest, stopIfNotImplemented } from "../../testing/report";
 import type { WireTensor } from "../../testing/tensorData";
 import type { Judged, Verdict } from "../../testing/verdicts";
-import { all, publicChecksOf, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, scoredResults } from "../../testing/verdicts";
+import { all, publicChecksOf, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, scoredResults, showsWork } from "../../testing/verdicts";
 import type { BackwardWithDropout, ForwardWithDropout } from "../../types";
 import { backwardCall, forwardCall } from "./calls";
 import type { BackwardInputs, ForwardInputs } from "./calls";
 import type { BackwardStepCandidates, DrawOrder, ForwardMistake, ForwardOutcomes } from "./diagnoses";
 import type { BackwardRun, ForwardRun, GradedFunctionName } from "./evidence";
-import { backwardCallError, dropoutShownOver } from "./evidence";
+import { backwardCallError, scalingSeen } from "./evidence";
 import type { BackwardSteps, ForwardOracle } from "./rules";
-import { backwardChain, backwardReference, backwardStep, backwardStepApplied, forwardReference, linearLayer, masksOf, outputLayer, scalingOf } from "./rules";
+import { backwardGateRun, backwardReference, backwardStep, forwardGateRun, forwardReference, linearLayer, masksOf, outputLayer, scalingOf, stepSeen } from "./rules";
 
 const FORWARD = "forwardPropagationWithDropout";
 const BACKWARD = "backwardPropagationWithDropout";
@@ -121,8 +121,10 @@ type ForwardEvidence = Judged<ForwardRun, ForwardPublicCase>[];
 type BackwardEvidence = Judged<BackwardRun, BackwardPublicCase>[];
 
 const dropping = (runs: ForwardEvidence) => runs.filter((r) => r.run.spec.keepProb < 1);
-const shown = (runs: ForwardEvidence) => dropoutShownOver(dropping(runs).map((r) => r.run), dropping(runs)[0]?.run.spec.description ?? "");
 const callErrors = (errors: (string | undefined)[]) => firstFailure(errors.filter(Boolean).map((e) => fail(e!)));
+// The gates: on the public cases only (nothing hidden, so no recall to see), outputs that follow the inputs.
+const forwardFollowsInputs = (runs: ForwardEvidence) => gated(showsWork(runs.map(({ run, data }) => forwardGateRun(run, false, data.outputs.A3)), [], "A3"));
+const backwardFollowsInputs = (runs: BackwardEvidence) => gated(showsWork(runs.map(({ run, data }) => backwardGateRun(run, false, data.outputs)), [], "gradients"));
 
 /** The public checks' rules on the public cases: the grader's (rules.ts), their gates read from the same data. */
 const FORWARD_RULES: Record<string, (runs: ForwardEvidence) => Verdict> = {
@@ -132,8 +134,12 @@ const FORWARD_RULES: Record<string, (runs: ForwardEvidence) => Verdict> = {
   },
   "forward.masks": (runs) => overCases(runs, ({ run, data }) => masksOf(run, forwardOracleOf(data), true)),
   // Relative to the student's own Z and D: what the grader shows of a hidden case (nothing of a value worked out here).
-  "forward.scaling": (runs) => all(() => firstFailure(dropping(runs).map(({ run, data }) => scalingOf(run, outcomesFromData(data), false))), () => gated(shown(runs))),
-  "forward.layers": (runs) => all(() => firstFailure(runs.map(({ run }) => all(() => linearLayer(run, true), () => outputLayer(run, false)))), () => gated(shown(runs))),
+  "forward.scaling": (runs) =>
+    all(
+      () => firstFailure(dropping(runs).map(({ run, data }) => scalingOf(run, outcomesFromData(data), false))),
+      () => scalingSeen(dropping(runs).map((r) => r.run), dropping(runs)[0]?.run.spec.description ?? ""),
+    ),
+  "forward.layers": (runs) => firstFailure(runs.map(({ run }) => all(() => linearLayer(run, true), () => outputLayer(run, false)))),
   "forward.inputs": (runs) =>
     all(
       () => callErrors(runs.map(({ run }) => callError(run, run.spec.description))),
@@ -147,8 +153,7 @@ const FORWARD_RULES: Record<string, (runs: ForwardEvidence) => Verdict> = {
             ),
           ),
         ),
-      // Real work: the masks drop units, and some output is what the data says (Z1, or the masks).
-      () => gated(all(() => shown(runs), () => (runs.some(({ run, data }) => linearLayer(run, true).passed || masksOf(run, forwardOracleOf(data), true).passed) ? ok() : fail("None of your outputs is what the public cases expect: neither Z1 = W1·X + b1 nor the generator's masks.")))),
+      () => forwardFollowsInputs(runs),
     ),
 };
 
@@ -158,18 +163,17 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
     return course ? backwardReference(course.run, course.data.outputs, true, stepsOf(course.data)) : fail("The course's case was not run.");
   },
   "backward.masks": (runs) =>
-    firstFailure(
-      [...runs].sort((a, b) => Number(!a.run.result.ok) - Number(!b.run.result.ok)).map(({ run, data }) =>
-        all(
-          () => {
+    all(
+      () =>
+        firstFailure(
+          [...runs].sort((a, b) => Number(!a.run.result.ok) - Number(!b.run.result.ok)).map(({ run, data }) => {
             const error = backwardCallError(run);
             if (error) return fail(error);
             const step = backwardStep(run, stepsOf(data));
             return step ? fail(`On ${run.description}: ${step}`) : ok();
-          },
-          () => gated(backwardChain(run, true)),
+          }),
         ),
-      ),
+      () => stepSeen(runs.map((r) => r.run)),
     ),
   "backward.inputs": (runs) =>
     all(
@@ -182,7 +186,7 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
             ),
           ),
         ),
-      () => gated(firstFailure(runs.map(({ run, data }) => all(() => backwardChain(run, true), () => backwardStepApplied(run, stepsOf(data)))))),
+      () => backwardFollowsInputs(runs),
     ),
 };
 

@@ -12,11 +12,11 @@ import { ATOL } from "../../compare";
 import { formatShape } from "../../format";
 import type { WireTensor } from "../../testing/tensorData";
 import { compare, fromTensor, round, scoped, tensorOf, toTensor } from "../../testing/tensorData";
-import type { Verdict } from "../../testing/verdicts";
-import { callError, fail, ok, safely } from "../../testing/verdicts";
+import type { GateRun, Verdict } from "../../testing/verdicts";
+import { callError, fail, flatValues, ok, safely } from "../../testing/verdicts";
 import type { ForwardInputs } from "./calls";
 import type { BackwardStepCandidates, ForwardOutcomes } from "./diagnoses";
-import { backwardStepVariant, diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./diagnoses";
+import { diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./diagnoses";
 import type { BackwardRun, ForwardRun } from "./evidence";
 import { backwardCallError, LAYERS, layerShape, notAMask, output, short } from "./evidence";
 
@@ -188,47 +188,33 @@ export function backwardStep(run: BackwardRun, steps: BackwardSteps): string | u
 }
 
 /**
- * Real work in the backward pass, on one case: dZ3 = A3 − Y (from the inputs: never zero), dZ2 = dA2 ⊙ (A2 > 0)
- * from the student's own dA2 (so the chain from dZ3 to dA1 is theirs and not faked), and gradient reaches both
- * hidden layers (Wᵀ·dZ is nonzero). Zero gradients are not real work.
+ * What backward.masks needs before it can judge anything, over `runs`: the student's own dZ3 and dZ2 are not 0
+ * on every case, so the mask and the division show in dA2 and dA1. A dZ of zeros satisfies dA = Wᵀ·dZ * D /
+ * keepProb with nothing masked: the check says so as a fact (it is not judged), never as a reason to withhold
+ * a check it passed.
  */
-export function backwardChain(run: BackwardRun, reveal: boolean): Verdict {
-  const error = backwardCallError(run);
-  if (error) return fail(error);
-  const c = run.inputs.cache;
-  const where = run.description;
-  const got = (name: string, like: WireTensor) => output(run.result, name, where, like.shape);
-  const dZ3 = got("dZ3", c.A3);
-  if (!dZ3.ok) return fail(dZ3.why);
-  const expectedDZ3 = scoped(() => fromTensor(tf.sub(toTensor(c.A3), toTensor(run.inputs.Y))));
-  const c3 = compare("dZ3", dZ3.t, expectedDZ3, reveal);
-  if (!c3.ok) return fail(`On ${where}: dZ3 should be A3 − Y (from the cache and the labels): ${c3.why}.`);
-  const dA2 = got("dA2", c.A2);
-  if (!dA2.ok) return fail(dA2.why);
-  const dZ2 = got("dZ2", c.A2);
-  if (!dZ2.ok) return fail(dZ2.why);
-  const expectedDZ2 = scoped(() => fromTensor(tf.mul(toTensor(dA2.t), tf.step(toTensor(c.A2)))));
-  const c2 = compare("dZ2", dZ2.t, expectedDZ2, reveal);
-  if (!c2.ok) return fail(`On ${where}: dZ2 should be dA2 * (A2 > 0), from your own dA2 (ReLU's derivative): ${c2.why}.`);
-  const through = scoped(() => [fromTensor(tf.matMul(tf.transpose(toTensor(c.W3)), toTensor(dZ3.t))), fromTensor(tf.matMul(tf.transpose(toTensor(c.W2)), toTensor(dZ2.t)))]);
-  if (!through.every((t) => t.values.some((v) => Math.abs(v) > ATOL))) return fail(`On ${where}: no gradient reaches the hidden layers (W3ᵀ·dZ3 or W2ᵀ·dZ2 is zero).`);
+export function stepSeen(runs: BackwardRun[]): Verdict {
+  for (const [dZ, dA, D, W] of [["dZ3", "dA2", "D2", "W3"], ["dZ2", "dA1", "D1", "W2"]] as const) {
+    if (runs.some((run) => tensorOf(run.result.values[dZ])?.values.some((v) => Math.abs(v) > ATOL))) continue;
+    const why = dZ === "dZ3" ? "dZ3 is A3 − Y, from the cache and the labels." : "dZ2 is dA2 * (A2 > 0), from your own dA2 (ReLU's derivative).";
+    return fail(`Nothing to judge: your ${dZ} is 0 on every case, so ${dA} = ${W}ᵀ·${dZ} * ${D} / keepProb holds with nothing to mask or divide. ${why}`);
+  }
   return ok();
 }
 
-/** Each dA is Wᵀ·dZ with dropout's step applied at least in part (the mask and/or a keepProb factor): not the plain backward pass. */
-export function backwardStepApplied(run: BackwardRun, steps: BackwardSteps): Verdict {
-  const v = run.result.values;
-  for (const [label, dZ, D] of [["dA2", "dZ3", "D2"], ["dA1", "dZ2", "D1"]] as const) {
-    const received = tensorOf(v[label]);
-    const from = tensorOf(v[dZ]);
-    if (!received || !from) return fail(`On ${run.description}: return ${label} and ${dZ} as tensors.`);
-    const variant = safely(() => {
-      const candidates = steps(label, from);
-      return candidates && backwardStepVariant(label, received, candidates);
-    });
-    if (!variant || variant === "neither") {
-      return fail(`On ${run.description}: ${label} is not Wᵀ·dZ with dropout's step applied (the cache's mask ${D}, the division by keepProb): ${variant === "neither" ? "it is the plain backward pass, without dropout" : "it matches no version of the step"}.`);
-    }
-  }
-  return ok();
+/** The outputs the gates of forward.inputs compare across cases (showsWork): A3. */
+export function forwardGateRun(run: ForwardRun, hidden: boolean, expected: WireTensor | undefined): GateRun {
+  return { where: run.spec.description, hidden, values: run.result.ok ? flatValues([tensorOf(run.result.values.A3)]) : undefined, expected: expected && expected.values };
+}
+
+/** The gradients the gates of the backward pass's repeat checks compare across cases (showsWork). */
+export const GATE_GRADIENTS = ["dA1", "dA2", "dW1", "db1", "dW2", "db2", "dW3", "db3"];
+
+export function backwardGateRun(run: BackwardRun, hidden: boolean, expected: Record<string, WireTensor> | undefined): GateRun {
+  return {
+    where: run.description,
+    hidden,
+    values: run.result.ok ? flatValues(GATE_GRADIENTS.map((name) => tensorOf(run.result.values[name]))) : undefined,
+    expected: expected && flatValues(GATE_GRADIENTS.map((name) => expected[name])),
+  };
 }

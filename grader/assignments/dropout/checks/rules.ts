@@ -6,15 +6,17 @@
  * pass, tf.grad. What the sandbox says about the call itself (which generator methods it saw, which inputs it
  * saw change) shapes the wording of a message, never a score.
  *
- * No check passes vacuously: a rule that degenerate outputs satisfy trivially (masks that keep nothing or
- * everything, zero gradients, the plain forward pass, published values recalled for the published inputs)
- * is credited only together with evidence of real work, as each check's gating rule says. Expected values of
- * hidden cases are never shown: only the public course case's are.
+ * No check passes vacuously, and no gate accuses. A rule that degenerate outputs satisfy with nothing to judge
+ * (masks that keep no active unit, a dZ of zeros) says so and fails as "nothing to judge". A gate withholds a
+ * passed check only on evidence, said as such (showsWork): published values recalled on a case whose answer
+ * is not published, or outputs that are the same on every case although the right ones differ. Any other
+ * function is doing work, right or wrong, and every check it passes is credited. Expected values of hidden
+ * cases are never shown: only the public course case's are.
  */
 import {
-  all, backwardCallError, backwardChain, backwardReference, backwardStep, backwardStepApplied, callError, changedInputs, compare, diagnoseNonFinite, dropoutShownOver, DROPOUT_PUBLIC_CHECKS,
-  fail, firstDifference, firstFailure, flatValues, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases,
-  repeatsItself, scalingOf, scoped, scoredResults, short, showsWork, tensorOf, tf, toTensor,
+  all, backwardCallError, backwardGateRun, backwardReference, backwardStep, callError, changedInputs, compare, diagnoseNonFinite, DROPOUT_PUBLIC_CHECKS, fail, firstDifference, firstFailure,
+  flatValues, forwardGateRun, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases, repeatsItself,
+  scalingOf, scalingSeen, scoped, scoredResults, short, showsWork, stepSeen, tensorOf, tf, toTensor,
 } from "dropout-kit";
 import type { BackwardRun, BackwardSteps, CheckOf, CheckResult, ForwardOracle, ForwardRun, GradedFunctionName, UnavailableOf, Verdict, WireTensor } from "dropout-kit";
 import { autodiffGradients, generatorMasks, plainForward, recomputedOutcomes, stepCandidates } from "./recompute";
@@ -28,18 +30,18 @@ export const CHECK_DEFINITIONS: CheckDefinition[] = [
   // Rule (the references are the evidence): every hidden case (keepProb 1 and the course's twin included) equals the solution's outputs.
   { id: "forward.cases", fn: "forwardPropagationWithDropout", public: false, name: "forward: other seeds, shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.forward.filter((r) => !isPublic(r)), (r) => forwardReference(r, oracleOf(r, references), false)) },
   { ...DROPOUT_PUBLIC_CHECKS["forward.masks"], verdict: (evidence) => overCases(forwardRuns(evidence), (r) => masksOf(r, oracleOf(r), isPublic(r))) },
-  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, the kept fraction is close to keepProb", verdict: (evidence) => keptFraction(evidence.statistics) },
+  { id: "forward.kept-fraction", fn: "forwardPropagationWithDropout", public: false, name: "forward: over many units, each drawn on its own, the kept fraction is close to keepProb", verdict: (evidence) => keptFraction(evidence.statistics) },
   { ...DROPOUT_PUBLIC_CHECKS["forward.scaling"], verdict: (evidence) => forwardScaling(evidence) },
   { id: "forward.keep-all", fn: "forwardPropagationWithDropout", public: false, name: "forward: keepProb = 1 gives the plain forward pass", verdict: (evidence) => keepAll(evidence) },
   { ...DROPOUT_PUBLIC_CHECKS["forward.layers"], verdict: (evidence) => layers(evidence) },
-  { ...DROPOUT_PUBLIC_CHECKS["forward.inputs"], verdict: (evidence) => forwardInputsUnchanged(evidence) },
+  { ...DROPOUT_PUBLIC_CHECKS["forward.inputs"], verdict: (evidence, references) => forwardInputsUnchanged(evidence, references) },
   { ...DROPOUT_PUBLIC_CHECKS["backward.course"], verdict: (evidence, references) => courseBackward(evidence, references) },
   // Rule (the references are the evidence): every hidden case with a cache of its own equals the solution's gradients.
   { id: "backward.cases", fn: "backwardPropagationWithDropout", public: false, name: "backward: other shapes and keepProbs", verdict: (evidence, references) => overCases(evidence.backward.filter((r) => hiddenBackward(r) || r.courseInputs), (r) => backwardReference(r, gradientsOf(r, references), false, recomputedSteps(r))) },
   { ...DROPOUT_PUBLIC_CHECKS["backward.masks"], verdict: (evidence) => backwardMasks(evidence.backward) },
   { id: "backward.autodiff", fn: "backwardPropagationWithDropout", public: false, name: "backward: gradients equal TensorFlow.js's autodiff (tf.grad) with the masks fixed", verdict: (evidence) => backwardAutodiff(evidence.backward.filter(hiddenBackward)) },
-  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)", verdict: (evidence) => deterministic(evidence.backward) },
-  { ...DROPOUT_PUBLIC_CHECKS["backward.inputs"], verdict: (evidence) => backwardInputsUnchanged(evidence.backward) },
+  { id: "backward.deterministic", fn: "backwardPropagationWithDropout", public: false, name: "backward: no randomness (the same inputs give the same gradients)", verdict: (evidence, references) => deterministic(evidence.backward, references) },
+  { ...DROPOUT_PUBLIC_CHECKS["backward.inputs"], verdict: (evidence, references) => backwardInputsUnchanged(evidence.backward, references) },
 ];
 
 /** What the checks compare with: the solution's outputs on the cases (the grader's references, or the public ones). */
@@ -106,37 +108,7 @@ function hiddenBackward(r: BackwardRun): boolean {
 /** The cases whose expected values may be shown: the course's and the public tests' own. */
 const isPublic = (run: ForwardRun) => isPublicCase(run.spec);
 
-// ---------------------------------------------------------------------------------------------- evidence of real work
-
-/**
- * Evidence that the forward pass does dropout, pooled per hidden layer over the hidden cases with keepProb <
- * 1 (the large one's 46,000 units included; not the course's case nor its twin, whose published values can
- * be recalled; a self-check, which runs the public cases only, uses those): dropoutShownOver's rule.
- */
-export function dropoutShown(evidence: Evidence): Verdict {
-  const hidden = forwardRuns(evidence).filter((r) => hiddenForward(r) && r.spec.keepProb < 1);
-  const runs = hidden.length > 0 ? hidden : evidence.forward.filter((r) => isPublic(r) && r.spec.keepProb < 1);
-  return dropoutShownOver(runs, hidden.length > 0 ? "the hidden cases" : runs[0]?.spec.description ?? "");
-}
-
-/**
- * Real work in the forward pass: dropout shown (above), and some value check against this process's own
- * recomputation passes: keepProb = 1 gives the plain forward pass, or Z1 = W1·X + b1 on every case, or the
- * masks are the generator's on every case.
- */
-function forwardWork(evidence: Evidence): Verdict {
-  const shown = dropoutShown(evidence);
-  if (!shown.passed) return shown;
-  const keepAllRun = evidence.forward.find((r) => r.spec.keepProb === 1);
-  const runs = forwardRuns(evidence);
-  const valueChecks = [
-    () => (keepAllRun ? keepAllValue(keepAllRun) : fail("")),
-    () => firstFailure(runs.map((r) => linearLayer(r, isPublic(r)))),
-    () => firstFailure(runs.map((r) => masksOf(r, oracleOf(r), isPublic(r)))),
-  ];
-  if (valueChecks.some((check) => check().passed)) return ok();
-  return fail("None of its outputs matches a recomputation: neither the plain forward pass at keepProb = 1, nor Z1 = W1·X + b1, nor the masks rng.rand gives.");
-}
+// ---------------------------------------------------------------------------------------------- evidence of work
 
 /** Every forward run, the large case included. */
 function forwardRuns(evidence: Evidence): ForwardRun[] {
@@ -147,11 +119,24 @@ function forwardRuns(evidence: Evidence): ForwardRun[] {
 const revealBackward = (run: BackwardRun) => !hiddenBackward(run) && !run.courseInputs;
 
 /**
- * Real work in the backward pass, on every case: the chain from dZ3 to dA1 is the student's own and reaches
- * both layers (backwardChain), and each dA has dropout's step applied at least in part (backwardStepApplied).
+ * The gate of the forward pass's repeat check (showsWork): A3 follows the inputs. Withheld only on evidence: the
+ * course's published A3 given on a case whose answer is not published (the twin, a hidden case), or the same A3
+ * on every case although the right ones differ.
  */
-function backwardWork(runs: BackwardRun[]): Verdict {
-  return firstFailure(runs.map((run) => all(() => backwardChain(run, revealBackward(run)), () => backwardStepApplied(run, recomputedSteps(run)))));
+function forwardFollowsInputs(evidence: Evidence, references?: ExpectedOutputs): Verdict {
+  const course = evidence.forward.find((r) => r.spec.course);
+  const expectedA3 = (run: ForwardRun) => references?.forward[run.spec.id]?.A3;
+  const published = course && expectedA3(course) ? [{ where: course.spec.description, values: expectedA3(course)!.values }] : [];
+  return gated(showsWork(forwardRuns(evidence).map((run) => forwardGateRun(run, !isPublic(run), expectedA3(run))), published, "A3"));
+}
+
+/** The gate of the backward pass's repeat checks (showsWork): the gradients follow the inputs; the same evidence as forwardFollowsInputs. */
+function backwardFollowsInputs(runs: BackwardRun[], references?: ExpectedOutputs): Verdict {
+  const course = runs.find((r) => r.id === "course");
+  const expected = (run: BackwardRun) => references?.backward[run.id]?.outputs;
+  const courseRun = course && backwardGateRun(course, false, expected(course));
+  const published = courseRun?.expected ? [{ where: course!.description, values: courseRun.expected }] : [];
+  return gated(showsWork(runs.map((run) => backwardGateRun(run, !revealBackward(run), expected(run))), published, "gradients"));
 }
 
 // ---------------------------------------------------------------------------------------------- forward
@@ -182,10 +167,10 @@ function courseForward(evidence: Evidence, references: ExpectedOutputs): Verdict
 
 /**
  * forward.kept-fraction. Rule: on the large case (40,000 + 6,000 units, keepProb 0.7), D1 and D2 are 0/1
- * masks shaped like their activations that keep a fraction within 0.03 of keepProb. Gate: the units are
- * dropped independently: neighbouring examples' masks agree about p² + (1 − p)² of the time (within 0.03),
- * so a fixed pattern or a mask shared by all examples is not credited; masks keeping nothing or everything
- * fail the rule itself.
+ * masks shaped like their activations that keep a fraction within 0.03 of keepProb, and the units are drawn
+ * on their own: neighbouring examples' masks agree about p² + (1 − p)² of the time (within 0.03). A fraction
+ * over units that repeat (a mask shared by all examples, a fixed pattern) is not a fraction over many draws,
+ * so those fail the rule, with the reason; masks keeping nothing or everything fail on the fraction.
  */
 function keptFraction(run: ForwardRun | undefined): Verdict {
   if (!run) return fail("The large case was not run.");
@@ -210,7 +195,7 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
     const agreement = same / (rows * (cols - 1));
     const independent = p * p + (1 - p) * (1 - p);
     if (Math.abs(agreement - independent) > tolerance) {
-      return gated(fail(`On ${run.spec.description}, a unit's ${label} agrees with the next example's ${(100 * agreement).toFixed(1)}% of the time; masks drawn independently agree about ${(100 * independent).toFixed(1)}% of the time. Each unit of each example gets its own draw: ${label} = rng.rand(rows, cols) < keepProb.`));
+      return fail(`On ${run.spec.description}, a unit's ${label} agrees with the next example's ${(100 * agreement).toFixed(1)}% of the time; masks drawn unit by unit agree about ${(100 * independent).toFixed(1)}% of the time, so your ${label}'s kept fraction is not one over many draws. Each unit of each example gets its own draw: ${label} = rng.rand(rows, cols) < keepProb.`);
     }
   }
   return ok();
@@ -218,9 +203,10 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
 
 /**
  * forward.scaling. Rule: on every case with keepProb < 1, the large one included, A1 = relu(Z1) * D1 /
- * keepProb and A2 = relu(Z2) * D2 / keepProb from the student's own Z and D (0/1 masks). Gate: dropout shown
- * over the hidden cases (dropoutShown): kept active units and dropped would-be-active units both occur, so
- * the division and the zeroing are both exercised; masks of 0s (A ≡ 0) or of 1s are not credited.
+ * keepProb and A2 = relu(Z2) * D2 / keepProb from the student's own Z and D (0/1 masks), and there is
+ * something to judge (scalingSeen): some kept unit is active, so the division shows. Masks of 0s (A ≡ 0)
+ * have nothing scaled and are not judged; masks of 1s with the division are scaling right (their masks are
+ * the mask checks' business).
  */
 function forwardScaling(evidence: Evidence): Verdict {
   const runs = forwardRuns(evidence).filter((r) => r.spec.keepProb < 1);
@@ -229,7 +215,7 @@ function forwardScaling(evidence: Evidence): Verdict {
       firstFailure(
         runs.map((run) => scalingOf(run, oracleOf(run).outcomes, isPublic(run))),
       ),
-    () => gated(dropoutShown(evidence)),
+    () => scalingSeen(runs, "every case with keepProb below 1"),
   );
 }
 
@@ -244,21 +230,20 @@ function keepAllValue(run: ForwardRun): Verdict {
 }
 
 /**
- * forward.keep-all. Rule: at keepProb = 1, A3 equals the plain forward pass (recomputed here). Gate: dropout
- * shown at keepProb < 1 over the hidden cases (dropoutShown), so a function that never drops (the plain
- * forward pass everywhere) is not credited.
+ * forward.keep-all. Rule: at keepProb = 1, A3 equals the plain forward pass (recomputed here from the inputs:
+ * the recomputation is the evidence, nothing to gate). A function that never drops passes it, and loses the
+ * checks of dropout itself.
  */
 function keepAll(evidence: Evidence): Verdict {
   const run = evidence.forward.find((r) => r.spec.keepProb === 1);
   if (!run) return fail("The keepProb = 1 case was not run.");
-  return all(() => keepAllValue(run), () => gated(dropoutShown(evidence)));
+  return keepAllValue(run);
 }
 
 /**
  * forward.layers. Rule: on every case, the large one included, Z1 = W1·X + b1 (recomputed here: the input is
  * not dropped), Z3 = W3·A2 + b3 and A3 = sigmoid(Z3) from the student's own A2 and Z3 (the output is not
- * dropped). Gate: dropout shown over the hidden cases (dropoutShown): "no dropout on the input or output
- * layer" means nothing for a function that drops nothing anywhere.
+ * dropped). Nothing to gate: Z1 is recomputed from the inputs.
  */
 function layers(evidence: Evidence): Verdict {
   const runs = forwardRuns(evidence);
@@ -279,18 +264,17 @@ function layers(evidence: Evidence): Verdict {
           ),
         ),
       ),
-    () => gated(dropoutShown(evidence)),
   );
 }
 
 /**
  * forward.inputs. Rule: on every case, the large one included, the repeat (the same input objects, with a
  * generator seeded alike) returns exactly what the first call returned: a first call that changed X or a
- * parameter, or that drew from anything but the generator given, shows there. Gate: real forward work (see
- * forwardWork), so a function computing nothing from its inputs is not credited. The sandbox's own report
- * of changed inputs only words the message.
+ * parameter, or that drew from anything but the generator given, shows there. Gate: A3 follows the inputs
+ * (forwardFollowsInputs), so fixed or recalled outputs, which repeat trivially, are not credited. The
+ * sandbox's own report of changed inputs only words the message.
  */
-function forwardInputsUnchanged(evidence: Evidence): Verdict {
+function forwardInputsUnchanged(evidence: Evidence, references: ExpectedOutputs): Verdict {
   const runs = forwardRuns(evidence);
   return all(
     () => firstFailure(runs.map((run) => callError(run, run.spec.description)).filter(Boolean).map((e) => fail(e!))),
@@ -304,7 +288,7 @@ function forwardInputsUnchanged(evidence: Evidence): Verdict {
           ),
         ),
       ),
-    () => gated(forwardWork(evidence)),
+    () => forwardFollowsInputs(evidence, references),
   );
 }
 
@@ -326,25 +310,23 @@ function courseBackward(evidence: Evidence, references: ExpectedOutputs): Verdic
 
 /**
  * backward.masks. Rule: on every case, dA2 = W3ᵀ·dZ3 * D2 / keepProb and dA1 = W2ᵀ·dZ2 * D1 / keepProb,
- * from the student's own dZ3 and dZ2 and the cache's masks. Gate: dZ3 = A3 − Y (recomputed here) and dZ2 =
- * dA2 * (A2 > 0), and gradient reaches both layers (backwardChain): zero gradients (for which the rule holds
- * trivially) or a faked dZ are not credited.
+ * from the student's own dZ3 and dZ2 and the cache's masks, and there is something to judge (stepSeen): dZ3
+ * and dZ2 are not 0 on every case. A dZ that is wrong but not zero is the other checks' business.
  */
 function backwardMasks(runs: BackwardRun[]): Verdict {
   // Cases that returned gradients first: a mistake confirmed on numbers says more than another case's error.
   const ordered = [...runs].sort((a, b) => Number(!a.result.ok) - Number(!b.result.ok));
-  return firstFailure(
-    ordered.map((run) =>
-      all(
-        () => {
+  return all(
+    () =>
+      firstFailure(
+        ordered.map((run) => {
           const error = backwardCallError(run);
           if (error) return fail(error);
           const step = backwardStep(run, recomputedSteps(run));
           return step ? fail(`On ${run.description}: ${step}`) : ok();
-        },
-        () => gated(backwardChain(run, revealBackward(run))),
+        }),
       ),
-    ),
+    () => stepSeen(runs),
   );
 }
 
@@ -376,9 +358,10 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
 /**
  * backward.deterministic. Rule: on every case, the repeat (the same input objects, called again) returns
  * exactly the first call's gradients, and so does the grader's own second call with fresh inputs where it
- * made one. Gate: real backward work (backwardWork), so constant or zero gradients are not credited.
+ * made one. Gate: the gradients follow the inputs (backwardFollowsInputs), so fixed, zero or recalled
+ * gradients, which repeat trivially, are not credited.
  */
-function deterministic(runs: BackwardRun[]): Verdict {
+function deterministic(runs: BackwardRun[], references: ExpectedOutputs): Verdict {
   const explain = "The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.";
   return all(
     () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
@@ -396,17 +379,17 @@ function deterministic(runs: BackwardRun[]): Verdict {
           return repeated.passed ? repeated : fail(repeated.why.replace("returned a different", "returned different"));
         }),
       ),
-    () => gated(backwardWork(runs)),
+    () => backwardFollowsInputs(runs, references),
   );
 }
 
 /**
  * backward.inputs. Rule: on every case, the repeat (the same input objects, called again right after)
  * returns exactly the first call's gradients: a first call that changed X, Y or the cache's tensors shows
- * there. Gate: real backward work (backwardWork). The sandbox's own report of changed inputs only words the
- * message.
+ * there. Gate: the gradients follow the inputs (backwardFollowsInputs). The sandbox's own report of changed
+ * inputs only words the message.
  */
-function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
+function backwardInputsUnchanged(runs: BackwardRun[], references: ExpectedOutputs): Verdict {
   return all(
     () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
     () =>
@@ -419,7 +402,7 @@ function backwardInputsUnchanged(runs: BackwardRun[]): Verdict {
           ),
         ),
       ),
-    () => gated(backwardWork(runs)),
+    () => backwardFollowsInputs(runs, references),
   );
 }
 
