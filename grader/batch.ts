@@ -16,6 +16,7 @@ import type { GradedAssignment } from "./assignment";
 import { writeAtomically } from "./atomic-write";
 import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
+import { printError } from "./untrusted-text";
 
 /**
  * The submissions named on the command line: each name ending in .ipynb is a submission, whatever it is
@@ -107,7 +108,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
           // A bug of the grader's own, on this submission only: the student is told so, without the
           // grader's internals (a stack names server paths); the instructor gets the details; the batch goes on.
           const details = (error as Error)?.stack ?? String(error);
-          process.stderr.write(`grade: the grader failed on ${file}:\n${details}\n`);
+          printError(`grade: the grader failed on ${file}:\n${details}`);
           const assignment = assignmentOf(file, options);
           const tests = assignment ? failAll(GRADER_FAILED, assignment.checks) : [];
           result = { submission: basename(file), path: file, contentHash: "", assignment: assignment?.id, score: 0, maxScore: tests.reduce((sum, t) => sum + t.maxScore, 0), status: "ungradable", notes: [GRADER_FAILED], tests, durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };

@@ -21,6 +21,7 @@ import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
 import { summaryTable } from "./reports";
+import { forTerminal, printError, printOut } from "./untrusted-text";
 
 const shown = (path: string) => relative(process.cwd(), path) || ".";
 
@@ -73,12 +74,12 @@ async function main(): Promise<number> {
         if (tty) {
           const width = 30;
           const filled = Math.round((width * done) / total);
-          process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${line.slice(0, 80).padEnd(80)}${done === total ? "\n" : ""}`);
-        } else process.stderr.write(`${line}\n`);
+          process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${forTerminal(line).slice(0, 80).padEnd(80)}${done === total ? "\n" : ""}`);
+        } else printError(line);
       },
     });
     if (galleries) console.log(`\n${batch.assignment!.title}: the example gallery (${shown(batch.assignment!.galleryDir)})`);
-    console.log(`\n${summaryTable(results)}\n`);
+    printOut(`\n${summaryTable(results)}\n`);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
   }
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`grade: ${(error as Error).message}`);
+    printError(`grade: ${(error as Error).message}`);
     process.exit(1);
   },
 );

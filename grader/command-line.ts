@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
+import { printError } from "./untrusted-text";
 
 /**
  * process.argv's arguments, parsed strictly by `config`. On a misuse: prints `<command>: <what is wrong>` and
@@ -13,7 +14,7 @@ export function parseCommandLine<T extends Omit<ParseArgsConfig, "args" | "stric
   try {
     return parseArgs({ ...config, args: process.argv.slice(2), strict: true as const });
   } catch (error) {
-    console.error(`${command}: ${(error as Error).message}\n${usage}`);
+    printError(`${command}: ${(error as Error).message}\n${usage}`);
     process.exit(misuseStatus);
   }
 }

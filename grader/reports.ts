@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { SubmissionResult } from "./grading/grade";
 import { printable } from "./notebook/notebook";
+import { markdownCodeBlock, markdownInline, markdownListItem } from "./untrusted-text";
 import type { GradedAssignment } from "./assignment";
 import { ASSIGNMENTS } from "./assignments";
 
@@ -35,14 +36,16 @@ export function gradescopeResults(result: SubmissionResult): object {
 /** `assignments`: where the result's assignment is found (its title, its notebook), as grading was given them. */
 export function feedbackMarkdown(result: SubmissionResult, assignments: Pick<GradedAssignment, "id" | "title" | "notebook">[] = ASSIGNMENTS): string {
   const assignment = assignments.find((a) => a.id === result.assignment);
-  const lines = [`# ${assignment ? `${assignment.title} assignment` : "Assignment"}: feedback for ${printable(result.submission, 200)}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
+  // Everything but the grader's own frame is quoted (untrusted-text.ts): a student's words reach the notes
+  // (a kernel name, a cell id), the file name and each check's output (their error messages).
+  const lines = [`# ${assignment ? `${assignment.title} assignment` : "Assignment"}: feedback for ${markdownInline(printable(result.submission, 200))}`, "", `**Score: ${formatScore(result.score)} / ${formatScore(result.maxScore)}**`, ""];
   if (result.notes.length > 0) {
-    lines.push("## About your notebook", "", ...result.notes.map((n) => `- ${n.replace(/\n/g, "\n  ")}`), "");
+    lines.push("## About your notebook", "", ...result.notes.map(markdownListItem), "");
   }
   lines.push("## Checks", "");
   for (const t of result.tests) {
-    lines.push(`### ${t.passed ? "✅" : "❌"} ${t.name} (${formatScore(t.score)} / ${formatScore(t.maxScore)})`, "");
-    if (!t.passed) lines.push("```", t.output, "```", "");
+    lines.push(`### ${t.passed ? "✅" : "❌"} ${markdownInline(t.name)} (${formatScore(t.score)} / ${formatScore(t.maxScore)})`, "");
+    if (!t.passed) lines.push(markdownCodeBlock(t.output), "");
   }
   // What a student has: the notebook's own test cells, and the student bundle's `npm run check` (src/selfCheck.ts),
   // both running the grader's public checks on the public cases.

@@ -14,6 +14,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Parser } from "commonmark";
+import type { Node } from "commonmark";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
 import { dropout } from "../grader/assignments/dropout";
@@ -26,6 +28,13 @@ import { CHILD_SCRIPT } from "../grader/sandbox/session";
 
 const LIMITS = { loadTimeoutMs: 25_000, callTimeoutMs: 6_000, totalTimeoutMs: 90_000, memoryMb: 1024 };
 const SANDBOX_DIST = resolve(__dirname, "../grader/dist");
+
+const TERMINAL_FORGERY = "\u001b]0;pwned\u0007\u001b[2K\u001b[1A\r\u001b[32m10/10 all checks passed\u001b[0m\u009b31m";
+const FORGERY = [
+  "oops", "```", "``````````", "", "**Score: 10 / 10**", "", "### ✅ forward: the course's published case (1 / 1)", "````", "~~~",
+  "# Dropout assignment: feedback", "Score: 10 / 10", "<img src=x onerror=alert(1)><script>alert(1)</script>", "[click](http://example.com)",
+  "----", "=====", TERMINAL_FORGERY, "x".repeat(3000),
+].join("\n");
 
 /** Attacks, as the first lines of the student's forward function (X, parameters, keepProb, rng are in scope). */
 function attacks(target: string): Record<string, string> {
@@ -55,7 +64,15 @@ function attacks(target: string): Record<string, string> {
     "forged-reply": `require("fs").writeSync(3, ${frame(`JSON.stringify({ kind: "result", id: 999, ok: true, values: {}, mutated: [], output: "", durationMs: 0 })`)});`,
     // Reading the returned value runs student code too: a getter that throws is their error, not the grader's.
     "throwing-getter": `return [A1, new Proxy({}, { get() { throw new Error("a getter that throws"); } })] as any;`,
+    // The grader's folder, read from the sandbox's own working directory and sent back reversed.
+    "reversed-path": `throw new Error("at " + process.cwd().split("").reverse().join(""));`,
     "huge-frame": `const h = Buffer.alloc(4); h.writeUInt32BE(0x7fffffff); require("fs").writeSync(3, h);`,
+    // Text a student controls, shaped to forge a report and a terminal: fences of every length, headings,
+    // score lines, HTML, terminal sequences (title, erase, cursor, colour), a very long line.
+    "forged-report": `throw new Error(${JSON.stringify(FORGERY)});`,
+    // A fatal frame (the grader prints its message for the instructor) carrying terminal sequences; the
+    // load was request 1, so the first call is request 2.
+    "forged-fatal": `require("fs").writeSync(3, ${frame(`JSON.stringify({ kind: "fatal", id: 2, message: ${JSON.stringify(TERMINAL_FORGERY)} })`)});`,
   };
 }
 
@@ -70,6 +87,14 @@ function hostileNotebook(attack: string): string {
   return JSON.stringify(nb, null, 1);
 }
 
+/** The text of a Markdown node's children, as a reader sees it. */
+function textOf(node: Node): string {
+  let text = "";
+  const walker = node.walker();
+  for (let step = walker.next(); step; step = walker.next()) if (step.entering && step.node.literal) text += step.node.literal;
+  return text;
+}
+
 const hash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 const problem = bubblewrapProblem();
 if (problem && process.env.CI !== "true") console.warn(`skipping the hostile-code tests: ${problem}`);
@@ -78,6 +103,8 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
   let results: Map<string, SubmissionResult>;
   let target: string;
   let childHash: string;
+  let outDir: string;
+  let stderr = "";
   const traceFilesBefore = readdirSync(SANDBOX_DIST).filter((f) => f.startsWith("node_trace"));
 
   beforeAll(async () => {
@@ -90,7 +117,19 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
       writeFileSync(join(folder, `${name}.ipynb`), hostileNotebook(attack));
       files.push(join(folder, `${name}.ipynb`));
     }
-    const list = await gradeBatch(files, { outDir: join(folder, "out"), jobs: 2, regrade: true, limits: LIMITS });
+    outDir = join(folder, "out");
+    // What the grader prints while grading: a student's text must reach it only with its controls escaped.
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      stderr += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stderr.write;
+    let list;
+    try {
+      list = await gradeBatch(files, { outDir, jobs: 2, regrade: true, limits: LIMITS });
+    } finally {
+      process.stderr.write = write;
+    }
     results = new Map(list.map((r) => [r.submission.replace(/\.ipynb$/, ""), r]));
   }, 600_000);
 
@@ -130,9 +169,11 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
     expect(feedback("signals")).not.toContain(`${process.pid}: reached`);
   });
 
-  it("a return value whose getters throw is the student's error, said plainly, with no path of the grader's", () => {
+  it("a return value whose getters throw is the student's error, said plainly, with no path of the grader's (not even reversed)", () => {
     expect(feedback("throwing-getter")).toContain("reading the value your function returned threw Error: a getter that throws");
     for (const name of results.keys()) expect(feedback(name), name).not.toContain(resolve(__dirname, ".."));
+    for (const name of results.keys()) expect(feedback(name), name).not.toContain([...resolve(__dirname, "..")].reverse().join(""));
+    expect(feedback("reversed-path")).toContain("your function threw Error: at tsid/redarg/>redarg<");
   });
 
   it("data on the reply channel that the grader did not ask for stops that submission alone, with a clear message", () => {
@@ -143,5 +184,37 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
       const forward = results.get(name)!.tests.filter((t) => t.id.startsWith("forward."));
       expect(forward.every((t) => !t.passed), name).toBe(true);
     }
+  });
+
+  it("a student's text in feedback.md is data: no fence closed, no heading, score line, link or HTML forged, no long line", () => {
+    const text = readFileSync(join(outDir, "forged-report", "feedback.md"), "utf8");
+    const result = results.get("forged-report")!;
+    expect(feedback("forged-report")).toContain("your function threw Error: oops");
+    const found: Record<string, string[]> = {};
+    const walker = new Parser().parse(text).walker();
+    for (let step = walker.next(); step; step = walker.next()) {
+      if (!step.entering) continue;
+      const node = step.node;
+      const literal = node.type === "heading" || node.type === "strong" ? textOf(node) : (node.literal ?? "");
+      (found[node.type === "heading" ? `h${node.level}` : node.type] ??= []).push(literal);
+    }
+    // The report's own frame, and nothing else: one title, one score, "Checks", one heading per check.
+    expect(found.h1).toEqual(["Dropout assignment: feedback for forged-report.ipynb"]);
+    expect(found.strong).toEqual([`Score: ${result.score} / ${result.maxScore}`]);
+    expect(found.h2).toEqual(["Checks"]);
+    expect(found.h3).toHaveLength(CHECKS.length);
+    for (const kind of ["html_block", "html_inline", "link", "image", "thematic_break"]) expect(found[kind], kind).toBeUndefined();
+    // Every forward check's output is one code block holding the student's message, cut where a line is long.
+    const blocks = found.code_block ?? [];
+    expect(blocks.filter((b) => b.includes("**Score: 10 / 10**") && b.includes("``````````"))).toHaveLength(result.tests.filter((t) => !t.passed).length);
+    expect(blocks[0]).toMatch(/x{400}… \(\d+ more characters on this line\)/);
+    expect(Math.max(...text.split("\n").map((line) => line.length))).toBeLessThan(600);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it("what the grader prints has every control character escaped (a forged fatal frame's message too)", () => {
+    expect(feedback("forged-fatal")).toContain("the grader's sandbox failed while running your code (your instructor has the details)");
+    expect(stderr).toContain("grader: a sandbox runtime failure: \\u{1b}]0;pwned\\u{7}\\u{1b}[2K");
+    expect(stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 });

@@ -2,8 +2,8 @@
  * Limits that hold for a whole submission, and the refusal to grade without an operating-system sandbox.
  * - One wall clock: a submission whose cells and calls all hang is stopped at its deadline, however many
  *   sandboxes it needs (before, each sandbox had limits of its own and one stub took 207 s against 120).
- * - No bubblewrap: `npm run grade` says so and grades nothing, unless the weaker isolation is named, and
- *   then every report records it.
+ * - No bubblewrap: `npm run grade` and `npm run check` say so and run nothing, unless the weaker isolation
+ *   is named, and then every report records it (check says it on stderr).
  * - Hostile text: 300,000 blank lines and a 19 MB line in a correct notebook still grade correctly.
  * Fails when: SandboxSession ignores the deadline it is given (first test: about 3 loads and 2 calls of
  * waiting, well over the bound; seen red: 22 s against 19), a scan of cell text is quadratic (the old
@@ -82,5 +82,23 @@ describe("no operating-system sandbox", () => {
     const results = JSON.parse(readFileSync(join(out, "solution", "results.json"), "utf8"));
     expect(results.extra_data.isolation).toMatch(/^Node's permission model/);
     expect(results.score).toBe(results.max_score);
+  }, 240_000);
+
+  it("without bubblewrap, `check` refuses as `grade` does (exit 2, nothing run); with --isolation=permission-model it checks and says so", () => {
+    const check = (args: string[]) =>
+      spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/check-cli.ts"), join(GALLERY_DIR, "solution.ipynb"), ...args], {
+        encoding: "utf8",
+        env: { PATH: "/nonexistent", HOME: process.env.HOME ?? "/tmp", DROPOUT_GRADER_NO_NETNS: "1" },
+        timeout: 120_000,
+      });
+    const refused = check([]);
+    expect(refused.status, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain("check: bubblewrap (bwrap) is not installed, so student code cannot be isolated by the operating system");
+    expect(refused.stderr).toContain("--isolation=permission-model");
+    expect(refused.stdout).toBe("");
+    const weaker = check(["--isolation=permission-model"]);
+    expect(weaker.status, weaker.stdout + weaker.stderr).toBe(0);
+    expect(weaker.stderr).toContain("check: WARNING: the notebook's code runs under Node's permission model and network guard only");
+    expect(weaker.stdout).toContain("public checks passed");
   }, 240_000);
 });

@@ -15,6 +15,7 @@ import { maxScoreOf } from "../assignment";
 import { writeAtomically } from "../atomic-write";
 import { gradescopeResults } from "../reports";
 import { bubblewrapProblem } from "../sandbox/isolation";
+import { printError } from "../untrusted-text";
 
 const root = process.env.AUTOGRADER_ROOT ?? "/autograder";
 const submissionDir = join(root, "submission");
@@ -80,7 +81,7 @@ main(assignmentById(values.assignment)).then(
   () => process.exit(0),
   (error) => {
     writeAtomically(resultsFile, `${JSON.stringify(failure(`The autograder itself failed; please tell your instructor. (${(error as Error)?.message ?? String(error)})`), null, 2)}\n`);
-    console.error(error);
+    printError((error as Error)?.stack ?? String(error));
     process.exit(1);
   },
 );

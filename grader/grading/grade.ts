@@ -55,9 +55,14 @@ function bounded(result: SubmissionResult): SubmissionResult {
   return { ...result, notes, tests: result.tests.map((t) => ({ ...t, output: clean(t.output, CHECK_OUTPUT_LIMIT) })) };
 }
 
-/** Where the grader lives is none of a student's business (a crash's stack names its files). */
+/**
+ * Where the grader lives is none of a student's business (a crash's stack names its files; the sandbox's
+ * mounts sit at the same paths, so code can read it and send it back reversed, too). Cosmetic, not a secret:
+ * no file there is readable from the sandbox but the three folders the child needs.
+ */
+const REVERSED_ROOT = [...PROJECT_ROOT].reverse().join("");
 function withoutServerPaths(text: string): string {
-  return text.split(PROJECT_ROOT).join("<grader>");
+  return text.split(PROJECT_ROOT).join("<grader>").split(REVERSED_ROOT).join(">redarg<");
 }
 
 function stoppedResult(error: unknown): CallResult {

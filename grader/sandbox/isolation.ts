@@ -4,7 +4,8 @@
  * - "bubblewrap" (the default, and the boundary): the child runs under bwrap (Flatpak's sandbox, Debian's
  *   `bubblewrap`) in new user, pid, network, ipc, uts and cgroup namespaces, as uid/gid 65534, on a read-only
  *   root that holds only /usr, /lib, /bin, Node and the three folders the child needs (node_modules, the
- *   helper library, the compiled sandbox runtime), read-only; a private tmpfs at /tmp; a fresh /proc that
+ *   helper library, the compiled sandbox runtime), read-only; nothing writable anywhere (no tmpfs: its pages
+ *   would be memory outside the watchdog's count), /dev with its device nodes only; a fresh /proc that
  *   shows only the sandbox's own processes (the grader and other sandboxes are out of reach: no pid to
  *   signal); --die-with-parent and --new-session. Inside, prlimit sets address space, CPU time, open files,
  *   file size and process limits before Node starts. Node's permission model and the network guard stay on
@@ -41,9 +42,8 @@ export interface ResourceLimits {
 /** Address space: V8 and the wasm backend reserve ~11.5 GB of virtual memory up front (measured); resident memory is watched apart. */
 const ADDRESS_SPACE_BYTES = 16 * 1024 ** 3;
 const OPEN_FILES = 256;
-/** Writes only reach the private tmpfs; a cap on any one file, and on the tmpfs itself. */
+/** No place in the sandbox is writable; a cap on any one file all the same (a backstop, and for the weaker mode). */
 const FILE_SIZE_BYTES = 8 * 1024 ** 2;
-const TMPFS_BYTES = 16 * 1024 ** 2;
 /** Threads count as processes; Node runs about 10. Root is exempt from this rlimit (the pid namespace still holds). */
 const PROCESSES = 64;
 
@@ -71,11 +71,14 @@ function bubblewrapArgs(cwd: string): string[] {
     "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "NO_COLOR", "1",
     "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/lib", "/lib", "--ro-bind-try", "/lib64", "/lib64", "--ro-bind-try", "/bin", "/bin",
   ];
-  // The tmpfs first: binds made after it sit on top of it (a project under /tmp stays visible).
-  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(TMPFS_BYTES), "--tmpfs", "/tmp");
+  // Nothing is writable: a tmpfs's pages are memory that no process's resident size shows (V8's log and
+  // trace flags write past the permission model; files in bwrap's /dev once held 2.6 GB of one submission).
+  // /tmp is a folder of the read-only root (HOME points there); binds made after it sit on top of it, so a
+  // project under /tmp stays visible. /dev keeps its device nodes (/dev/null, /dev/urandom), read-only.
+  args.push("--proc", "/proc", "--dev", "/dev", "--dir", "/tmp");
   if (!node.startsWith("/usr/")) args.push("--ro-bind", node, node);
   for (const path of readablePaths()) args.push("--ro-bind", path, path);
-  args.push("--remount-ro", "/", "--chdir", cwd);
+  args.push("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", cwd);
   return args;
 }
 

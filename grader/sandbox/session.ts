@@ -25,6 +25,7 @@ import type { CallRequest } from "dropout-kit";
 import type { CallMessage, CallResult, Loaded, LoadRequest, PackedArgument, ParentMessage, WireTensor } from "./protocol";
 import { ChildFatal, checkReply, ReplyError } from "./replies";
 import { packWire } from "./tensor-codec";
+import { printError } from "../untrusted-text";
 
 /** The compiled child; `npm run build` makes it (the tests' global set-up too). */
 export const CHILD_SCRIPT = resolve(PROJECT_ROOT, "grader/dist/sandbox/child.js");
@@ -163,7 +164,7 @@ export class SandboxSession {
       } catch (error) {
         if (error instanceof ChildFatal) {
           // The details (a stack with the grader's paths) are the instructor's, not the student's.
-          console.error(`grader: a sandbox runtime failure: ${error.message}`);
+          printError(`grader: a sandbox runtime failure: ${error.message}`);
           return this.stop({ kind: "crash", detail: "the grader's sandbox failed while running your code (your instructor has the details)" });
         }
         return this.stop({ kind: "protocol", detail: error instanceof ReplyError ? error.message : `the sandbox sent data the grader did not ask for (${String(error)})` });

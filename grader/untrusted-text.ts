@@ -1,0 +1,78 @@
+/**
+ * Text that may hold a student's words (an error message, a file name, a kernel name), made inert where it
+ * is shown: in feedback.md it is data, never Markdown a student wrote (no fence closed, no heading, score line,
+ * link or HTML forged); on a terminal no control sequence reaches the terminal (no title set, no line erased,
+ * no cursor moved, no colour). results.json needs none of this: JSON quotes everything.
+ */
+
+/**
+ * Control and invisible formatting characters, as a terminal or a Markdown viewer would act on them: C0
+ * and C1 controls (ESC starts every terminal sequence, CSI is its 8-bit form), bidirectional overrides,
+ * zero-width characters, lone surrogates, line and paragraph separators. Newline and tab are kept apart.
+ */
+const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+const shown = (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`;
+
+/** Every control character shown as \u{...}, newlines and tabs too unless `keepLines`. */
+export function withoutControls(text: string, keepLines = true): string {
+  return text.replace(CONTROL, (c) => (keepLines && (c === "\n" || c === "\t") ? c : shown(c)));
+}
+
+/** What may be printed to a terminal: lines and tabs kept, every other control character shown as \u{...}. */
+export function forTerminal(text: string): string {
+  return withoutControls(text.replace(/\r\n/g, "\n"));
+}
+
+/** A line of a quoted block longer than this is cut (a 19 MB line would make feedback.md unreadable). */
+export const MAX_QUOTED_LINE = 400;
+
+function cutLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => (line.length > MAX_QUOTED_LINE ? `${line.slice(0, MAX_QUOTED_LINE)}… (${line.length - MAX_QUOTED_LINE} more characters on this line)` : line))
+    .join("\n");
+}
+
+/**
+ * A fenced code block that holds `text` as it is, whatever it contains. CommonMark closes a fence only with a
+ * run of at least as many backticks as opened it, so the fence is one backtick longer than the longest run in
+ * the text (at least three); nothing inside is read as Markdown or HTML.
+ */
+export function markdownCodeBlock(text: string): string {
+  const body = cutLines(withoutControls(text.replace(/\r\n?/g, "\n")));
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  return `${fence}text\n${body}\n${fence}`;
+}
+
+/**
+ * Text inside a Markdown line (a heading, a list item): every ASCII punctuation character backslash-escaped
+ * (CommonMark makes any of them literal that way, so no emphasis, code span, link, heading, list, table or
+ * HTML tag can start), line breaks shown as \u{a} so the text cannot leave its line, and long text cut.
+ */
+export function markdownInline(text: string, max = 2000): string {
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return escapePunctuation(withoutControls(cut, false));
+}
+
+/**
+ * Text of several lines as the body of a list item: each line escaped as markdownInline does (so no line can
+ * start a heading, a fence, a rule or a setext underline) and cut, the lines continued under the item.
+ */
+export function markdownListItem(text: string): string {
+  const lines = cutLines(withoutControls(text.replace(/\r\n?/g, "\n")).replace(/\t/g, " ")).split("\n");
+  return `- ${lines.map(escapePunctuation).join("\n  ")}`;
+}
+
+const escapePunctuation = (text: string) => text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+
+/** A line (or lines) on the grader's stderr, with every control character escaped. */
+export function printError(text: string): void {
+  process.stderr.write(`${forTerminal(text)}\n`);
+}
+
+/** A line (or lines) on stdout, with every control character escaped. */
+export function printOut(text: string): void {
+  process.stdout.write(`${forTerminal(text)}\n`);
+}
