@@ -7,14 +7,14 @@
  * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each),
  * and a report folder's name is made safe and distinct from the submission's name (reportFolderNames).
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
 import type { SubmissionResult } from "./grading/grade";
 import { readSubmission, submissionHash } from "./grading/submission";
 import type { GradedAssignment } from "./assignment";
 import { writeAtomically } from "./atomic-write";
-import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, reportFolderNames } from "./reports";
+import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, LEFT_OUT, leftOutCsv, reportFolderNames } from "./reports";
 import type { SandboxLimits } from "./sandbox/session";
 import { printError } from "./untrusted-text";
 
@@ -68,7 +68,7 @@ export const GRADER_FAILED = "The grader failed on this submission; your instruc
 /** A report folder inside the output folder, whatever the name (a name with a separator or ".." is a bug of reportFolderNames). */
 function reportDir(outDir: string, folder: string): string {
   const dir = join(resolve(outDir), folder);
-  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
+  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK || folder === LEFT_OUT) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
   return dir;
 }
 
@@ -121,6 +121,9 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, worker));
   writeAtomically(join(options.outDir, GRADEBOOK), gradebookCsv(results));
+  const leftOut = leftOutCsv(results);
+  if (leftOut) writeAtomically(join(options.outDir, LEFT_OUT), leftOut);
+  else rmSync(join(options.outDir, LEFT_OUT), { force: true });
   return results;
 }
 

@@ -20,7 +20,7 @@ import { ASSIGNMENTS, assignmentById } from "./assignments";
 import { readReferences } from "./grading/references";
 import { printable } from "./notebook/notebook";
 import { isolation, requestedIsolation } from "./sandbox/isolation";
-import { summaryTable } from "./reports";
+import { GRADEBOOK, LEFT_OUT, summaryTable } from "./reports";
 import { forTerminal, printError, printOut } from "./untrusted-text";
 
 const shown = (path: string) => relative(process.cwd(), path) || ".";
@@ -82,6 +82,10 @@ async function main(): Promise<number> {
     printOut(`\n${summaryTable(results)}\n`);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+    const unknown = results.filter((r) => r.assignment === undefined).length;
+    if (unknown > 0) {
+      printOut(`${GRADEBOOK} leaves out ${unknown} submission${unknown === 1 ? "" : "s"} whose assignment could not be told (no points out of none); ${LEFT_OUT} lists ${unknown === 1 ? "it" : "them"} with the reason. Grade ${unknown === 1 ? "it" : "them"} again with --assignment ID once you know which.`);
+    }
   }
   console.log(`student code ran under ${sandbox.description}`);
   return 0;

@@ -55,11 +55,14 @@ export function feedbackMarkdown(result: SubmissionResult, assignments: Pick<Gra
 
 /**
  * nbgrader's grades.csv columns; the student id is the submission's file name (without .ipynb), as it is,
- * except that a cell a spreadsheet would run as a formula is neutralised (see csvField).
+ * except that a cell a spreadsheet would run as a formula is neutralised (see csvField). A submission whose
+ * assignment could not be told has no row: its points out of nothing (0 of 0) would mislead a gradebook that
+ * divides; leftOutCsv lists it with the reason.
  */
 export function gradebookCsv(results: SubmissionResult[]): string {
   const header = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email", "raw_score", "late_submission_value", "score", "max_score"];
-  const rows = [...results]
+  const rows = results
+    .filter((r) => r.assignment !== undefined)
     .sort((a, b) => a.submission.localeCompare(b.submission))
     .map((r) => [r.assignment ?? "", "", "", r.submission.replace(/\.ipynb$/, ""), "", "", "", formatScore(r.score), "", formatScore(r.score), formatScore(r.maxScore)]);
   return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
@@ -75,8 +78,18 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
 }
 
+/** The submissions grades.csv leaves out (their assignment could not be told), with why; undefined when there are none. */
+export function leftOutCsv(results: SubmissionResult[]): string | undefined {
+  const left = results.filter((r) => r.assignment === undefined).sort((a, b) => a.submission.localeCompare(b.submission));
+  if (left.length === 0) return undefined;
+  const rows = left.map((r) => [r.submission.replace(/\.ipynb$/, ""), r.notes[0] ?? "The grader could not tell which assignment this notebook is for."]);
+  return [["student_id", "reason"], ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+}
+
 /** The gradebook's file name in the output folder; no report folder may take it (or its temporary files' names). */
 export const GRADEBOOK = "grades.csv";
+/** Beside it, the submissions it leaves out and why (written only when there are some). */
+export const LEFT_OUT = "grades-left-out.csv";
 
 /** Bytes of a report folder's name kept before its suffix (file systems allow 255). */
 const MAX_FOLDER_BYTES = 100;
@@ -87,7 +100,7 @@ const MAX_FOLDER_BYTES = 100;
  * surrogates, private-use characters, and what Windows forbids in names.
  */
 const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}/\\<>:"|?*\u2044\u2215\u2216\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
-const RESERVED_NAMES = /^(?:grades\.csv|(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))/i;
+const RESERVED_NAMES = /^(?:grades\.csv|grades-left-out\.csv|(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))/i;
 
 /**
  * A name for a submission's report folder that is safe as one path component: NFC-normalised; unsafe

@@ -4,8 +4,12 @@
  * made to happen here without depending on the machine's speed: TS2589 is the compiler's own depth limit,
  * and an exhausted budget stops a cell before it is sent to the compiler.
  * Breaking it makes these fail: drop compilerGaveUp's TS2589 code (first test), compile when no time is left
- * (second), or compile a stopped cell again for a second sandbox (third: it would be charged twice).
+ * (second), or compile a stopped cell again for a second sandbox (third: it would be charged twice), or let
+ * the compiler read beyond what the sandbox reads (compiler.ts seenByTheSandbox: the settings then give a type
+ * error naming their fields, not "Cannot find module").
  */
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 // What the compiler does, not what the cache on disk remembers of it (test/conversion-cache.test.ts).
@@ -63,5 +67,31 @@ describe("directive scan", () => {
     expect(isSpecialCell("\n".repeat(300_000) + FINE)).toBe(false);
     expect(isSpecialCell(`${"\n".repeat(300_000)}// %module m\n`)).toBe(true);
     expect(isSpecialCell(`// ${"x".repeat(19 * 1024 * 1024)}\n${FINE}`)).toBe(false);
+  });
+});
+
+describe("the type checker sees only what the sandbox sees", () => {
+  const ROOT = resolve(__dirname, "..");
+  const settings = join(ROOT, "grader/assignments/dropout/source/settings");
+  const messages = async (source: string) => {
+    const compiler = new SubmissionCompiler(60_000, Date.now() + 120_000, SETUP.source);
+    const planned = await compiler.chain([SETUP, { gradeId: "peek", source }]);
+    return planned.conversions.flatMap((c) => c.result.diagnostics.map((d) => String((d as { messageText: unknown }).messageText)));
+  };
+  /** The import, as a cell writes it, of `path` (absolute, or relative to the sandbox's folder, grader/dist/). */
+  const peek = (path: string) => `import * as peeked from ${JSON.stringify(path)};\nconst seen: number = (peeked as any).nothing;`;
+
+  it("a cell that imports the grader's settings or references gets the error of a path that does not exist", async () => {
+    // The settings exist and export values (a type error would name their fields); a missing path is the control.
+    expect(existsSync(`${settings}.ts`)).toBe(true);
+    const missing = await messages(peek(join(ROOT, "grader/assignments/dropout/source/no-such-module")));
+    expect(missing).toEqual([`Cannot find module '${join(ROOT, "grader/assignments/dropout/source/no-such-module")}' or its corresponding type declarations.`]);
+    for (const path of [settings, `${settings}.ts`, "../assignments/dropout/source/settings", "../assignments/dropout/references.json", join(ROOT, "grader/assignments/dropout/references.json"), join(ROOT, "package.json")]) {
+      expect(await messages(peek(path)), path).toEqual([`Cannot find module '${path}' or its corresponding type declarations.`]);
+    }
+  });
+
+  it("the library's types and TypeScript's standard library are there: the course's imports compile", async () => {
+    expect(await messages(`import * as tf from "@tensorflow/tfjs";\nimport { initializeParameters } from "dropout-kit";\nconst m: Map<string, tf.Tensor> = new Map();\nvoid initializeParameters;`)).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ import { readDropoutReferences } from "../grader/assignments/dropout";
 import { GRADED_CELLS, MAX_SCORE } from "../grader/assignments/dropout/checks";
 import type { GradedFunctionName } from "dropout-kit";
 import { MAX_NOTEBOOK_BYTES, readSubmission } from "../grader/grading/submission";
-import { gradebookCsv, reportFolderNames } from "../grader/reports";
+import { gradebookCsv, LEFT_OUT, leftOutCsv, reportFolderNames } from "../grader/reports";
 import { INSTRUCTOR_NOTEBOOK } from "../grader/assignments/dropout/solution";
 import type { SandboxLimits } from "../grader/sandbox/session";
 
@@ -213,6 +213,30 @@ describe("report folders: safe, distinct names inside the output folder", () => 
 });
 
 describe("grades.csv", () => {
+  it("leaves out a submission whose assignment could not be told (not 0 of 0 points); grades-left-out.csv says why, and goes when none is left", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "left-out-"));
+    const nb = JSON.parse(readFileSync(join(GALLERY_DIR, "solution.ipynb"), "utf8"));
+    nb.metadata.course_kit.assignment = "gamma";
+    writeFileSync(join(folder, "=unknown.ipynb"), JSON.stringify(nb));
+    copyFileSync(join(GALLERY_DIR, "solution.ipynb"), join(folder, "known.ipynb"));
+    const out = join(folder, "out");
+    const files = [join(folder, "=unknown.ipynb"), join(folder, "known.ipynb")];
+    await gradeBatch(files, { outDir: out, jobs: 2, regrade: true });
+    const csv = readFileSync(join(out, "grades.csv"), "utf8").split("\n");
+    expect(csv.slice(1, -1)).toEqual([`dropout,,,known,,,,${MAX_SCORE},,${MAX_SCORE},${MAX_SCORE}`]);
+    const left = readFileSync(join(out, LEFT_OUT), "utf8").split("\n");
+    expect(left[0]).toBe("student_id,reason");
+    expect(left[1]).toMatch(/^'=unknown,"?The notebook says it is the assignment 'gamma', which this grader does not grade/);
+    expect(left).toHaveLength(3);
+    // Its own report still says what is wrong.
+    expect(readFileSync(join(out, "=unknown", "feedback.md"), "utf8")).toContain("which this grader does not grade");
+    // Once it is graded as its assignment, nothing is left out, and the old list is gone.
+    await gradeBatch(files, { outDir: out, jobs: 2, regrade: true, assignment: dropout });
+    expect(existsSync(join(out, LEFT_OUT))).toBe(false);
+    expect(readFileSync(join(out, "grades.csv"), "utf8").split("\n").slice(1, -1)).toHaveLength(2);
+    expect(leftOutCsv([])).toBeUndefined();
+  }, 240_000);
+
   const result = (submission: string): SubmissionResult => ({ submission, path: `/x/${submission}`, contentHash: "", assignment: "dropout", score: 3, maxScore: MAX_SCORE, status: "graded", notes: [], tests: [], durationMs: 0 });
   const rows = (names: string[]) => gradebookCsv(names.map(result)).split("\n").slice(1, -1);
 

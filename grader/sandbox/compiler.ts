@@ -10,10 +10,26 @@
  * the child finds no conversion for the next cell's real `prevDecl` and says so (`MISSING_CONVERSION`);
  * the grader then runs each graded cell in a sandbox of its own, where the assumption holds.
  */
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import type { CellConverter } from "../notebook/execute";
+import { PROJECT_ROOT, readablePaths } from "./isolation";
 
-export const SANDBOX_ROOT = resolve(__dirname, "../dist");
+/** Where the sandbox child runs (its working directory), from grader/sandbox/ and from its compiled grader/dist/sandbox/ alike. */
+export const SANDBOX_ROOT = resolve(PROJECT_ROOT, "grader/dist");
+
+/**
+ * What the type checker may see: exactly what the sandbox may read (node_modules with TypeScript's standard
+ * library and the packages' types, the helper library, the compiled sandbox runtime). A cell that imports
+ * the references, the settings or any other file of the grader's gets the error a path that does not exist
+ * gets: its type errors cannot show their structure, nor whether they are there.
+ */
+function seenByTheSandbox(): (path: string) => boolean {
+  const roots = readablePaths();
+  return (path: string) => {
+    const full = resolve(SANDBOX_ROOT, path);
+    return roots.some((root) => full === root || full.startsWith(root.endsWith(sep) ? root : root + sep));
+  };
+}
 
 /** A diagnostic the replaying converter returns when a conversion was not made in advance. */
 export const MISSING_CONVERSION = "grader: no conversion prepared for this cell";
@@ -51,11 +67,30 @@ function tslabConverter(): TslabConverter {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const tslabDir = dirname(require.resolve("tslab/package.json"));
     const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslabDir] })) as {
-      sys: { getCurrentDirectory(): string; readFile(path: string, encoding?: string): string | undefined; watchFile?: unknown; watchDirectory?: unknown };
+      sys: {
+        getCurrentDirectory(): string;
+        readFile(path: string, encoding?: string): string | undefined;
+        fileExists(path: string): boolean;
+        directoryExists(path: string): boolean;
+        getDirectories(path: string): string[];
+        readDirectory(path: string, ...rest: unknown[]): string[];
+        realpath?(path: string): string;
+        watchFile?: unknown;
+        watchDirectory?: unknown;
+      };
     };
+    // Nothing outside what the sandbox reads exists for the compiler (a path outside: no file, no folder).
+    const visible = seenByTheSandbox();
+    const { fileExists, directoryExists, getDirectories, readDirectory, realpath } = ts.sys;
+    ts.sys.fileExists = (path) => visible(path) && fileExists.call(ts.sys, path);
+    ts.sys.directoryExists = (path) => visible(path) && directoryExists.call(ts.sys, path);
+    ts.sys.getDirectories = (path) => (visible(path) ? getDirectories.call(ts.sys, path) : []);
+    ts.sys.readDirectory = (path, ...rest) => (visible(path) ? readDirectory.call(ts.sys, path, ...rest).filter(visible) : []);
+    if (realpath) ts.sys.realpath = (path) => (visible(path) ? realpath.call(ts.sys, path) : path);
     // Every file the compiler reads, for the cache on disk (conversion-cache.ts): a conversion is valid while they are unchanged.
     const readFile = ts.sys.readFile;
     ts.sys.readFile = (path: string, encoding?: string) => {
+      if (!visible(path)) return undefined;
       const text = readFile.call(ts.sys, path, encoding);
       if (text !== undefined && !readPaths.has(path)) {
         readPaths.add(path);

@@ -25,7 +25,7 @@ import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Conversion } from "./compiler";
 import { SANDBOX_ROOT } from "./compiler";
-import { readablePaths } from "./isolation";
+import { PROJECT_ROOT, readablePaths } from "./isolation";
 
 /** The largest entry written or read: a conversion of an honest cell is a few kilobytes. */
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
@@ -35,7 +35,6 @@ const MAX_DEPS_BYTES = 8 * 1024 * 1024;
 export const MAX_ENTRIES = 20_000;
 const FORMAT = 1;
 
-const PROJECT_ROOT = resolve(__dirname, "../..");
 /** Rewritten by npm on every install: a package added, removed or upgraded changes its size or time. */
 const NPM_LOCK = join(PROJECT_ROOT, "node_modules/.package-lock.json");
 

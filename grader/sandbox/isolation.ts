@@ -20,13 +20,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 
 export type IsolationMode = "bubblewrap" | "permission-model";
 export const ISOLATION_MODES: IsolationMode[] = ["bubblewrap", "permission-model"];
 
-/** The project's folder (this module runs from grader/sandbox/ or its compiled grader/dist/sandbox/). */
-export const PROJECT_ROOT = resolve(__dirname, "../..");
+/** The project's folder (this module runs from grader/sandbox/, or compiled from grader/dist/sandbox/ in the compile workers). */
+export const PROJECT_ROOT = resolve(__dirname, basename(dirname(__dirname)) === "dist" ? "../../.." : "../..");
 
 /** What the child may read, as real paths (bind mounts and the permission model both want them resolved). */
 export function readablePaths(): string[] {
