@@ -47,9 +47,10 @@ export function markdownCodeBlock(text: string): string {
 }
 
 /**
- * Text inside a Markdown line (a heading, a list item): every ASCII punctuation character backslash-escaped
- * (CommonMark makes any of them literal that way, so no emphasis, code span, link, heading, list, table or
- * HTML tag can start), line breaks shown as \u{a} so the text cannot leave its line, and long text cut.
+ * Text inside a Markdown line (a heading, a list item): each character that can start Markdown
+ * backslash-escaped (CommonMark makes any ASCII punctuation literal that way; see escapeMarkdown), line breaks
+ * shown as \u{a} so the text cannot leave its line, and long text cut. Other punctuation stays as it is, so
+ * the raw file reads as plain text.
  */
 export function markdownInline(text: string, max = 2000): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
@@ -65,7 +66,15 @@ export function markdownListItem(text: string): string {
   return `- ${lines.map(escapePunctuation).join("\n  ")}`;
 }
 
-const escapePunctuation = (text: string) => text.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+/**
+ * What can make Markdown of a line: anywhere, the characters of emphasis, code spans, links, HTML, entities,
+ * tables, strike-through and headings (\ ` * _ [ ] < > & ~ | #); at the start of a line, those of a list
+ * item, a setext underline or a rule (- + =, or a number followed by . or )). Each is backslash-escaped.
+ */
+function escapePunctuation(line: string): string {
+  const inline = line.replace(/[\\`*_[\]<>&~|#]/g, (c) => `\\${c}`);
+  return inline.replace(/^(\s*)([-+=])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
+}
 
 /** A line (or lines) on the grader's stderr, with every control character escaped. */
 export function printError(text: string): void {

@@ -19,7 +19,7 @@ const FORGERIES: Record<string, string> = {
   "an indented fence": "   ```\n# Score: 10 / 10",
   headings: "# Title\n## About\nSetext heading\n=====\nAnother\n-----",
   "HTML and links": '<img src=x onerror="alert(1)"><script>alert(1)</script>\n<details open>\n[click](http://example.com) ![i](http://example.com/i.png) <http://example.com>',
-  "a list and a quote": "- passed\n1. passed\n> Score: 10 / 10\n| a | b |\n|---|---|",
+  "a list and a quote": "- passed\n1. passed\n> Score: 10 / 10\n| a | b |\n|---|---|\n+ passed\n  2) passed\n***\n___\n&lt;b&gt; &#60;",
   "terminal sequences": "\u001b]0;title\u0007\u001b[2K\u001b[1A\r\u001b[32mgreen\u001b[0m\u009b31m\u202eevil",
   "a very long line": `${"y".repeat(50_000)}\n**Score: 10 / 10**`,
 };
@@ -80,6 +80,13 @@ describe("feedback.md quotes what a student controls", () => {
       expect(markdown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
     });
   }
+
+  it("the grader's own sentences read as plain text in the raw file: only what could start Markdown is escaped", () => {
+    const note = "The notebook's kernel is 'python3', not 'tslab' (TypeScript); it was graded as TypeScript anyway: see the README.";
+    const markdown = feedbackMarkdown({ ...result("x"), submission: "forward-no-scaling.ipynb", notes: [note], tests: [] }, [{ id: "dropout", title: "Dropout", notebook: "dropout.ipynb" }]);
+    expect(markdown).toContain(`- ${note}\n`);
+    expect(markdown).toContain("# Dropout assignment: feedback for forward-no-scaling.ipynb\n");
+  });
 
   it("a code block keeps the text as it is, backticks and all (only controls shown and long lines cut)", () => {
     const text = "a ```` b\n```\n~~~\n<b>x</b> **y**";
