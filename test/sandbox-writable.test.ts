@@ -56,9 +56,10 @@ const problem = bubblewrapProblem();
 describe("the control: the probe sees a write where one is possible", () => {
   it("in an ordinary Node process, each route writes into a temporary folder", () => {
     const folder = mkdtempSync(join(tmpdir(), "writable-control-"));
-    const result = lastLine(execFileSync(process.execPath, ["-e", PROBE, JSON.stringify([folder])], { encoding: "utf8", maxBuffer: 256 * 1024 ** 2 }));
+    // In the folder itself: --trace-turbo also writes turbo-*.json files into the working directory.
+    const result = lastLine(execFileSync(process.execPath, ["-e", PROBE, JSON.stringify([folder])], { cwd: folder, encoding: "utf8", maxBuffer: 256 * 1024 ** 2 }));
     expect(result.writable).toEqual([`${folder}: file, folder, v8-flag`]);
-    expect(readdirSync(folder).sort()).toEqual(["probe-cfg.txt", "probe-file", "probe-folder"]);
+    expect(readdirSync(folder).filter((f) => f.startsWith("probe-")).sort()).toEqual(["probe-cfg.txt", "probe-file", "probe-folder"]);
   }, 60_000);
 });
 
@@ -70,5 +71,8 @@ describe.runIf(!problem || process.env.CI === "true")("inside the bubblewrap san
     // The probe saw the sandbox's mounts (not an empty list that proves nothing).
     expect(result.folders).toEqual(expect.arrayContaining(["/", "/dev", "/tmp", "/usr", resolve(__dirname, "../grader/dist")]));
     expect(result.writable).toEqual([]);
+    // Nor did --trace-turbo's own files land in the sandbox's working directory (or anywhere in the project).
+    expect(readdirSync(resolve(__dirname, "../grader/dist")).filter((f) => f.startsWith("turbo-"))).toEqual([]);
+    expect(readdirSync(resolve(__dirname, "..")).filter((f) => f.startsWith("turbo-"))).toEqual([]);
   }, 60_000);
 });
