@@ -62,18 +62,24 @@ export function markdownInline(text: string, max = 2000): string {
  * start a heading, a fence, a rule or a setext underline) and cut, the lines continued under the item.
  */
 export function markdownListItem(text: string): string {
-  const lines = cutLines(withoutControls(text.replace(/\r\n?/g, "\n")).replace(/\t/g, " ")).split("\n");
+  // Leading blank lines dropped: a list item may open with one blank line at most, or it ends there.
+  const lines = cutLines(withoutControls(text.replace(/\r\n?/g, "\n")).replace(/\t/g, " ")).replace(/^(?:[ ]*\n)+/, "").split("\n");
   return `- ${lines.map(escapePunctuation).join("\n  ")}`;
 }
 
 /**
  * What can make Markdown of a line: anywhere, the characters of emphasis, code spans, links, HTML, entities,
- * tables, strike-through and headings (\ ` * _ [ ] < > & ~ | #); at the start of a line, those of a list
- * item, a setext underline or a rule (- + =, or a number followed by . or )). Each is backslash-escaped.
+ * tables, strike-through and headings (\ ` * _ [ ] < > & ~ | #), and what GitHub's Markdown turns into a link
+ * by itself (the colon of scheme://, the dot of www., the @ of an address); at the start of a line, those of a
+ * list item, a setext underline, a rule or a table's delimiter row (- + = :, or a number followed by . or )).
+ * Each is backslash-escaped.
  */
 function escapePunctuation(line: string): string {
-  const inline = line.replace(/[\\`*_[\]<>&~|#]/g, (c) => `\\${c}`);
-  return inline.replace(/^(\s*)([-+=])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
+  const inline = line
+    .replace(/[\\`*_[\]<>&~|#@]/g, (c) => `\\${c}`)
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, "$1\\:")
+    .replace(/\b(www)\./gi, "$1\\.");
+  return inline.replace(/^(\s*)([-+=:])/, "$1\\$2").replace(/^(\s*\d+)([.)])/, "$1\\$2");
 }
 
 /** A line (or lines) on the grader's stderr, with every control character escaped. */

@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 // What the compiler does, not what the cache on disk remembers of it (test/conversion-cache.test.ts).
 process.env.DROPOUT_GRADER_CACHE = "off";
 import { SubmissionCompiler } from "../grader/sandbox/compile-cells";
-import { compilerGaveUp, isSpecialCell } from "../grader/sandbox/compiler";
+import { compilerGaveUp, isSpecialCell, seenByTheSandbox } from "../grader/sandbox/compiler";
 
 const SETUP = { gradeId: "setup", source: "const keepProbDefault: number = 0.86;", trusted: true };
 const GIVES_UP = `type Deep<T, N extends unknown[] = []> = N["length"] extends 5000 ? T : Deep<[T], [...N, 0]>;\nconst gaveUp: Deep<1> = null as any;`;
@@ -89,6 +89,18 @@ describe("the type checker sees only what the sandbox sees", () => {
     for (const path of [settings, `${settings}.ts`, "../assignments/dropout/source/settings", "../assignments/dropout/references.json", join(ROOT, "grader/assignments/dropout/references.json"), join(ROOT, "package.json")]) {
       expect(await messages(peek(path)), path).toEqual([`Cannot find module '${path}' or its corresponding type declarations.`]);
     }
+  });
+
+  it("a path is judged where the kernel resolves it: a '..' after the dropout-kit link climbs out of src/, and is hidden", () => {
+    const visible = seenByTheSandbox();
+    // node_modules/dropout-kit is a link to ../src: its ".." is the project's folder, not node_modules (written
+    // out, not path.join: that would normalise the ".." away by the text).
+    expect(visible(`${ROOT}/node_modules/dropout-kit/../grader/assignments/dropout/references.json`)).toBe(false);
+    expect(visible(`${ROOT}/node_modules/dropout-kit/../grader/assignments/dropout/no-such-file.json`)).toBe(false);
+    expect(visible(join(ROOT, "grader/assignments/dropout/references.json"))).toBe(false);
+    expect(visible(`${ROOT}/node_modules/dropout-kit/package.json`)).toBe(true);
+    expect(visible(join(ROOT, "node_modules/@tensorflow/tfjs/package.json"))).toBe(true);
+    expect(visible("../../src/index.ts")).toBe(true);
   });
 
   it("the library's types and TypeScript's standard library are there: the course's imports compile", async () => {

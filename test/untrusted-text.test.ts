@@ -7,6 +7,7 @@
  * name is written as Markdown (its "# " and "**" become a heading and a score), or forTerminal keeps ESC.
  */
 import { Parser } from "commonmark";
+import MarkdownIt from "markdown-it";
 import type { Node } from "commonmark";
 import { describe, expect, it } from "vitest";
 import type { SubmissionResult } from "../grader/grading/grade";
@@ -22,6 +23,9 @@ const FORGERIES: Record<string, string> = {
   "a list and a quote": "- passed\n1. passed\n> Score: 10 / 10\n| a | b |\n|---|---|\n+ passed\n  2) passed\n***\n___\n&lt;b&gt; &#60;",
   "terminal sequences": "\u001b]0;title\u0007\u001b[2K\u001b[1A\r\u001b[32mgreen\u001b[0m\u009b31m\u202eevil",
   "a very long line": `${"y".repeat(50_000)}\n**Score: 10 / 10**`,
+  // GitHub's Markdown: bare links and a one-column table whose header would read as a score.
+  "blank lines first": "\n\n\n# Score: 10 / 10\n\n\n**Score: 10 / 10**",
+  "GitHub's links and tables": "ERR_ACCESS_DENIED\n\n\nScore: 10 / 10 (see www.regrade.example)\n:-\nhttps://evil.example/x and mailto:ta@school.example ta@school.example\n| h |\n| - |",
 };
 
 function result(forgery: string): SubmissionResult {
@@ -78,6 +82,11 @@ describe("feedback.md quotes what a student controls", () => {
       expect(found.code_block[0].startsWith("your function threw Error: ")).toBe(true);
       expect(Math.max(...markdown.split("\n").map((l) => l.length))).toBeLessThan(MAX_QUOTED_LINE + 100);
       expect(markdown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      // GitHub-flavoured readers (tables, and links made of bare addresses): markdown-it with both on.
+      const gfm = new MarkdownIt({ linkify: true, html: true }).parse(markdown, {}).flatMap((t) => [t, ...(t.children ?? [])]);
+      expect(gfm.filter((t) => ["link_open", "table_open", "html_block", "html_inline", "image", "s_open", "blockquote_open", "hr"].includes(t.type)).map((t) => t.type)).toEqual([]);
+      expect(gfm.filter((t) => t.type === "heading_open").map((t) => t.tag)).toEqual(["h1", "h2", "h2", "h3", "h3"]);
+      expect(gfm.filter((t) => t.type === "strong_open")).toHaveLength(1);
     });
   }
 

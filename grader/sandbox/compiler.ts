@@ -10,7 +10,8 @@
  * the child finds no conversion for the next cell's real `prevDecl` and says so (`MISSING_CONVERSION`);
  * the grader then runs each graded cell in a sandbox of its own, where the assumption holds.
  */
-import { dirname, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, resolve, sep } from "node:path";
 import type { CellConverter } from "../notebook/execute";
 import { PROJECT_ROOT, readablePaths } from "./isolation";
 
@@ -23,12 +24,34 @@ export const SANDBOX_ROOT = resolve(PROJECT_ROOT, "grader/dist");
  * the references, the settings or any other file of the grader's gets the error a path that does not exist
  * gets: its type errors cannot show their structure, nor whether they are there.
  */
-function seenByTheSandbox(): (path: string) => boolean {
+export function seenByTheSandbox(): (path: string) => boolean {
   const roots = readablePaths();
+  const inside = (full: string) => roots.some((root) => full === root || full.startsWith(root.endsWith(sep) ? root : root + sep));
+  const known = new Map<string, boolean>();
   return (path: string) => {
-    const full = resolve(SANDBOX_ROOT, path);
-    return roots.some((root) => full === root || full.startsWith(root.endsWith(sep) ? root : root + sep));
+    // Not normalised first: the kernel follows a link before a ".." after it (node_modules/dropout-kit/..
+    // is the project's folder, dropout-kit being a link to src), and so must the check.
+    const raw = isAbsolute(path) ? path : `${SANDBOX_ROOT}${sep}${path}`;
+    let seen = known.get(raw);
+    if (seen === undefined) {
+      seen = inside(resolve(raw)) && inside(realOrNearest(raw));
+      if (known.size < 100_000) known.set(raw, seen);
+    }
+    return seen;
   };
+}
+
+/** Where the kernel resolves `path` (libc realpath: Node's own normalises ".." by the text first): its real path, or its nearest existing ancestor's (as written) and the rest. */
+function realOrNearest(path: string): string {
+  const parts = path.split(sep);
+  for (let k = parts.length; k > 1; k--) {
+    try {
+      return resolve(realpathSync.native(parts.slice(0, k).join(sep) || sep), ...parts.slice(k));
+    } catch {
+      // not there: try its parent, as written
+    }
+  }
+  return resolve(path);
 }
 
 /** A diagnostic the replaying converter returns when a conversion was not made in advance. */

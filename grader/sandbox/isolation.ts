@@ -5,7 +5,7 @@
  *   `bubblewrap`) in new user, pid, network, ipc, uts and cgroup namespaces, as uid/gid 65534, on a read-only
  *   root that holds only /usr, /lib, /bin, Node and the three folders the child needs (node_modules, the
  *   helper library, the compiled sandbox runtime), read-only; nothing writable anywhere (no tmpfs: its pages
- *   would be memory outside the watchdog's count), /dev with its device nodes only; a fresh /proc that
+ *   would be memory outside the watchdog's count), /dev with its device nodes only; a fresh, read-only /proc that
  *   shows only the sandbox's own processes (the grader and other sandboxes are out of reach: no pid to
  *   signal); --die-with-parent and --new-session. Inside, prlimit sets address space, CPU time, open files,
  *   file size and process limits before Node starts. Node's permission model and the network guard stay on
@@ -78,7 +78,10 @@ function bubblewrapArgs(cwd: string): string[] {
   args.push("--proc", "/proc", "--dev", "/dev", "--dir", "/tmp");
   if (!node.startsWith("/usr/")) args.push("--ro-bind", node, node);
   for (const path of readablePaths()) args.push("--ro-bind", path, path);
-  args.push("--remount-ro", "/dev", "--remount-ro", "/", "--chdir", cwd);
+  // /proc read-only too: as root, uid 65534 inside is uid 0 outside, and a fresh procfs's /proc/sys holds the
+  // host's sysctls (758 of them opened for writing here, /proc/sysrq-trigger with them; V8's trace flags write
+  // past the permission model). Reading /proc/self is all Node needs.
+  args.push("--remount-ro", "/dev", "--remount-ro", "/proc", "--remount-ro", "/", "--chdir", cwd);
   return args;
 }
 
