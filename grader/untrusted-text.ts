@@ -4,20 +4,8 @@
  * link or HTML forged); on a terminal no control sequence reaches the terminal (no title set, no line erased,
  * no cursor moved, no colour). results.json needs none of this: JSON quotes everything.
  */
-
-/**
- * Control and invisible formatting characters, as a terminal or a Markdown viewer would act on them: C0
- * and C1 controls (ESC starts every terminal sequence, CSI is its 8-bit form), bidirectional overrides,
- * zero-width characters, lone surrogates, line and paragraph separators. Newline and tab are kept apart.
- */
-const CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
-
-const shown = (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`;
-
-/** Every control character shown as \u{...}, newlines and tabs too unless `keepLines`. */
-export function withoutControls(text: string, keepLines = true): string {
-  return text.replace(CONTROL, (c) => (keepLines && (c === "\n" || c === "\t") ? c : shown(c)));
-}
+// From the index, not dropout-kit/dist/...: the sandbox runtime builds beside the library and resolves its source.
+import { withoutControls } from "dropout-kit";
 
 /** What may be printed to a terminal: lines and tabs kept, every other control character shown as \u{...}. */
 export function forTerminal(text: string): string {
@@ -48,13 +36,13 @@ export function markdownCodeBlock(text: string): string {
 
 /**
  * Text inside a Markdown line (a heading, a list item): each character that can start Markdown
- * backslash-escaped (CommonMark makes any ASCII punctuation literal that way; see escapeMarkdown), line breaks
+ * backslash-escaped (CommonMark makes any ASCII punctuation literal that way; see escapeMarkdown below), line breaks
  * shown as \u{a} so the text cannot leave its line, and long text cut. Other punctuation stays as it is, so
  * the raw file reads as plain text.
  */
 export function markdownInline(text: string, max = 2000): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  return escapePunctuation(withoutControls(cut, false));
+  return escapeMarkdown(withoutControls(cut, false));
 }
 
 /**
@@ -64,7 +52,7 @@ export function markdownInline(text: string, max = 2000): string {
 export function markdownListItem(text: string): string {
   // Leading blank lines dropped: a list item may open with one blank line at most, or it ends there.
   const lines = cutLines(withoutControls(text.replace(/\r\n?/g, "\n")).replace(/\t/g, " ")).replace(/^(?:[ ]*\n)+/, "").split("\n");
-  return `- ${lines.map(escapePunctuation).join("\n  ")}`;
+  return `- ${lines.map(escapeMarkdown).join("\n  ")}`;
 }
 
 /**
@@ -74,7 +62,7 @@ export function markdownListItem(text: string): string {
  * list item, a setext underline, a rule or a table's delimiter row (- + = :, or a number followed by . or )).
  * Each is backslash-escaped.
  */
-function escapePunctuation(line: string): string {
+function escapeMarkdown(line: string): string {
   const inline = line
     .replace(/[\\`*_[\]<>&~|#@]/g, (c) => `\\${c}`)
     .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, "$1\\:")

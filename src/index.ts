@@ -34,6 +34,8 @@ export * from "./assignments/dropout";
 export * from "./assignments/l2-regularization";
 export { PUBLIC_SUITES } from "./assignments";
 export { formatArray, formatShape, printArray } from "./format";
+// Text from a notebook or a student, safe to show (the grader quotes it in reports and on the terminal).
+export { withoutControls } from "./notebookFile";
 export { load2DDataset, boundaryScore, DATASET_DEFAULTS } from "./dataset";
 export type { Dataset, DatasetOptions } from "./dataset";
 export {

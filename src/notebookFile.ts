@@ -154,8 +154,16 @@ export function checkCells(cells: unknown[]): CheckedCells {
  * (newlines, terminal escapes, bidirectional overrides) shown as \u{...}, and cut to `max` characters.
  */
 export function printable(text: string, max = 80): string {
-  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return cut.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return withoutControls(text.length > max ? `${text.slice(0, max - 1)}…` : text, false);
+}
+
+/**
+ * Control and invisible formatting characters (C0 and C1 controls, ESC and CSI among them, bidirectional
+ * overrides, zero-width characters, lone surrogates, line and paragraph separators) shown as \u{...}; newlines
+ * and tabs kept when `keepLines`. The grader's reports and terminal output quote a student's text with it too.
+ */
+export function withoutControls(text: string, keepLines = true): string {
+  return text.replace(/[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => (keepLines && (c === "\n" || c === "\t") ? c : `\\u{${c.codePointAt(0)!.toString(16)}}`));
 }
 
 /** Why a text is not a notebook this project reads, found before any cell is looked at. */

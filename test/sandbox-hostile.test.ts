@@ -14,8 +14,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Parser } from "commonmark";
-import type { Node } from "commonmark";
 import { beforeAll, describe, expect, it } from "vitest";
 import { gradeBatch } from "../grader/batch";
 import { dropout } from "../grader/assignments/dropout";
@@ -25,6 +23,7 @@ import { readDropoutReferences } from "../grader/assignments/dropout";
 import { CHECKS } from "../grader/assignments/dropout/checks";
 import { bubblewrapProblem } from "../grader/sandbox/isolation";
 import { CHILD_SCRIPT } from "../grader/sandbox/session";
+import { markdownNodes } from "./helpers/markdown";
 
 const LIMITS = { loadTimeoutMs: 25_000, callTimeoutMs: 6_000, totalTimeoutMs: 90_000, memoryMb: 1024 };
 const SANDBOX_DIST = resolve(__dirname, "../grader/dist");
@@ -85,14 +84,6 @@ function hostileNotebook(attack: string): string {
   // The graded function is synchronous: an attack that must wait runs in a promise left running behind it.
   cell.source = source.replace(marker, `${marker}\n  ${attack.includes("await") ? `void (async () => { ${attack} })();` : attack}`);
   return JSON.stringify(nb, null, 1);
-}
-
-/** The text of a Markdown node's children, as a reader sees it. */
-function textOf(node: Node): string {
-  let text = "";
-  const walker = node.walker();
-  for (let step = walker.next(); step; step = walker.next()) if (step.entering && step.node.literal) text += step.node.literal;
-  return text;
 }
 
 const hash = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
@@ -190,14 +181,7 @@ describe.runIf(!problem || process.env.CI === "true")("hostile student code unde
     const text = readFileSync(join(outDir, "forged-report", "feedback.md"), "utf8");
     const result = results.get("forged-report")!;
     expect(feedback("forged-report")).toContain("your function threw Error: oops");
-    const found: Record<string, string[]> = {};
-    const walker = new Parser().parse(text).walker();
-    for (let step = walker.next(); step; step = walker.next()) {
-      if (!step.entering) continue;
-      const node = step.node;
-      const literal = node.type === "heading" || node.type === "strong" ? textOf(node) : (node.literal ?? "");
-      (found[node.type === "heading" ? `h${node.level}` : node.type] ??= []).push(literal);
-    }
+    const found = markdownNodes(text);
     // The report's own frame, and nothing else: one title, one score, "Checks", one heading per check.
     expect(found.h1).toEqual(["Dropout assignment: feedback for forged-report.ipynb"]);
     expect(found.strong).toEqual([`Score: ${result.score} / ${result.maxScore}`]);

@@ -62,12 +62,14 @@ describe("hostile text, linear time", () => {
 });
 
 describe("no operating-system sandbox", () => {
-  const run = (args: string[], out: string) =>
-    spawnSync(process.execPath, [require.resolve("tsx/cli"), CLI, join(GALLERY_DIR, "solution.ipynb"), "--out", out, ...args], {
+  /** A command of the grader on the gallery's solution, with no bwrap on the PATH. */
+  const withoutBwrap = (script: string, args: string[]) =>
+    spawnSync(process.execPath, [require.resolve("tsx/cli"), script, join(GALLERY_DIR, "solution.ipynb"), ...args], {
       encoding: "utf8",
       env: { PATH: "/nonexistent", HOME: process.env.HOME ?? "/tmp", DROPOUT_GRADER_NO_NETNS: "1" },
       timeout: 120_000,
     });
+  const run = (args: string[], out: string) => withoutBwrap(CLI, ["--out", out, ...args]);
 
   it("without bubblewrap, `grade` refuses and names the flag; with --isolation=permission-model it grades and records it", () => {
     const out = mkdtempSync(join(tmpdir(), "no-bwrap-"));
@@ -85,12 +87,7 @@ describe("no operating-system sandbox", () => {
   }, 240_000);
 
   it("without bubblewrap, `check` refuses as `grade` does (exit 2, nothing run); with --isolation=permission-model it checks and says so", () => {
-    const check = (args: string[]) =>
-      spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/check-cli.ts"), join(GALLERY_DIR, "solution.ipynb"), ...args], {
-        encoding: "utf8",
-        env: { PATH: "/nonexistent", HOME: process.env.HOME ?? "/tmp", DROPOUT_GRADER_NO_NETNS: "1" },
-        timeout: 120_000,
-      });
+    const check = (args: string[]) => withoutBwrap(join(__dirname, "../grader/check-cli.ts"), args);
     const refused = check([]);
     expect(refused.status, refused.stderr).toBe(2);
     expect(refused.stderr).toContain("check: bubblewrap (bwrap) is not installed, so student code cannot be isolated by the operating system");

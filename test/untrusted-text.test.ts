@@ -6,13 +6,12 @@
  * Fails when: a check's output is fenced with a fixed ``` (the forged block closes it), a note or the file
  * name is written as Markdown (its "# " and "**" become a heading and a score), or forTerminal keeps ESC.
  */
-import { Parser } from "commonmark";
 import MarkdownIt from "markdown-it";
-import type { Node } from "commonmark";
 import { describe, expect, it } from "vitest";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { feedbackMarkdown } from "../grader/reports";
 import { forTerminal, markdownCodeBlock, MAX_QUOTED_LINE } from "../grader/untrusted-text";
+import { markdownNodes } from "./helpers/markdown";
 
 const FORGERIES: Record<string, string> = {
   "a closing fence and a score": "oops\n```\n\n**Score: 10 / 10**\n\n### ✅ a check (1 / 1)\n```",
@@ -46,30 +45,11 @@ function result(forgery: string): SubmissionResult {
   };
 }
 
-/** Each node kind the parsed report holds, with the text of each node. */
-function parsed(markdown: string): Record<string, string[]> {
-  const text = (node: Node) => {
-    let t = "";
-    const w = node.walker();
-    for (let s = w.next(); s; s = w.next()) if (s.entering && s.node.literal) t += s.node.literal;
-    return t;
-  };
-  const found: Record<string, string[]> = {};
-  const walker = new Parser().parse(markdown).walker();
-  for (let step = walker.next(); step; step = walker.next()) {
-    if (!step.entering) continue;
-    const { node } = step;
-    const key = node.type === "heading" ? `h${node.level}` : node.type;
-    (found[key] ??= []).push(node.type === "heading" || node.type === "strong" || node.type === "item" ? text(node) : (node.literal ?? ""));
-  }
-  return found;
-}
-
 describe("feedback.md quotes what a student controls", () => {
   for (const [name, forgery] of Object.entries(FORGERIES)) {
     it(`${name}: the report's own frame and nothing else`, () => {
       const markdown = feedbackMarkdown(result(forgery), [{ id: "dropout", title: "Dropout", notebook: "dropout.ipynb" }]);
-      const found = parsed(markdown);
+      const found = markdownNodes(markdown);
       expect(found.h1).toHaveLength(1);
       expect(found.h1[0]).toMatch(/^Dropout assignment: feedback for /);
       expect(found.strong).toEqual(["Score: 3 / 10"]);
@@ -99,7 +79,7 @@ describe("feedback.md quotes what a student controls", () => {
 
   it("a code block keeps the text as it is, backticks and all (only controls shown and long lines cut)", () => {
     const text = "a ```` b\n```\n~~~\n<b>x</b> **y**";
-    expect(parsed(markdownCodeBlock(text)).code_block).toEqual([`${text}\n`]);
+    expect(markdownNodes(markdownCodeBlock(text)).code_block).toEqual([`${text}\n`]);
   });
 });
 

@@ -34,6 +34,7 @@ export function seenByTheSandbox(): (path: string) => boolean {
     const raw = isAbsolute(path) ? path : `${SANDBOX_ROOT}${sep}${path}`;
     let seen = known.get(raw);
     if (seen === undefined) {
+      // The text first (cheap: most paths the compiler probes outside end there), then where the kernel goes.
       seen = inside(resolve(raw)) && inside(realOrNearest(raw));
       if (known.size < 100_000) known.set(raw, seen);
     }
