@@ -5,8 +5,9 @@
  * handed on, so `cellSource` and `gradeIdOf` can trust the types. `parseNotebook` is the one place notebook
  * JSON becomes cells: `readNotebook` (the project's own files), the grader's grading/submission.ts (a student's
  * file, read as hostile data) and the student bundle's self-check (src/selfCheck.ts) all go through it, and word
- * its problems for their readers. Not re-exported by dropout-kit's index (its names are no notebook's business):
- * the grader imports it as "dropout-kit/dist/notebookFile".
+ * its problems for their readers. Not re-exported by dropout-kit's index (its names are no notebook's business),
+ * but for `withoutControls`, which the grader's quoting of student text shares: the grader imports the rest as
+ * "dropout-kit/dist/notebookFile".
  */
 import { readFileSync } from "node:fs";
 
