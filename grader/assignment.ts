@@ -6,7 +6,7 @@
  * the calls grading makes, how their results are judged, how its references are derived from the solution,
  * and its example gallery. test/engine-vocabulary.test.ts holds the engine to that.
  */
-import type { CallRequest, CallResult, CheckResult, GradedFunction } from "dropout-kit";
+import type { CallRequest, CallResult, Catalogue, CheckResult, GradedFunction } from "dropout-kit";
 
 /** A check: one entry. `fn` is the graded function it checks; its points come from the assignment's settings. */
 export interface Check {
@@ -73,6 +73,8 @@ export interface GradedAssignment<R extends References = References> {
   /** The grade_id of the instructor's set-up cell (imports, settings, backend) that runs before the graded cells. */
   setupCell: string;
   checks: Check[];
+  /** The misconceptions its diagnoses name (the ids in results.json), with a title each and where the notebooks explain them. */
+  misconceptions: Catalogue<string>;
   /** Where `npm run assign` writes the references and grading reads them. */
   referencesFile: string;
   /** The example gallery's folder (`npm run grade` with no paths grades it). */

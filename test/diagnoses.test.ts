@@ -15,9 +15,17 @@
  * right dA called 'swapped').
  */
 import { describe, expect, it } from "vitest";
-import { backwardStepVariant, courseInputs, deadWrites, diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseLayerStep, diagnoseMask, diagnoseNonFinite, diagnoseRngUse, initializeParameters, RandomState, scoped, tf, thresholdUsed } from "dropout-kit";
-import type { CallResult, ForwardInputs, RngUse, WireTensor, WireValue } from "dropout-kit";
+import * as kit from "dropout-kit";
+import { backwardStepVariant, courseInputs, deadWrites, initializeParameters, RandomState, scoped, tf, thresholdUsed } from "dropout-kit";
+import type { CallResult, Diagnosis, ForwardInputs, RngUse, WireTensor, WireValue } from "dropout-kit";
 import { generatorMasks, recomputedOutcomes, stepCandidates } from "../grader/assignments/dropout/checks/recompute";
+
+/** A diagnosis's words (what these tests read); its misconceptions are read by "the misconceptions each diagnosis names" below. */
+const words = <A extends unknown[]>(diagnose: (...args: A) => Diagnosis | undefined) => (...args: A) => diagnose(...args)?.text;
+const [diagnoseBackwardStep, diagnoseBroadcastError, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseLayerStep, diagnoseMask, diagnoseNonFinite, diagnoseRngUse] = [
+  words(kit.diagnoseBackwardStep), words(kit.diagnoseBroadcastError), words(kit.diagnoseDegenerateMask), words(kit.diagnoseForwardValues),
+  words(kit.diagnoseLayerStep), words(kit.diagnoseMask), words(kit.diagnoseNonFinite), words(kit.diagnoseRngUse),
+] as const;
 
 // ---------------------------------------------------------------------------------------------- hand-made inputs
 

@@ -28,14 +28,16 @@ const costRuns = (fn: CostWithRegularization, list: L2CaseSettings[]): L2CostRun
     const inputs = l2CostInputs(s);
     return { spec: l2CaseInfo(s), inputs, result: callGraded(fn as unknown as GradedFunction, costCall(inputs)) };
   });
-const costSaid = (fn: CostWithRegularization, list: L2CaseSettings[] = cases.cost) => diagnoseCostRuns(costRuns(fn, list), (run) => recomputedCostFacts(run.inputs), CONTEXT);
+const costDiagnosis = (fn: CostWithRegularization, list: L2CaseSettings[] = cases.cost) => diagnoseCostRuns(costRuns(fn, list), (run) => recomputedCostFacts(run.inputs), CONTEXT);
+const costSaid = (fn: CostWithRegularization, list: L2CaseSettings[] = cases.cost) => costDiagnosis(fn, list)?.text;
 
 const backwardRuns = (fn: BackwardWithRegularization, list: L2CaseSettings[]): L2BackwardRun[] =>
   list.map((s) => {
     const inputs = l2BackwardInputs(s);
     return { spec: l2CaseInfo(s), inputs, result: callGraded(fn as unknown as GradedFunction, regularizedBackwardCall(inputs)) };
   });
-const backwardSaid = (fn: BackwardWithRegularization, list: L2CaseSettings[] = cases.backward) => diagnoseBackwardRuns(backwardRuns(fn, list), (run) => recomputedBackwardOutcomes(run.inputs), CONTEXT);
+const backwardDiagnosis = (fn: BackwardWithRegularization, list: L2CaseSettings[] = cases.backward) => diagnoseBackwardRuns(backwardRuns(fn, list), (run) => recomputedBackwardOutcomes(run.inputs), CONTEXT);
+const backwardSaid = (fn: BackwardWithRegularization, list: L2CaseSettings[] = cases.backward) => backwardDiagnosis(fn, list)?.text;
 
 /** Cases of the tests' own, as the grader's are made (a net [3, 4, 2, 1]). */
 const own = (id: string, examples: number, lambd: number, seed = 301): L2CaseSettings => ({ id, description: id, dims: [3, 4, 2, 1], examples, inputSeed: seed, biasScale: 1, lambd });

@@ -6,6 +6,7 @@
 export * from "./tensorData";
 export * from "./harness";
 export * from "./verdicts";
+export * from "./misconceptions";
 export * from "./cases";
 export * from "./publicSuite";
 export * from "./report";

@@ -6,6 +6,7 @@
  */
 import type { CallResult, WireTensor } from "./tensorData";
 import { close, firstDifference } from "./tensorData";
+import { COMMON_MISCONCEPTIONS } from "./misconceptions";
 
 /**
  * A check: one entry of an assignment's list, with its rule. The grader adds its points (the assignment's
@@ -30,15 +31,45 @@ export interface CheckResult {
   passed: boolean;
   /** What the student reads: why it failed (and what to do), or what was checked. */
   output: string;
+  /** A failure's named misconceptions: stable ids of the assignment's catalogue (its misconceptions.ts), none when no diagnosis named one. */
+  misconceptions?: string[];
+  /** A failure because the function could not be checked at all (missing, not implemented, did not compile or load, stopped), or the file could not be graded. */
+  notRun?: boolean;
 }
 
 /** Why a whole function could not be checked (missing, not implemented, crashed): every check of it fails with this. */
 export type UnavailableOf<Fn extends string> = Partial<Record<Fn, string>>;
 
-export type Verdict = { passed: true; note?: string } | { passed: false; why: string };
+/** A failure names the misconceptions its diagnosis confirmed, by id (none when the diagnosis names none, or there is none). */
+export type Verdict = { passed: true; note?: string } | { passed: false; why: string; misconceptions?: string[] };
 
 export const ok = (note?: string): Verdict => ({ passed: true, note });
-export const fail = (why: string): Verdict => ({ passed: false, why });
+export const fail = (why: string, misconceptions?: string[]): Verdict => (misconceptions && misconceptions.length > 0 ? { passed: false, why, misconceptions: [...new Set(misconceptions)] } : { passed: false, why });
+
+/**
+ * What a diagnosis says: the words a student reads, and the misconceptions they name, by the stable ids of the
+ * assignment's catalogue (src/assignments/<id>/misconceptions.ts). A class report counts the ids, never the words.
+ */
+export interface Diagnosis {
+  text: string;
+  misconceptions: string[];
+}
+
+/** A diagnosis naming `ids` (none: words that name no misconception, such as "does not equal ..."). */
+export const diagnosis = (ids: string | string[], text: string): Diagnosis => ({ text, misconceptions: typeof ids === "string" ? [ids] : [...ids] });
+
+/** A failure with its diagnosis, if any, on the line below, naming what the diagnosis names. */
+export function failWith(why: string, d: Diagnosis | undefined): Verdict {
+  return d ? fail(`${why}\n${d.text}`, d.misconceptions) : fail(why);
+}
+
+/** A diagnosis as a failure: its words, naming what it names. */
+export const failed = (d: Diagnosis): Verdict => fail(d.text, d.misconceptions);
+
+/** A failure's text as another failure's, keeping the misconceptions it named. */
+export function reworded(v: Verdict, text: (why: string) => string): Verdict {
+  return v.passed ? v : fail(text(v.why), v.misconceptions);
+}
 
 /** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
 export function isAccessDenied(message: string): boolean {
@@ -84,7 +115,7 @@ export function all(...steps: (() => Verdict)[]): Verdict {
 
 /** A gate's failure, said as such: the check's own rule held, and credit is withheld for the reason the gate names. */
 export function gated(gate: Verdict): Verdict {
-  return gate.passed ? gate : fail(`Not credited: ${gate.why}`);
+  return reworded(gate, (why) => `Not credited: ${why}`);
 }
 
 /** One run's outputs for the gate below: its values flattened, and the right ones (the references, or the public data). */
@@ -116,13 +147,13 @@ export function showsWork(runs: GateRun[], published: { where: string; values: n
   // Outputs that a reading of every case explains as a computation (a wrong lambd, say) are not recalled, even where they equal a published answer.
   for (const run of explained ? [] : valued.filter((r) => r.hidden)) {
     const source = published.find((p) => sameNumbers(run.values, p.values) && !(run.expected && sameNumbers(run.values, run.expected)));
-    if (source) return fail(`on ${run.where}, a case whose answer is not published, your ${what} ${plural ? "are" : "is"} exactly the published answer of ${source.where}: an answer recalled from another case is not computed. Compute it from the function's inputs.`);
+    if (source) return fail(`on ${run.where}, a case whose answer is not published, your ${what} ${plural ? "are" : "is"} exactly the published answer of ${source.where}: an answer recalled from another case is not computed. Compute it from the function's inputs.`, [COMMON_MISCONCEPTIONS.recalled]);
   }
   const expected = valued.filter((r) => r.expected !== undefined);
   const first = valued[0]?.values[0];
   const constant = valued.every((r) => sameNumbers(r.values, valued[0].values)) || valued.every((r) => r.values.every((v) => v === first));
   if (valued.length >= 2 && constant && expected.some((r) => !sameNumbers(r.expected!, expected[0].expected!))) {
-    return fail(`your ${what} ${plural ? "are" : "is"} the same on every case (${valued.length} cases), although the right ${what} differ${plural ? "" : "s"} from case to case: your function does not compute from its inputs.`);
+    return fail(`your ${what} ${plural ? "are" : "is"} the same on every case (${valued.length} cases), although the right ${what} differ${plural ? "" : "s"} from case to case: your function does not compute from its inputs.`, [COMMON_MISCONCEPTIONS.ignoresInputs]);
   }
   return ok();
 }
@@ -136,19 +167,26 @@ export function safely<T>(body: () => T): T | undefined {
 }
 
 /** The sandbox's report of inputs a call changed or disposed, in words (wording only, never a verdict). */
-export function changedInputs(mutated: string[]): string {
-  return `Your function changed or disposed its inputs (${mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name, and never write into or dispose of the tensors you are given.`;
+export function changedInputs(mutated: string[]): Diagnosis {
+  return diagnosis(COMMON_MISCONCEPTIONS.changesInputs, `Your function changed or disposed its inputs (${mutated.slice(0, 8).join(", ")}). tfjs operations return new tensors: assign the result to a new name, and never write into or dispose of the tensors you are given.`);
 }
 
 /** The repeat (the same input objects, called again right after) must give exactly the first call's outputs. */
-export function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string): Verdict {
+export function repeatsItself(run: { result: CallResult }, description: string, explain: (name: string) => string | Diagnosis): Verdict {
   const repeat = run.result.repeat;
   if (!repeat) return fail(`On ${description}: the grader could not call your function a second time, so this cannot be shown.`);
+  const said = (name: string) => {
+    const e = explain(name);
+    return typeof e === "string" ? diagnosis([], e) : e;
+  };
   if (!repeat.ok) {
-    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${explain("")}`);
+    const e = said("");
+    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${e.text}`, e.misconceptions);
   }
   const name = firstDifference(run.result.values, repeat.values);
-  return name === undefined ? ok() : fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${name.replace(/^cache\./, "")}. ${explain(name)}`);
+  if (name === undefined) return ok();
+  const e = said(name);
+  return fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${name.replace(/^cache\./, "")}. ${e.text}`, e.misconceptions);
 }
 
 /**
@@ -168,7 +206,7 @@ export function scoredResults<Fn extends string, Evidence, Expected>(checks: (Ch
         verdict = fail(`The grader could not check this: ${(error as Error).message}`);
       }
     }
-    return {
+    const result: CheckResult = {
       id: spec.id,
       name: spec.name,
       maxScore: spec.points,
@@ -176,6 +214,9 @@ export function scoredResults<Fn extends string, Evidence, Expected>(checks: (Ch
       passed: verdict.passed,
       output: verdict.passed ? (verdict.note ?? "Passed.") : verdict.why,
     };
+    if (!verdict.passed && verdict.misconceptions) result.misconceptions = verdict.misconceptions;
+    if (reason) result.notRun = true;
+    return result;
   });
 }
 

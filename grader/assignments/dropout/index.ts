@@ -4,7 +4,7 @@
  * cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
  */
 import { resolve } from "node:path";
-import { backwardCall, DROPOUT_SUITE, forwardCall, isPublicCase } from "dropout-kit";
+import { backwardCall, DROPOUT_CATALOGUE, DROPOUT_SUITE, forwardCall, isPublicCase } from "dropout-kit";
 import type { BackwardRun, ForwardRun } from "dropout-kit";
 import { runChecks } from "./checks/rules";
 import type { CheckDefinition } from "./checks/rules";
@@ -46,6 +46,7 @@ export const dropout: GradedAssignment<DropoutReferences> = {
   gradedCells: GRADED_CELLS,
   setupCell: DROPOUT_SUITE.setupCell,
   checks: CHECKS,
+  misconceptions: DROPOUT_CATALOGUE,
   referencesFile: resolve(__dirname, "references.json"),
   galleryDir: resolve(__dirname, "gallery"),
   plan,

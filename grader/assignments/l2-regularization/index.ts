@@ -4,7 +4,7 @@
  * on their cases and how their results are judged. What `npm run assign` adds is in authoring.ts.
  */
 import { resolve } from "node:path";
-import { costCall, isPublicCase, L2_SUITE, regularizedBackwardCall } from "dropout-kit";
+import { costCall, isPublicCase, L2_CATALOGUE, L2_SUITE, regularizedBackwardCall } from "dropout-kit";
 import type { L2BackwardRun, L2CostRun } from "dropout-kit";
 import { l2BackwardInputs, l2CaseInfo, l2CostInputs } from "./cases";
 import type { L2CaseSettings } from "./cases";
@@ -26,6 +26,7 @@ export const l2Regularization: GradedAssignment<L2References> = {
   gradedCells: GRADED_CELLS,
   setupCell: L2_SUITE.setupCell,
   checks: CHECKS,
+  misconceptions: L2_CATALOGUE,
   referencesFile: resolve(__dirname, "references.json"),
   galleryDir: resolve(__dirname, "gallery"),
   plan(_references, { publicOnly }): PlannedCall[] {

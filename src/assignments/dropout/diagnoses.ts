@@ -12,6 +12,9 @@
 import type { ForwardInputs } from "./calls";
 import type { CallResult, RngUse, WireTensor } from "../../testing/tensorData";
 import { compare, tensorOf } from "../../testing/tensorData";
+import type { Diagnosis } from "../../testing/verdicts";
+import type { DropoutMisconception } from "./misconceptions";
+import { named } from "./misconceptions";
 
 /** A typical mistake of the forward pass as a whole (both layers alike), or none ("correct"), or no dropout at all ("plain"). */
 export type ForwardMistake = "correct" | "times-keepprob" | "inverted" | "one-minus-keepprob" | "no-scaling" | "plain";
@@ -43,21 +46,25 @@ export function streamLength(inputs: ForwardInputs): number {
 export const OTHER_SEEDS = [0, 1, 2, 3, 42];
 
 /** The typical whole-pass mistakes and what a student reads when their output is one. */
-export const FORWARD_MISTAKES: { id: Exclude<ForwardMistake, "correct" | "plain">; explanation: string }[] = [
+export const FORWARD_MISTAKES: { id: Exclude<ForwardMistake, "correct" | "plain">; misconception: DropoutMisconception; explanation: string }[] = [
   {
     id: "times-keepprob",
+    misconception: "times-keepprob",
     explanation: "You multiplied the kept activations by keepProb instead of dividing by it. Dividing (inverted dropout) keeps each activation's expected value the same as without dropout; multiplying leaves each activation, on average, at keepProb² of its value: once because only that fraction of the units survives, once more from the multiplication.",
   },
   {
     id: "inverted",
+    misconception: "threshold-inverted",
     explanation: "Your threshold is inverted: a unit must be kept where the draw is below keepProb (D1 < keepProb), so that it survives with probability keepProb. Yours keeps it with probability 1 - keepProb.",
   },
   {
     id: "one-minus-keepprob",
+    misconception: "one-minus-keepprob",
     explanation: "You divided by 1 - keepProb. The survivors are divided by the probability of surviving, keepProb, not by the probability of being dropped.",
   },
   {
     id: "no-scaling",
+    misconception: "no-scaling",
     explanation: "The dropped units are right, but the kept activations are not divided by keepProb (step 4). Without it the next layer receives on average only keepProb times its usual input.",
   },
 ];
@@ -65,25 +72,26 @@ const explanationOf = (id: (typeof FORWARD_MISTAKES)[number]["id"]) => FORWARD_M
 
 
 /** Reads the generator's use: the most specific explanation of a wrong pattern, if any. */
-export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hiddenSizes: [number, number]): string | undefined {
+export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hiddenSizes: [number, number]): Diagnosis | undefined {
   const calls = result.rng?.calls ?? [];
   const m = inputs.X.shape[1];
   const [n0] = inputs.X.shape;
   const [n1, n2] = hiddenSizes;
   if (calls.some((c) => c.method === "seed")) {
-    return "Your function reseeds the generator (rng.seed). Then every call, and so every training iteration, draws the same masks, and dropout stops being random. Use the rng you are given as it is.";
+    return named("reseeds-generator", "Your function reseeds the generator (rng.seed). Then every call, and so every training iteration, draws the same masks, and dropout stops being random. Use the rng you are given as it is.");
   }
   const rands = calls.filter((c) => c.method === "rand").map((c) => c.args as number[]);
   const others = calls.filter((c) => c.method !== "rand");
   if (calls.length === 0) {
-    return "Your function never draws from the generator it is given. Draw the masks with rng.rand(rows, cols) (not Math.random or tf.randomUniform), so that results are reproducible and match the course's.";
+    return named("never-draws-from-generator", "Your function never draws from the generator it is given. Draw the masks with rng.rand(rows, cols) (not Math.random or tf.randomUniform), so that results are reproducible and match the course's.");
   }
   if (others.length > 0 && rands.length === 0) {
-    return `Draw the masks with rng.rand(rows, cols), uniform in [0, 1); your function used rng.${others[0].method}${others[0].method === "randn" ? " (normal values, which are not probabilities)" : ""}.`;
+    return named("wrong-generator-method", `Draw the masks with rng.rand(rows, cols), uniform in [0, 1); your function used rng.${others[0].method}${others[0].method === "randn" ? " (normal values, which are not probabilities)" : ""}.`);
   }
   // [1, m] is a mask shared by all units only where its layer has more than one unit (A2 may be [1, m]).
-  if (rands.some(([r, c], k) => (c === 1 && m > 1) || (r === 1 && c === m && rands.length === 2 && [n1, n2][k] > 1))) {
-    return "Your masks are shaped [units, 1] (or [1, examples]): one mask shared by all examples, or by all units. Each example needs its own mask: draw D1 with rng.rand(A1.shape[0], A1.shape[1]).";
+  const byExamples = rands.some(([, c]) => c === 1 && m > 1);
+  if (byExamples || rands.some(([r, c], k) => r === 1 && c === m && rands.length === 2 && [n1, n2][k] > 1)) {
+    return named(byExamples ? "mask-shared-by-examples" : "mask-shared-by-units", "Your masks are shaped [units, 1] (or [1, examples]): one mask shared by all examples, or by all units. Each example needs its own mask: draw D1 with rng.rand(A1.shape[0], A1.shape[1]).");
   }
   // A shape names a tensor only where no other tensor of this net has it (the course's net gives X and A2
   // the same shape, [3, 5]): otherwise the draws are listed as they are, without a guess.
@@ -91,17 +99,17 @@ export function diagnoseRngUse(result: CallResult, inputs: ForwardInputs, hidden
   // D2's shape first, then D1's: unless X has D2's shape too (the course's net), where the first draw may be X's
   // (dropout on the input and on layer 1 only) and only the masks' values can tell (diagnoseMask).
   if (rands.length === 2 && n1 !== n2 && n0 !== n2 && rands[0][0] === n2 && rands[0][1] === m && rands[1][0] === n1 && rands[1][1] === m) {
-    return `You drew D2's mask before D1's: rng.rand(${n2}, ${m}) first, then rng.rand(${n1}, ${m}). The generator's numbers go to the masks in the order they are drawn: D1 (shaped like A1) first, then D2 (shaped like A2).`;
+    return named("masks-drawn-in-wrong-order", `You drew D2's mask before D1's: rng.rand(${n2}, ${m}) first, then rng.rand(${n1}, ${m}). The generator's numbers go to the masks in the order they are drawn: D1 (shaped like A1) first, then D2 (shaped like A2).`);
   }
   if (rands.length >= 1 && rands[0][0] === n0 && rands[0][1] === m && onlyShape(n0, [n1, n2, 1])) {
-    return "Your first mask is shaped like X: dropout applied to the input features. In this assignment only the two hidden layers are dropped out.";
+    return named("dropout-on-input", "Your first mask is shaped like X: dropout applied to the input features. In this assignment only the two hidden layers are dropped out.");
   }
   if (rands.length === 3 && rands[2][0] === 1 && rands[2][1] === m && onlyShape(1, [n0, n1, n2])) {
-    return "You drew a third mask shaped like A3: dropout on the output layer. The output unit is never dropped; only A1 and A2 are.";
+    return named("dropout-on-output", "You drew a third mask shaped like A3: dropout on the output layer. The output unit is never dropped; only A1 and A2 are.");
   }
   if (rands.length !== 2 || rands[0][0] !== n1 || rands[0][1] !== m || rands[1][0] !== n2 || rands[1][1] !== m) {
     const seen = rands.map(([r, c]) => `rand(${r}, ${c})`).join(", ") || "none";
-    return `Draw exactly two masks, D1 with rng.rand(${n1}, ${m}) (shaped like A1) and then D2 with rng.rand(${n2}, ${m}) (shaped like A2). Your function called: ${seen}.`;
+    return named("draws-other-masks", `Draw exactly two masks, D1 with rng.rand(${n1}, ${m}) (shaped like A1) and then D2 with rng.rand(${n2}, ${m}) (shaped like A2). Your function called: ${seen}.`);
   }
   return undefined;
 }
@@ -122,7 +130,7 @@ const FORWARD_STEPS = [
  * 1 - keepProb (= 0) when the values are exactly that: Infinity where the unit is active and kept, NaN (0 / 0)
  * where it is not.
  */
-export function diagnoseNonFinite(result: CallResult, keepProb: number): string | undefined {
+export function diagnoseNonFinite(result: CallResult, keepProb: number): Diagnosis | undefined {
   for (const [k, step] of FORWARD_STEPS.entries()) {
     const t = tensorOf(result.values[step.key]);
     if (!t) return undefined;
@@ -138,11 +146,11 @@ export function diagnoseNonFinite(result: CallResult, keepProb: number): string 
         return x > 0 ? v === Infinity : Number.isNaN(v);
       });
       if (overZero) {
-        return `${at}, from a finite ${step.from}: you divided by 1 - keepProb, which is 0 at keepProb = 1 (x / 0 is Infinity, 0 / 0 is NaN). The survivors are divided by keepProb, the probability of surviving.`;
+        return named("one-minus-keepprob", `${at}, from a finite ${step.from}: you divided by 1 - keepProb, which is 0 at keepProb = 1 (x / 0 is Infinity, 0 / 0 is NaN). The survivors are divided by keepProb, the probability of surviving.`);
       }
     }
     const origin = k === 0 ? "from the inputs, which are finite" : `from a finite ${step.from}`;
-    return `${at}, ${origin}: ${step.step} made it. NaN and Infinity come from a division by 0 (or 0 / 0, Infinity - Infinity); every later output inherits them.`;
+    return named("non-finite-values", `${at}, ${origin}: ${step.step} made it. NaN and Infinity come from a division by 0 (or 0 / 0, Infinity - Infinity); every later output inherits them.`);
   }
   return undefined;
 }
@@ -171,8 +179,8 @@ export function deadWrites(source: string | undefined): string | undefined {
   return undefined;
 }
 
-function deadWritesExplanation(name: string, what: string): string {
-  return `Your function writes into ${name === "the array dataSync() returned" ? name : `${name}, the array dataSync() (or arraySync()) returned`}, and those writes had no effect: ${what}. That array is a copy of the tensor's values (on the wasm backend the notebook uses), so the tensor never changes. Compute with tfjs operations (tf.mul, tf.div), or build a new tensor from the array (tf.tensor2d(values, shape)) and use that.`;
+function deadWritesExplanation(name: string, what: string): Diagnosis {
+  return named("writes-into-datasync-copy", `Your function writes into ${name === "the array dataSync() returned" ? name : `${name}, the array dataSync() (or arraySync()) returned`}, and those writes had no effect: ${what}. That array is a copy of the tensor's values (on the wasm backend the notebook uses), so the tensor never changes. Compute with tfjs operations (tf.mul, tf.div), or build a new tensor from the array (tf.tensor2d(values, shape)) and use that.`);
 }
 
 /**
@@ -181,7 +189,7 @@ function deadWritesExplanation(name: string, what: string): string {
  * 1 / q for another number q (a keep probability written in). Only a mistake in one layer, or the same in
  * both, reaches here (whole-pass variants are tried first).
  */
-export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?: string): string | undefined {
+export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?: string): Diagnosis | undefined {
   for (const layer of ["1", "2"]) {
     const [Z, D, A] = ["Z", "D", "A"].map((n) => tensorOf(result.values[`cache.${n}${layer}`]));
     if (!Z || !D || !A || Z.values.length !== A.values.length || D.values.length !== A.values.length) return undefined;
@@ -200,12 +208,12 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
     const near = (x: number) => Math.abs(factor - x) <= 1e-4 * Math.abs(x);
     if (near(1 / keepProb)) continue; // this layer is right
     const where = `In layer ${layer}, A${layer} = relu(Z${layer}) * D${layer}`;
-    if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : `${where} without the division by keepProb (step 4). ${explanationOf("no-scaling").replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`;
-    if (near(keepProb)) return `${where} times keepProb. ${explanationOf("times-keepprob")}`;
-    if (keepProb < 1 && near(1 / (1 - keepProb))) return `${where} / (1 - keepProb). ${explanationOf("one-minus-keepprob")}`;
-    if (keepProb < 1 && near(1 / (keepProb * keepProb))) return `${where} / keepProb² (${Number((keepProb * keepProb).toPrecision(4))}, keepProb being ${keepProb} here): the kept activations are divided by keepProb twice. Divide them by keepProb once.`;
+    if (near(1)) return writes ? deadWritesExplanation(writes, `A${layer} is not divided by keepProb`) : named("no-scaling", `${where} without the division by keepProb (step 4). ${explanationOf("no-scaling").replace(/^The dropped units are right, but the kept activations are not divided by keepProb \(step 4\)\. /, "")}`);
+    if (near(keepProb)) return named("times-keepprob", `${where} times keepProb. ${explanationOf("times-keepprob")}`);
+    if (keepProb < 1 && near(1 / (1 - keepProb))) return named("one-minus-keepprob", `${where} / (1 - keepProb). ${explanationOf("one-minus-keepprob")}`);
+    if (keepProb < 1 && near(1 / (keepProb * keepProb))) return named("divides-twice", `${where} / keepProb² (${Number((keepProb * keepProb).toPrecision(4))}, keepProb being ${keepProb} here): the kept activations are divided by keepProb twice. Divide them by keepProb once.`);
     const q = Number((1 / factor).toPrecision(4));
-    if (q > 0 && q <= 1) return `${where} / ${q}, but keepProb is ${keepProb} here: divide by the keepProb your function is given, not by a number written into it.`;
+    if (q > 0 && q <= 1) return named("ignores-keepprob", `${where} / ${q}, but keepProb is ${keepProb} here: divide by the keepProb your function is given, not by a number written into it.`);
   }
   return undefined;
 }
@@ -214,7 +222,7 @@ export function diagnoseLayerStep(result: CallResult, keepProb: number, writes?:
  * Which typical mistake the student's forward output matches, if any, against what each mistake gives on
  * the case (`outcomes`). `source` is their function's code (wording only).
  */
-export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, outcomes: ForwardOutcomes, source?: string): string | undefined {
+export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs, outcomes: ForwardOutcomes, source?: string): Diagnosis | undefined {
   const A3 = tensorOf(result.values.A3);
   const A1 = tensorOf(result.values["cache.A1"]);
   if (!A3) return undefined;
@@ -229,11 +237,11 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
   for (const mistake of FORWARD_MISTAKES) {
     if (!matches(outcomes.pass(mistake.id))) continue;
     if (writes && mistake.id === "no-scaling") return deadWritesExplanation(writes, "the kept activations are not divided by keepProb");
-    return mistake.explanation;
+    return named(mistake.misconception, mistake.explanation);
   }
   // 1 - keepProb (the drop probability, tf.dropout's rate) used as the keep probability, in the mask and the division.
   if (inputs.keepProb !== 0.5 && matches(outcomes.pass("correct", 1 - inputs.keepProb))) {
-    return `Your function drops and divides as if the keep probability were 1 - keepProb (${Number((1 - inputs.keepProb).toPrecision(4))}), the probability of dropping a unit (what tf.dropout calls its rate). Keep a unit where its draw is below keepProb, and divide the survivors by keepProb.`;
+    return named("uses-drop-probability", `Your function drops and divides as if the keep probability were 1 - keepProb (${Number((1 - inputs.keepProb).toPrecision(4))}), the probability of dropping a unit (what tf.dropout calls its rate). Keep a unit where its draw is below keepProb, and divide the survivors by keepProb.`);
   }
   // The masks and the scaling of another keep probability: the argument ignored.
   const D1 = tensorOf(result.values["cache.D1"]);
@@ -241,7 +249,7 @@ export function diagnoseForwardValues(result: CallResult, inputs: ForwardInputs,
   if (D1 && draws && draws.length === D1.values.length) {
     const used = thresholdUsed(D1.values, draws, inputs.keepProb);
     if (used !== undefined && !thresholdFits(D1.values, draws, 1 - inputs.keepProb) && matches(outcomes.pass("correct", used))) {
-      return `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`;
+      return named("ignores-keepprob", `Your function does not use its keepProb argument: with keepProb ${inputs.keepProb} it drops and divides as if keepProb were ${used} (a number written into the function?). Use the keepProb it is given.`);
     }
   }
   if (writes) {
@@ -288,14 +296,14 @@ const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === 
  * net a draw shaped like X and one shaped like A2 are the same numbers): without it, such a diagnosis is not
  * stated.
  */
-export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, otherMask?: number[]): string | undefined {
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, otherMask?: number[]): Diagnosis | undefined {
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
   // Every diagnosis but the generator's seed reads the mask as made from the given generator's draws: where the
   // record says it was never drawn from (tf.randomUniform, Math.random), a small mask fitting them is chance.
   if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
-  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return explanationOf("inverted");
+  if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return named("threshold-inverted", explanationOf("inverted"));
   const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
     for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
     return true;
@@ -312,10 +320,10 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
     return !!stream && offsets.some((o) => lines.every((v, k) => v === (stream[o + k] < keepProb ? 1 : 0)));
   };
   if (!degenerate && cols > 1 && sameAlong(1, cols, rows, (i) => i * cols) && linesFromGenerator(Array.from({ length: rows }, (_, i) => kept[i * cols]))) {
-    return `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`;
+    return named("mask-shared-by-examples", `Your ${label} is the same for every example (each row constant): one mask shared by all examples. Each example needs its own mask: draw ${label} with rng.rand(rows, cols), shaped like the activations, not [units, 1].`);
   }
   if (!degenerate && rows > 1 && sameAlong(cols, rows, cols, (j) => j) && linesFromGenerator(kept.slice(0, cols))) {
-    return `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`;
+    return named("mask-shared-by-units", `Your ${label} is the same for every unit (each column constant): one mask shared by all units of an example. Draw ${label} with rng.rand(rows, cols), shaped like the activations.`);
   }
   // A draw order other than D1 then D2: D2's draw first, or a draw shaped like X first (input dropout). Both
   // masks must fit an order, and only one order may fit (the course's net draws X's and A2's shapes alike).
@@ -326,15 +334,15 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
   };
   const [d2First, xFirst] = [!degenerate && n1 !== n2 && fits("D2 first"), !degenerate && fits("X first")];
   if (d2First && !xFirst) {
-    return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "first"} draw: you drew D2's mask before D1's. The generator's numbers go to the masks in the order they are drawn: D1 = rng.rand(${n1}, ${cols}) first, then D2 = rng.rand(${n2}, ${cols}).`;
+    return named("masks-drawn-in-wrong-order", `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "first"} draw: you drew D2's mask before D1's. The generator's numbers go to the masks in the order they are drawn: D1 = rng.rand(${n1}, ${cols}) first, then D2 = rng.rand(${n2}, ${cols}).`);
   }
   if (xFirst && !d2First) {
-    return `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "third"} draw: a first draw shaped like X, [${inputs.X.shape.join(", ")}], came before it, dropout applied to the input features. In this assignment only the two hidden layers are dropped out: draw D1 first.`;
+    return named("dropout-on-input", `Your ${label} is the mask of the generator's ${label === "D1" ? "second" : "third"} draw: a first draw shaped like X, [${inputs.X.shape.join(", ")}], came before it, dropout applied to the input features. In this assignment only the two hidden layers are dropped out: draw D1 first.`);
   }
   // Kept below 1 - keepProb (the drop probability, tf.dropout's rate): a mistake made with the argument, not a
   // number written in. Said as what the mask is (any threshold in the interval the draws leave fits as well).
   if (!degenerate && keepProb < 1 && keepProb !== 0.5 && thresholdFits(kept, draws, 1 - keepProb)) {
-    return `Your ${label} keeps a unit where its draw is below 1 - keepProb (${Number((1 - keepProb).toPrecision(4))}), the probability of dropping it, so a unit survives with probability 1 - keepProb. Keep a unit where its draw is below keepProb (${keepProb} here).`;
+    return named("uses-drop-probability", `Your ${label} keeps a unit where its draw is below 1 - keepProb (${Number((1 - keepProb).toPrecision(4))}), the probability of dropping it, so a unit survives with probability 1 - keepProb. Keep a unit where its draw is below keepProb (${keepProb} here).`);
   }
   // A keep probability other than the argument: a number written into the function.
   const used = thresholdUsed(kept, draws, keepProb);
@@ -345,13 +353,13 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
     draws.forEach((d, k) => (kept[k] === 1 ? (above = Math.max(above, d)) : (upTo = Math.min(upTo, d))));
     const narrow = upTo - above <= 0.02;
     const threshold = narrow ? `about ${used}` : `a number other than keepProb`;
-    return `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`;
+    return named("ignores-keepprob", `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`);
   }
   return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
 }
 
 /** The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded. */
-function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse): string | undefined {
+function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse): Diagnosis | undefined {
   // A mask that keeps (or drops) every unit matches any generator whose draws all fall on one side: no evidence.
   if (kept.every((v) => v === kept[0])) return undefined;
   const usedGiven = (rng?.calls.length ?? 1) > 0;
@@ -362,25 +370,35 @@ function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: Forw
     if (masks && sameValues(kept, masks[label])) {
       const cost = "Then every call draws the same masks, and a training run drops the same units at every iteration: dropout stops being random (the course's original notebook had this quirk; here training draws fresh masks).";
       if (!reseeded && !usedGiven) {
-        return `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`;
+        return named("own-generator", `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`);
       }
-      if (reseeded) return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`;
+      if (reseeded) return named("reseeds-generator", `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`);
       // No record of the generator's use, or one with no rng.seed: which generator it was is not known.
-      return `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given. ${cost} Draw from the rng parameter, as it is.`;
+      return named("other-generator", `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given. ${cost} Draw from the rng parameter, as it is.`);
     }
   }
   return undefined;
 }
 
 /** A mask that keeps nothing, or everything while keepProb < 1. */
-export function diagnoseDegenerateMask(label: string, kept: number[], keepProb: number): string | undefined {
-  if (kept.length > 0 && kept.every((v) => v === 0)) return `Your ${label} drops every unit: a unit is kept where its draw is below keepProb, which with keepProb ${keepProb} happens to about ${Math.round(100 * keepProb)}% of them.`;
-  if (kept.length > 0 && kept.every((v) => v === 1) && keepProb < 1) return `Your ${label} keeps every unit: draw ${label} with rng.rand(rows, cols) and keep a unit only where its draw is below keepProb.`;
+export function diagnoseDegenerateMask(label: string, kept: number[], keepProb: number): Diagnosis | undefined {
+  if (kept.length > 0 && kept.every((v) => v === 0)) return named("mask-drops-everything", `Your ${label} drops every unit: a unit is kept where its draw is below keepProb, which with keepProb ${keepProb} happens to about ${Math.round(100 * keepProb)}% of them.`);
+  if (kept.length > 0 && kept.every((v) => v === 1) && keepProb < 1) return named("mask-keeps-everything", `Your ${label} keeps every unit: draw ${label} with rng.rand(rows, cols) and keep a unit only where its draw is below keepProb.`);
   return undefined;
 }
 
 /** Dropout's step in the backward pass, as the student did it: dA from Wᵀ·dZ (their own dZ) and the cache's mask. */
 export type BackwardStepVariant = "correct" | "no-mask" | "no-scaling" | "neither" | "times-keepprob" | "one-minus-keepprob" | "swapped";
+
+/** The misconceptions each wrong version of the step names. */
+const BACKWARD_MISCONCEPTIONS: Record<Exclude<BackwardStepVariant, "correct">, DropoutMisconception[]> = {
+  "no-mask": ["backward-no-mask"],
+  "no-scaling": ["backward-no-scaling"],
+  neither: ["backward-no-mask", "backward-no-scaling"],
+  "times-keepprob": ["backward-times-keepprob"],
+  "one-minus-keepprob": ["backward-one-minus-keepprob"],
+  swapped: ["masks-swapped"],
+};
 
 const BACKWARD_EXPLANATIONS: Record<Exclude<BackwardStepVariant, "correct">, (label: string) => string> = {
   "no-mask": (label) => `${label} is not multiplied by the mask from the cache (step 1): the gradient must flow only through the units the forward pass kept, so a dropped unit gets a zero gradient.`,
@@ -415,31 +433,31 @@ export function backwardStepVariant(label: string, received: WireTensor, candida
  * student's dZ) times the mask, divided by keepProb. `mask` is the cache's mask for this layer (0/1 values).
  * Returns an explanation of the first mismatch.
  */
-export function diagnoseBackwardStep(label: "dA1" | "dA2", received: WireTensor, candidates: BackwardStepCandidates, mask: ArrayLike<number>, source?: string): string | undefined {
+export function diagnoseBackwardStep(label: "dA1" | "dA2", received: WireTensor, candidates: BackwardStepCandidates, mask: ArrayLike<number>, source?: string): Diagnosis | undefined {
   const variant = backwardStepVariant(label, received, candidates);
   if (variant === "correct") return undefined;
   const writes = deadWrites(source);
   if (writes && (variant === "no-mask" || variant === "no-scaling" || variant === "neither")) {
     return deadWritesExplanation(writes, `${label} is ${variant === "no-mask" ? "not masked" : variant === "no-scaling" ? "not divided by keepProb" : "neither masked nor divided by keepProb"}`);
   }
-  if (variant) return BACKWARD_EXPLANATIONS[variant](label);
+  if (variant) return named(BACKWARD_MISCONCEPTIONS[variant], BACKWARD_EXPLANATIONS[variant](label));
   // Nonzero where the forward pass dropped the unit: a different mask.
   if (received.values.some((v, k) => mask[k] === 0 && v !== 0)) {
-    return `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`;
+    return named("backward-fresh-mask", `${label} is nonzero where the forward pass dropped the unit: use the masks stored in the cache (D1, D2); drawing a fresh mask in the backward pass sends gradient through units that were never used.`);
   }
-  return `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`;
+  return named([], `${label} does not equal Wᵀ·dZ (from your own dZ) times the mask from the cache, divided by keepProb.`);
 }
 
 /**
  * A tfjs broadcast error between a tensor of layer 1's shape and one of layer 2's (where the two differ): one
  * layer's gradient combined with the other layer's mask or activations. Said from the shapes in the error.
  */
-export function diagnoseBroadcastError(message: string, layerShapes: { layer1: number[]; layer2: number[] }): string | undefined {
+export function diagnoseBroadcastError(message: string, layerShapes: { layer1: number[]; layer2: number[] }): Diagnosis | undefined {
   const match = /broadcast together with shapes ([\d,]+) and ([\d,]+)/.exec(message);
   if (!match) return undefined;
   const [a, b] = [match[1], match[2]];
   const [one, two] = [layerShapes.layer1.join(), layerShapes.layer2.join()];
   if (one === two || !((a === one && b === two) || (a === two && b === one))) return undefined;
   const show = (shape: string) => `[${shape.split(",").join(", ")}]`;
-  return `tfjs could not multiply a tensor of layer ${a === one ? 1 : 2}'s shape ${show(a)} with one of layer ${b === one ? 1 : 2}'s shape ${show(b)}: one layer's gradient met the other layer's mask (or activations). Each layer's gradient goes with its own mask: dA2 with D2 (shaped like A2), dA1 with D1 (shaped like A1).`;
+  return named("masks-swapped", `tfjs could not multiply a tensor of layer ${a === one ? 1 : 2}'s shape ${show(a)} with one of layer ${b === one ? 1 : 2}'s shape ${show(b)}: one layer's gradient met the other layer's mask (or activations). Each layer's gradient goes with its own mask: dA2 with D2 (shaped like A2), dA1 with D1 (shaped like A1).`);
 }

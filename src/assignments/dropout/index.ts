@@ -7,3 +7,5 @@ export * from "./diagnoses";
 export * from "./evidence";
 export * from "./rules";
 export * from "./publicTests";
+export { DROPOUT_CATALOGUE } from "./misconceptions";
+export type { DropoutMisconception } from "./misconceptions";

@@ -14,7 +14,8 @@ import type { PublicReport } from "../../testing/report";
 import { formatPublicReport, readPublicData, runPublicTest, stopIfNotImplemented } from "../../testing/report";
 import type { WireTensor } from "../../testing/tensorData";
 import type { Judged, Verdict } from "../../testing/verdicts";
-import { all, publicChecksOf, callError, changedInputs, fail, firstFailure, gated, ok, overCases, repeatsItself, scoredResults, showsWork } from "../../testing/verdicts";
+import { all, publicChecksOf, callError, changedInputs, fail, failed, firstFailure, gated, ok, overCases, repeatsItself, scoredResults, showsWork } from "../../testing/verdicts";
+import type { Diagnosis } from "../../testing/verdicts";
 import type { BackwardWithDropout, ForwardWithDropout } from "../../types";
 import { backwardCall, forwardCall } from "./calls";
 import type { BackwardInputs, ForwardInputs } from "./calls";
@@ -121,7 +122,7 @@ type ForwardEvidence = Judged<ForwardRun, ForwardPublicCase>[];
 type BackwardEvidence = Judged<BackwardRun, BackwardPublicCase>[];
 
 const dropping = (runs: ForwardEvidence) => runs.filter((r) => r.run.spec.keepProb < 1);
-const callErrors = (errors: (string | undefined)[]) => firstFailure(errors.filter(Boolean).map((e) => fail(e!)));
+const callErrors = (errors: (string | Diagnosis | undefined)[]) => firstFailure(errors.filter(Boolean).map((e) => (typeof e === "string" ? fail(e) : failed(e!))));
 // The gates: on the public cases only (nothing hidden, so no recall to see), outputs that follow the inputs.
 const forwardFollowsInputs = (runs: ForwardEvidence) => gated(showsWork(runs.map(({ run, data }) => forwardGateRun(run, false, data.outputs.A3)), [], "A3"));
 const backwardFollowsInputs = (runs: BackwardEvidence) => gated(showsWork(runs.map(({ run, data }) => backwardGateRun(run, false, data.outputs)), [], "gradients"));
@@ -168,9 +169,9 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
         firstFailure(
           [...runs].sort((a, b) => Number(!a.run.result.ok) - Number(!b.run.result.ok)).map(({ run, data }) => {
             const error = backwardCallError(run);
-            if (error) return fail(error);
+            if (error) return failed(error);
             const step = backwardStep(run, stepsOf(data));
-            return step ? fail(`On ${run.description}: ${step}`) : ok();
+            return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions) : ok();
           }),
         ),
       () => stepSeen(runs.map((r) => r.run)),

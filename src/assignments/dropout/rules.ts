@@ -12,8 +12,8 @@ import { ATOL } from "../../compare";
 import { formatShape } from "../../format";
 import type { WireTensor } from "../../testing/tensorData";
 import { compare, fromTensor, round, scoped, tensorOf, toTensor } from "../../testing/tensorData";
-import type { GateRun, Verdict } from "../../testing/verdicts";
-import { callError, fail, flatValues, ok, safely } from "../../testing/verdicts";
+import type { Diagnosis, GateRun, Verdict } from "../../testing/verdicts";
+import { callError, diagnosis, fail, failed, failWith, flatValues, ok, safely } from "../../testing/verdicts";
 import type { ForwardInputs } from "./calls";
 import type { BackwardStepCandidates, ForwardOutcomes } from "./diagnoses";
 import { diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./diagnoses";
@@ -55,14 +55,14 @@ export function forwardReference(run: ForwardRun, oracle: ForwardOracle, reveal:
     const c = compare(short(label), run.result.values[label], expected[label], reveal);
     if (!c.ok) {
       const diagnosis = maskDiagnosis(run, oracle) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseForwardValues(run.result, run.inputs, oracle.outcomes, run.source);
-      return fail(`On ${description}: ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+      return failWith(`On ${description}: ${c.why}.`, diagnosis);
     }
   }
   return ok();
 }
 
 /** What is wrong with the first mask that is not the generator's, when the mask itself shows it. */
-export function maskDiagnosis(run: ForwardRun, oracle: ForwardOracle): string | undefined {
+export function maskDiagnosis(run: ForwardRun, oracle: ForwardOracle): Diagnosis | undefined {
   const expected = oracle.masks();
   for (const [label, draws, mask] of [["D1", expected.draws1, expected.D1], ["D2", expected.draws2, expected.D2]] as const) {
     const got = tensorOf(run.result.values[`cache.${label}`]);
@@ -99,7 +99,7 @@ export function masksOf(run: ForwardRun, oracle: ForwardOracle, reveal: boolean)
       const diagnosis = maskDiagnosis(run, oracle) ?? diagnoseRngUse(run.result, run.inputs, hiddenSizes(run.inputs)) ?? diagnoseDegenerateMask(label, got.values, run.inputs.keepProb);
       const at = `[${Math.floor(k / got.shape[1])}, ${k % got.shape[1]}]`;
       const value = reveal ? `${label}${at} is ${round(got.values[k])}; the generator's mask has ${mask.values[k]}` : `${label}${at} is ${round(got.values[k])}, not what the generator gives`;
-      return fail(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.${diagnosis ? `\n${diagnosis}` : ""}`);
+      return failWith(`On ${where}: ${label} is not the mask the generator you are given makes (first D1 = rng.rand(rows, cols) < keepProb shaped like A1, then D2 likewise shaped like A2, nothing else drawn): ${value}.`, diagnosis);
     }
   }
   return ok();
@@ -115,7 +115,7 @@ export function scalingOf(run: ForwardRun, outcomes: ForwardOutcomes, reveal: bo
   for (const { Z, D, A, W } of LAYERS) {
     const shape = layerShape(run.inputs, W);
     const got = [output(run.result, Z, run.spec.description, shape, run.spec.keepProb), output(run.result, D, run.spec.description, shape, run.spec.keepProb)];
-    for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`);
+    for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`, g.misconceptions);
     const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
     const notMask = notAMask(run.spec.description, short(D), d.values);
     if (notMask) return notMask;
@@ -123,7 +123,7 @@ export function scalingOf(run: ForwardRun, outcomes: ForwardOutcomes, reveal: bo
     const c = compare(short(A), run.result.values[A], scaled, reveal);
     if (!c.ok) {
       const diagnosis = diagnoseForwardValues(run.result, run.inputs, outcomes, run.source);
-      return fail(`On ${run.spec.description}: ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}; ${c.why}.${diagnosis ? `\n${diagnosis}` : ""}`);
+      return failWith(`On ${run.spec.description}: ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}; ${c.why}.`, diagnosis);
     }
   }
   return ok();
@@ -143,9 +143,9 @@ export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
   const where = run.spec.description;
   const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
   const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"), run.spec.keepProb);
-  if (!A2.ok) return fail(A2.why);
+  if (!A2.ok) return fail(A2.why, A2.misconceptions);
   const Z3 = output(run.result, "cache.Z3", where, [n3, m], run.spec.keepProb);
-  if (!Z3.ok) return fail(Z3.why);
+  if (!Z3.ok) return fail(Z3.why, Z3.misconceptions);
   const p = run.inputs.parameters;
   const z3 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
   const c3 = compare("Z3", Z3.t, z3, reveal);
@@ -160,22 +160,22 @@ export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
 /** All eleven gradients equal the solution's (`expected`); a mismatch gets dropout's step diagnosed. */
 export function backwardReference(run: BackwardRun, expected: Record<string, WireTensor>, reveal: boolean, steps: BackwardSteps): Verdict {
   const error = backwardCallError(run);
-  if (error) return fail(error);
+  if (error) return failed(error);
   for (const label of GRADIENTS) {
     const c = compare(label, run.result.values[label], expected[label], reveal);
     if (!c.ok) {
       const step = backwardStep(run, steps);
-      return fail(`On ${run.description}: ${c.why}.${step ? `\n${step}` : ""}`);
+      return failWith(`On ${run.description}: ${c.why}.`, step);
     }
   }
   return ok();
 }
 
 /** Dropout's two steps in the backward pass, from the student's own dZ3 and dZ2: what is wrong with them, if anything. */
-export function backwardStep(run: BackwardRun, steps: BackwardSteps): string | undefined {
+export function backwardStep(run: BackwardRun, steps: BackwardSteps): Diagnosis | undefined {
   const v = run.result.values;
   const [dZ3, dZ2, dA2, dA1] = [tensorOf(v.dZ3), tensorOf(v.dZ2), tensorOf(v.dA2), tensorOf(v.dA1)];
-  if (!dZ3 || !dZ2 || !dA2 || !dA1) return "Return all eleven gradients (dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1) as tensors.";
+  if (!dZ3 || !dZ2 || !dA2 || !dA1) return diagnosis([], "Return all eleven gradients (dZ3, dW3, db3, dA2, dZ2, dW2, db2, dA1, dZ1, dW1, db1) as tensors.");
   const c = run.inputs.cache;
   // Undefined too when it cannot be computed (dZ of the wrong shape): the comparisons and gates say that.
   return safely(() => {

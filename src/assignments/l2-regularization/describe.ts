@@ -19,6 +19,13 @@
  */
 import { ATOL, RTOL } from "../../compare";
 import type { WireTensor } from "../../testing/tensorData";
+import type { Diagnosis } from "../../testing/verdicts";
+import { diagnosis } from "../../testing/verdicts";
+import type { L2Misconception } from "./misconceptions";
+
+/** One way a reading differs from the course's term: the misconception it names and why, in words. */
+type Reason = [L2Misconception, string];
+const said = (ids: L2Misconception[], text: string): Diagnosis => diagnosis(ids, text);
 
 const LAYERS = [1, 2, 3] as const;
 type Layer = (typeof LAYERS)[number];
@@ -123,12 +130,12 @@ function scaleFormula(factor: number, usesLambd: boolean, mPower: MPower): strin
 /** The course's term in the family: squares of every layer's weights, times lambd / (2m). */
 const isCourseCostTerm = (r: Reading<CostStatistic>) => r.stat === "squares" && r.layers.length === 3 && r.usesLambd && r.mPower === -1 && r.factor > 0 && near(r.factor, 0.5, 10);
 
-/** How `m^power` enters, against the course's 1/m: undefined where it is the course's. */
-function mWords(power: MPower, what: string): string | undefined {
+/** How `m^power` enters, against the course's 1/m: undefined where it is the course's. `of`: whose misconception (the cost's or the gradient's). */
+function mWords(power: MPower, what: string, of: "cost" | "gradient"): Reason | undefined {
   if (power === -1) return undefined;
-  if (power === 0) return `${what} not divided by m: like the cross-entropy, the L2 term is averaged over the m examples (m = Y.shape[1])`;
-  if (power === -2) return `${what} divided by m twice (by m², where the course divides by m once)`;
-  return `${what} multiplied by m, where the course divides by m`;
+  if (power === 0) return [`${of}-not-divided-by-m`, `${what} not divided by m: like the cross-entropy, the L2 term is averaged over the m examples (m = Y.shape[1])`];
+  if (power === -2) return [`${of}-divided-by-m-squared`, `${what} divided by m twice (by m², where the course divides by m once)`];
+  return [`${of}-multiplied-by-m`, `${what} multiplied by m, where the course divides by m`];
 }
 
 /** The student's cost term as a formula: "(λ/2)·ΣW²", "−(λ/(2m))·(ΣW1² + ΣW2²)", "(λ/(2m))·Σ(W² + b²)". */
@@ -138,30 +145,31 @@ function costFormula(r: Reading<CostStatistic>): string {
   return `${r.factor < 0 ? "−" : ""}(${scaleFormula(r.factor, r.usesLambd, r.mPower)})·${body}`;
 }
 
-/** One reading of the cost's L2 part, in words: its formula, and each way it differs from the course's, with why. */
-function costReadingWords(r: Reading<CostStatistic>, context: DescribeContext): string {
-  if (isCourseCostTerm(r)) return "";
-  const reasons: string[] = [];
-  if (r.factor < 0) reasons.push("it is subtracted from the cross-entropy: add it (the penalty makes large weights cost more, so that gradient descent keeps them small)");
-  if (r.stat === "sums") reasons.push("it sums the weights themselves, not their squares: use tf.sum(tf.square(W)) for each layer");
-  if (r.stat === "squares+biases") reasons.push("it also counts the squared biases: L2 regularization penalizes the weights only, so leave b1, b2 and b3 out");
+/** One reading of the cost's L2 part, in words: its formula, and each way it differs from the course's, with why (and the misconceptions named). */
+function costReadingWords(r: Reading<CostStatistic>, context: DescribeContext): { text: string; ids: L2Misconception[] } {
+  if (isCourseCostTerm(r)) return { text: "", ids: [] };
+  const reasons: Reason[] = [];
+  if (r.factor < 0) reasons.push(["cost-term-subtracted", "it is subtracted from the cross-entropy: add it (the penalty makes large weights cost more, so that gradient descent keeps them small)"]);
+  if (r.stat === "sums") reasons.push(["cost-sums-weights", "it sums the weights themselves, not their squares: use tf.sum(tf.square(W)) for each layer"]);
+  if (r.stat === "squares+biases") reasons.push(["cost-counts-biases", "it also counts the squared biases: L2 regularization penalizes the weights only, so leave b1, b2 and b3 out"]);
   const left = LAYERS.filter((l) => !r.layers.includes(l)).map((l) => `W${l}`);
-  if (left.length > 0) reasons.push(`it leaves out ${listed(left)}: sum the squared weights of all three layers`);
-  const mPart = mWords(r.mPower, "it is");
+  if (left.length > 0) reasons.push(["cost-misses-layers", `it leaves out ${listed(left)}: sum the squared weights of all three layers`]);
+  const mPart = mWords(r.mPower, "it is", "cost");
   if (mPart) reasons.push(mPart);
   const magnitude = Math.abs(r.factor);
   if (r.usesLambd) {
     const times = magnitude / 0.5;
     if (!near(times, 1, 10)) {
-      const why = near(times, 2, 10) ? " (the 1/2 is there so that its derivative is the (λ/m)·W the backward pass adds)" : "";
-      reasons.push(`its factor is ${near(times, 2, 10) ? "twice" : `${shown(times)} times`} the course's λ/2${why}`);
+      const twice = near(times, 2, 10);
+      const why = twice ? " (the 1/2 is there so that its derivative is the (λ/m)·W the backward pass adds)" : "";
+      reasons.push([twice ? "cost-missing-half" : "cost-wrong-factor", `its factor is ${twice ? "twice" : `${shown(times)} times`} the course's λ/2${why}`]);
     }
   } else {
     const own = 2 * magnitude;
     const whose = context.notebookLambd !== undefined && near(own, context.notebookLambd, 10) ? ` (the notebook's LAMBD)` : "";
-    reasons.push(`it does not use the lambd it is given: it is as if lambd were always ${shown(own)}${whose}, whatever the argument, so even at lambd = 0 your cost has an L2 term`);
+    reasons.push(["cost-ignores-lambd", `it does not use the lambd it is given: it is as if lambd were always ${shown(own)}${whose}, whatever the argument, so even at lambd = 0 your cost has an L2 term`]);
   }
-  return `${costFormula(r)}: ${reasons.join("; ")}`;
+  return { text: `${costFormula(r)}: ${reasons.map(([, why]) => why).join("; ")}`, ids: reasons.map(([id]) => id) };
 }
 
 export interface DescribeContext {
@@ -173,23 +181,26 @@ export interface DescribeContext {
  * What the student's cost's L2 part is, on the evidence of every observation; undefined when the cost is right
  * everywhere, or nothing can be said (no observation with lambd > 0).
  */
-export function describeCostTerm(observations: CostObservation[], context: DescribeContext = {}): string | undefined {
+export function describeCostTerm(observations: CostObservation[], context: DescribeContext = {}): Diagnosis | undefined {
   const usable = observations.filter((o) => Number.isFinite(o.cost));
   if (usable.length === 0) return undefined;
   const wrong = usable.filter((o) => o.expected !== undefined && !near(o.cost, o.expected));
   if (usable.every((o) => o.expected !== undefined) && wrong.length === 0) return undefined;
   const regularized = usable.filter((o) => o.lambd > 0);
   if (regularized.length > 0 && regularized.every((o) => near(o.cost, o.crossEntropy)) && usable.every((o) => o.lambd > 0 || near(o.cost, o.crossEntropy))) {
-    return `Your cost is the plain cross-entropy: the L2 term ${COURSE_COST_TERM} is not added to it.`;
+    return said(["cost-no-term"], `Your cost is the plain cross-entropy: the L2 term ${COURSE_COST_TERM} is not added to it.`);
   }
   const readings = costReadings(usable);
   if (readings.some(isCourseCostTerm)) return undefined; // the course's term fits: whatever is wrong is not the L2 term
-  const words = [...new Set(readings.map((r) => costReadingWords(r, context)))];
-  if (words.length === 1) return `Your L2 term (your cost minus the cross-entropy computeCost(A3, Y), on every case) is ${words[0]}. The course's is ${COURSE_COST_TERM}.`;
-  if (words.length > 1) {
-    // Several readings give the same numbers on these cases: none is claimed.
+  const words = new Map(readings.map((r) => costReadingWords(r, context)).map((w) => [w.text, w.ids]));
+  if (words.size === 1) {
+    const [[text, ids]] = words;
+    return said(ids, `Your L2 term (your cost minus the cross-entropy computeCost(A3, Y), on every case) is ${text}. The course's is ${COURSE_COST_TERM}.`);
+  }
+  if (words.size > 1) {
+    // Several readings give the same numbers on these cases: none is claimed, and no misconception named.
     const formulas = [...new Set(readings.map(costFormula))];
-    return `Your L2 term (your cost minus the cross-entropy computeCost(A3, Y)) is not the course's ${COURSE_COST_TERM}; on these cases ${formulas.slice(0, 4).join(", ")} would all give your costs, so which factor is off cannot be told from them.`;
+    return said([], `Your L2 term (your cost minus the cross-entropy computeCost(A3, Y)) is not the course's ${COURSE_COST_TERM}; on these cases ${formulas.slice(0, 4).join(", ")} would all give your costs, so which factor is off cannot be told from them.`);
   }
   // No term of the family fits: is the L2 term right and the rest of the cost wrong?
   const crossEntropyPart = crossEntropyWords(usable);
@@ -200,7 +211,7 @@ export function describeCostTerm(observations: CostObservation[], context: Descr
   const expectedPart = first.expected - first.crossEntropy;
   const ratio = expectedPart !== 0 ? part / expectedPart : NaN;
   const compared = Number.isFinite(ratio) && Math.abs(ratio) < 1e6 ? `${shown(Math.round(ratio * 100) / 100)} times the expected one` : "not the expected one";
-  return `On ${first.where}, your L2 part (your cost minus computeCost(A3, Y)) is ${compared}, and no single term of the weights gives your costs on every case: check each factor of ${COURSE_COST_TERM} (λ, the 1/2, the 1/m) and that every layer's squared weights are summed.`;
+  return said([], `On ${first.where}, your L2 part (your cost minus computeCost(A3, Y)) is ${compared}, and no single term of the weights gives your costs on every case: check each factor of ${COURSE_COST_TERM} (λ, the 1/2, the 1/m) and that every layer's squared weights are summed.`);
 }
 
 /** Whether one term of the family (or no term at all) gives the student's cost on every observation: their costs are a computation. */
@@ -215,7 +226,7 @@ export function costExplained(observations: CostObservation[]): boolean {
  * The cross-entropy part wrong: the student's cost minus the expected L2 term is not computeCost(A3, Y) but a
  * constant multiple of it, or the cross-entropy off by the same amount on every case.
  */
-function crossEntropyWords(observations: CostObservation[]): string | undefined {
+function crossEntropyWords(observations: CostObservation[]): Diagnosis | undefined {
   const known = observations.filter((o) => o.expected !== undefined);
   if (known.length < 2 || known.length !== observations.length) return undefined;
   const rest = known.map((o) => o.cost - (o.expected! - o.crossEntropy));
@@ -223,11 +234,11 @@ function crossEntropyWords(observations: CostObservation[]): string | undefined 
   const cc = known.reduce((sum, o) => sum + o.crossEntropy * o.crossEntropy, 0);
   const k = known.reduce((sum, o, i) => sum + rest[i] * o.crossEntropy, 0) / cc;
   if (Number.isFinite(k) && known.every((o, i) => near(k * o.crossEntropy, rest[i], 2))) {
-    return `Your L2 term is the course's, but the rest of your cost is ${shown(k)} times the cross-entropy computeCost(A3, Y) on every case: the part without the L2 term is the one that is wrong. Add the L2 term to computeCost(A3, Y) as it is.`;
+    return said(["cost-cross-entropy-wrong"], `Your L2 term is the course's, but the rest of your cost is ${shown(k)} times the cross-entropy computeCost(A3, Y) on every case: the part without the L2 term is the one that is wrong. Add the L2 term to computeCost(A3, Y) as it is.`);
   }
   const offset = rest[0] - known[0].crossEntropy;
   if (known.every((o, i) => near(rest[i] - o.crossEntropy, offset, 2))) {
-    return `Your L2 term is the course's, but the rest of your cost is the cross-entropy computeCost(A3, Y) ${offset > 0 ? "plus" : "minus"} ${shown(Math.abs(offset))} on every case: the part without the L2 term is the one that is wrong.`;
+    return said(["cost-cross-entropy-wrong"], `Your L2 term is the course's, but the rest of your cost is the cross-entropy computeCost(A3, Y) ${offset > 0 ? "plus" : "minus"} ${shown(Math.abs(offset))} on every case: the part without the L2 term is the one that is wrong.`);
   }
   return undefined;
 }
@@ -302,19 +313,19 @@ function gradientFormula(r: Reading<GradientBasis>, base: "W" | "b"): string {
 }
 
 /** Why a dW term differs from the course's (λ/m)·W: each difference, with why. */
-function gradientReasons(r: Reading<GradientBasis>, context: DescribeContext): string[] {
-  const reasons: string[] = [];
-  if (r.factor < 0) reasons.push("it is subtracted: the derivative of + (λ/(2m))·ΣW² is + (λ/m)·W, and added it makes every gradient step shrink the weights (weight decay)");
-  if (r.stat === "W²") reasons.push("it grows with W², not with W: the derivative of (λ/(2m))·W² is (λ/m)·W (the square's 2 cancels the 1/2)");
-  if (r.stat === "sign(W)") reasons.push("it follows the sign of W (an L1 term's derivative), not W itself");
-  const mPart = mWords(r.mPower, "it is");
-  if (mPart) reasons.push(r.mPower === 0 ? `${mPart.replace("the L2 term is averaged", "the cost's L2 term is averaged")}, and so is its derivative, (λ/m)·W` : mPart);
+function gradientReasons(r: Reading<GradientBasis>, context: DescribeContext): Reason[] {
+  const reasons: Reason[] = [];
+  if (r.factor < 0) reasons.push(["gradient-term-subtracted", "it is subtracted: the derivative of + (λ/(2m))·ΣW² is + (λ/m)·W, and added it makes every gradient step shrink the weights (weight decay)"]);
+  if (r.stat === "W²") reasons.push(["gradient-squares-weights", "it grows with W², not with W: the derivative of (λ/(2m))·W² is (λ/m)·W (the square's 2 cancels the 1/2)"]);
+  if (r.stat === "sign(W)") reasons.push(["gradient-sign-of-weights", "it follows the sign of W (an L1 term's derivative), not W itself"]);
+  const mPart = mWords(r.mPower, "it is", "gradient");
+  if (mPart) reasons.push(r.mPower === 0 ? [mPart[0], `${mPart[1].replace("the L2 term is averaged", "the cost's L2 term is averaged")}, and so is its derivative, (λ/m)·W`] : mPart);
   const magnitude = Math.abs(r.factor);
   if (r.usesLambd) {
-    if (!near(magnitude, 1, 10)) reasons.push(near(magnitude, 0.5, 10) ? "it is half of it: the derivative of (λ/(2m))·W² is (λ/m)·W (the square's 2 cancels the 1/2)" : `its factor is ${shown(magnitude)} times the course's λ`);
+    if (!near(magnitude, 1, 10)) reasons.push(near(magnitude, 0.5, 10) ? ["gradient-half-factor", "it is half of it: the derivative of (λ/(2m))·W² is (λ/m)·W (the square's 2 cancels the 1/2)"] : ["gradient-wrong-factor", `its factor is ${shown(magnitude)} times the course's λ`]);
   } else {
     const whose = context.notebookLambd !== undefined && near(magnitude, context.notebookLambd, 10) ? " (the notebook's LAMBD)" : "";
-    reasons.push(`it does not use the lambd it is given: it is as if lambd were always ${shown(magnitude)}${whose}, whatever the argument`);
+    reasons.push(["gradient-ignores-lambd", `it does not use the lambd it is given: it is as if lambd were always ${shown(magnitude)}${whose}, whatever the argument`]);
   }
   return reasons;
 }
@@ -333,25 +344,33 @@ function grouped(entries: [string, string][]): [string[], string][] {
 const have = (names: string[]) => (names.length === 1 ? "has" : "have");
 
 /** The dW terms, layer by layer, in words (nothing for the layers that are right). */
-function weightSentences(observations: GradientObservation[], context: DescribeContext, parts: (o: GradientObservation) => Partial<Record<Layer, WireTensor>>): { sentences: string[]; allRight: boolean; unknown: Layer[] } {
+function weightSentences(observations: GradientObservation[], context: DescribeContext, parts: (o: GradientObservation) => Partial<Record<Layer, WireTensor>>): { sentences: string[]; ids: L2Misconception[]; allRight: boolean; unknown: Layer[] } {
   const entries: [string, string][] = [];
+  const ids: L2Misconception[] = [];
   const unknown: Layer[] = [];
   for (const l of LAYERS) {
     const reading = layerReading(observations.map((o) => parts(o)[l]!), observations.map((o) => o.weights[l]), observations, l);
     if (reading.kind === "none") entries.push([`dW${l}`, "none"]);
     else if (reading.kind === "unknown") unknown.push(l);
     else if (!reading.readings.some(isCourseGradientTerm)) {
-      const said = [...new Set(reading.readings.map((r) => `the regularization term ${gradientFormula(r, "W")} where the course's is (λ/m)·W: ${gradientReasons(r, context).join("; ")}`))];
+      const readings = new Map(reading.readings.map((r) => {
+        const reasons = gradientReasons(r, context);
+        return [`the regularization term ${gradientFormula(r, "W")} where the course's is (λ/m)·W: ${reasons.map(([, why]) => why).join("; ")}`, reasons.map(([id]) => id)];
+      }));
       const formulas = [...new Set(reading.readings.map((r) => gradientFormula(r, "W")))];
-      entries.push([`dW${l}`, said.length === 1 ? said[0] : `a regularization term that is not the course's (λ/m)·W; on these cases ${formulas.slice(0, 4).join(", ")} would all give your numbers, so which factor is off cannot be told from them`]);
+      // One reading: its misconceptions are named; several that fit alike: none is claimed.
+      if (readings.size === 1) ids.push(...[...readings.values()][0]);
+      entries.push([`dW${l}`, readings.size === 1 ? [...readings.keys()][0] : `a regularization term that is not the course's (λ/m)·W; on these cases ${formulas.slice(0, 4).join(", ")} would all give your numbers, so which factor is off cannot be told from them`]);
     }
   }
+  const missing = entries.filter(([, said]) => said === "none").length;
+  if (missing > 0) ids.push(missing === LAYERS.length ? "gradient-no-term" : "gradient-misses-layers");
   const sentences = grouped(entries).map(([names, said]) =>
     said === "none"
       ? `Your ${listed(names)} ${have(names)} no regularization term: each dW_l is the plain backward pass's plus (λ/m)·W_l, the derivative of the cost's L2 term.`
       : `Your ${listed(names)} ${have(names)} ${said}.`,
   );
-  return { sentences, allRight: entries.length === 0 && unknown.length === 0, unknown };
+  return { sentences, ids, allRight: entries.length === 0 && unknown.length === 0, unknown };
 }
 
 /** Whether every layer's dW and db part is read as a term of the family, or as none: the student's gradients are a computation. */
@@ -371,18 +390,21 @@ export function gradientsExplained(observations: GradientObservation[]): boolean
  * What the student's regularization terms in the gradients are, on the evidence of every observation (each
  * dW and db minus the plain ones); undefined when they are the course's or nothing can be pinned.
  */
-export function describeGradientTerms(observations: GradientObservation[], context: DescribeContext = {}): string | undefined {
+export function describeGradientTerms(observations: GradientObservation[], context: DescribeContext = {}): Diagnosis | undefined {
   const usable = observations.filter((o) => LAYERS.every((l) => o.weightParts[l] && o.biasParts[l]));
   if (usable.length === 0 || usable.every((o) => o.lambd === 0)) return undefined;
   const sentences: string[] = [];
+  const ids: L2Misconception[] = [];
   const weights = weightSentences(usable, context, (o) => o.weightParts);
   if (weights.unknown.length > 0 && usable.every((o) => o.ownWeightParts && LAYERS.every((l) => o.ownWeightParts![l]))) {
     // Measured from the student's own dZ, is the term right? Then the plain part is what is wrong.
     const own = weightSentences(usable, context, (o) => o.ownWeightParts!);
+    if (own.allRight) ids.push("gradient-plain-part-wrong");
     if (own.allRight) sentences.push("Your regularization terms are the course's (λ/m)·W, but the plain part of your dW's is not the plain backward pass's: your dZ's differ from it (dZ3 = A3 − Y, and each dZ_l is dA_l masked by A_l > 0).");
   }
   if (sentences.length === 0) {
     sentences.push(...weights.sentences);
+    ids.push(...weights.ids);
     for (const l of weights.unknown) {
       const o = usable.find((x) => x.lambd > 0 && !isZero(x.weightParts[l]!)) ?? usable[0];
       sentences.push(`On ${o.where}, your dW${l} minus the plain backward pass's dW${l} is not one multiple of W${l} (nor of W${l}², nor of its sign) on every case: the regularization term is (λ/m)·W${l}, with the lambd the function is given.`);
@@ -395,8 +417,9 @@ export function describeGradientTerms(observations: GradientObservation[], conte
     const formulas = reading.kind === "terms" ? [...new Set(reading.readings.map((r) => gradientFormula(r, "b")))] : [];
     biasEntries.push([`db${l}`, formulas.length === 1 ? ` ${formulas[0]}` : ""]);
   }
+  if (biasEntries.length > 0) ids.push("gradient-regularizes-biases");
   for (const [names, formula] of grouped(biasEntries)) {
     sentences.push(`Your ${listed(names)} ${names.length === 1 ? "includes" : "include"} a regularization term${formula}. The biases are not regularized (the cost's L2 term has no b), so db1, db2 and db3 are the plain backward pass's.`);
   }
-  return sentences.length > 0 ? sentences.join("\n") : undefined;
+  return sentences.length > 0 ? said(ids, sentences.join("\n")) : undefined;
 }

@@ -7,6 +7,7 @@
  */
 import type { CallResult, WireTensor } from "../../testing/tensorData";
 import { tensorOf } from "../../testing/tensorData";
+import type { Diagnosis } from "../../testing/verdicts";
 import type { CostObservation, DescribeContext, GradientObservation, WeightStatistics } from "./describe";
 import { costExplained, describeCostTerm, describeGradientTerms, gradientsExplained } from "./describe";
 import type { L2BackwardInputs, L2CaseInfo, L2CostInputs } from "./calls";
@@ -42,7 +43,7 @@ interface CaseRun<Inputs> {
  * What the student's cost's L2 part is, read on every case with a finite cost: a description in the formula's
  * terms, or what is known; undefined on a right answer and where nothing can be pinned.
  */
-export function diagnoseCostRuns(runs: CaseRun<L2CostInputs>[], factsOf: (run: CaseRun<L2CostInputs>) => L2CostFacts, context: DescribeContext = {}): string | undefined {
+export function diagnoseCostRuns(runs: CaseRun<L2CostInputs>[], factsOf: (run: CaseRun<L2CostInputs>) => L2CostFacts, context: DescribeContext = {}): Diagnosis | undefined {
   return describeCostTerm(costObservations(runs, factsOf), context);
 }
 
@@ -88,7 +89,7 @@ function ownTermOf(run: CaseRun<L2BackwardInputs>, layer: 1 | 2 | 3): WireTensor
 }
 
 /** What the student's regularization terms are, read on every case: each dW and db minus the plain ones. */
-export function diagnoseBackwardRuns(runs: CaseRun<L2BackwardInputs>[], outcomesOf: (run: CaseRun<L2BackwardInputs>) => L2BackwardOutcomes, context: DescribeContext = {}): string | undefined {
+export function diagnoseBackwardRuns(runs: CaseRun<L2BackwardInputs>[], outcomesOf: (run: CaseRun<L2BackwardInputs>) => L2BackwardOutcomes, context: DescribeContext = {}): Diagnosis | undefined {
   return describeGradientTerms(gradientObservations(runs, outcomesOf), context);
 }
 

@@ -7,8 +7,8 @@
 import type { CallResult, WireTensor } from "../../testing/tensorData";
 import { close, identical, round, tensorOf } from "../../testing/tensorData";
 import { isHiddenCase, isPublicCase } from "../../testing/cases";
-import type { Verdict } from "../../testing/verdicts";
-import { all, callError, changedInputs, fail, firstFailure, gated, ok, repeatsItself } from "../../testing/verdicts";
+import type { Diagnosis, Verdict } from "../../testing/verdicts";
+import { all, callError, changedInputs, fail, failWith, firstFailure, gated, ok, repeatsItself } from "../../testing/verdicts";
 import type { L2BackwardInputs, L2CaseInfo, L2CostInputs } from "./calls";
 import { costValueOf } from "./diagnoses";
 
@@ -29,7 +29,8 @@ export interface L2Evidence {
 export const hidden = (run: L2Run<unknown>) => isHiddenCase(run.spec);
 export const revealed = (run: L2Run<unknown>) => isPublicCase(run.spec);
 export const where = (run: L2Run<unknown>) => run.spec.description;
-export const withDiagnosis = (why: string, diagnosis: string | undefined) => (diagnosis ? `${why}\n${diagnosis}` : why);
+/** A failure with what the reading of every case says is wrong, if anything (and the misconceptions it names). */
+export const withDiagnosis = (why: string, diagnosis: Diagnosis | undefined): Verdict => failWith(why, diagnosis);
 
 /** Every call's error, the first of them failing the check. */
 export function callErrors(runs: L2Run<unknown>[]): Verdict {
@@ -103,7 +104,7 @@ export function biasPairs(runs: L2CostRun[]): [L2CostRun, L2CostRun][] {
  * given, so the biases could enter the cost only through the L2 term). Gate (the caller's): showsWork, since a
  * constant or the cross-entropy alone satisfies the rule trivially.
  */
-export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnosis: string | undefined): Verdict {
+export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnosis: Diagnosis | undefined): Verdict {
   const [a, b] = pair;
   const [costA, costB] = [studentCost(a), studentCost(b)];
   if (!costA.ok) return fail(costA.why);
@@ -111,6 +112,6 @@ export function biasesIgnored(pair: [L2CostRun, L2CostRun], diagnosis: string | 
   if (close(costA.value, costB.value)) return ok();
   // The difference only: either cost alone may be a hidden case's expected value.
   const why = `On ${where(a)}, and on ${where(b)}, which differ only in their biases, your costs differ by ${round(Math.abs(costA.value - costB.value))}: the biases are not regularized, so they cannot change the cost.`;
-  return fail(withDiagnosis(why, diagnosis));
+  return withDiagnosis(why, diagnosis);
 }
 

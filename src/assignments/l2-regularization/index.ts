@@ -9,3 +9,5 @@ export * from "./describe";
 export * from "./evidence";
 export * from "./rules";
 export * from "./publicTests";
+export { L2_CATALOGUE } from "./misconceptions";
+export type { L2Misconception } from "./misconceptions";

@@ -8,7 +8,7 @@ import { GRADIENT_NAMES } from "../../types";
 import { isPublicCase } from "../../testing/cases";
 import type { WireTensor } from "../../testing/tensorData";
 import { close, compare, round, tensorOf } from "../../testing/tensorData";
-import type { GateRun, Verdict } from "../../testing/verdicts";
+import type { Diagnosis, GateRun, Verdict } from "../../testing/verdicts";
 import { callError, fail, flatValues, ok } from "../../testing/verdicts";
 import type { L2BackwardOutcomes } from "./diagnoses";
 import type { L2BackwardRun, L2CostRun } from "./evidence";
@@ -19,20 +19,20 @@ const LAYERS = [1, 2, 3] as const;
 // ---------------------------------------------------------------------------------------------- the cost
 
 /** The cost equals the solution's (the references); `diagnosis`: what the reading of every case says is wrong. */
-export function costReference(run: L2CostRun, expected: number, reveal: boolean, diagnosis: string | undefined): Verdict {
+export function costReference(run: L2CostRun, expected: number, reveal: boolean, diagnosis: Diagnosis | undefined): Verdict {
   const cost = studentCost(run);
   if (!cost.ok) return fail(cost.why);
   if (close(cost.value, expected)) return ok();
   const shown = reveal ? `; expected ${round(expected)}` : ", which is not the right value";
-  return fail(withDiagnosis(`On ${where(run)}: the cost is ${round(cost.value)}${shown}.`, diagnosis));
+  return withDiagnosis(`On ${where(run)}: the cost is ${round(cost.value)}${shown}.`, diagnosis);
 }
 
 /** lambd = 0: nothing to regularize, so the cost is the library's cross-entropy, computeCost(A3, Y). */
-export function lambdZero(run: L2CostRun, crossEntropy: number, diagnosis?: string): Verdict {
+export function lambdZero(run: L2CostRun, crossEntropy: number, diagnosis?: Diagnosis): Verdict {
   const cost = studentCost(run);
   if (!cost.ok) return fail(cost.why);
   if (close(cost.value, crossEntropy)) return ok();
-  return fail(withDiagnosis(`On ${where(run)}: with lambd = 0 the L2 term is 0, so the cost must be the plain cross-entropy, computeCost(A3, Y); yours is ${round(cost.value)}, which is not it.`, diagnosis));
+  return withDiagnosis(`On ${where(run)}: with lambd = 0 the L2 term is 0, so the cost must be the plain cross-entropy, computeCost(A3, Y); yours is ${round(cost.value)}, which is not it.`, diagnosis);
 }
 
 /** The gate's view of cost runs: each cost (or nothing, when it is not a number) with its expected one. */
@@ -47,25 +47,25 @@ export function costGateRuns(runs: L2CostRun[], expectedOf: (run: L2CostRun) => 
 // ---------------------------------------------------------------------------------------------- the gradients
 
 /** All eleven gradients equal the solution's (the references). */
-export function regularizedBackwardReference(run: L2BackwardRun, expected: Record<string, WireTensor>, reveal: boolean, diagnosis: string | undefined): Verdict {
+export function regularizedBackwardReference(run: L2BackwardRun, expected: Record<string, WireTensor>, reveal: boolean, diagnosis: Diagnosis | undefined): Verdict {
   const error = callError(run, where(run));
   if (error) return fail(error);
   for (const name of GRADIENT_NAMES) {
     const c = compare(name, run.result.values[name], expected[name], reveal);
-    if (!c.ok) return fail(withDiagnosis(`On ${where(run)}: ${c.why}.`, diagnosis));
+    if (!c.ok) return withDiagnosis(`On ${where(run)}: ${c.why}.`, diagnosis);
   }
   return ok();
 }
 
 /** backward.biases' rule: db1, db2, db3 are the plain backward pass's (recomputed, or from data), whatever lambd. */
-export function biasGradientsPlain(run: L2BackwardRun, outcomes: L2BackwardOutcomes, diagnosis: string | undefined): Verdict {
+export function biasGradientsPlain(run: L2BackwardRun, outcomes: L2BackwardOutcomes, diagnosis: Diagnosis | undefined): Verdict {
   const error = callError(run, where(run));
   if (error) return fail(error);
   for (const l of LAYERS) {
     const c = compare(`db${l}`, run.result.values[`db${l}`], outcomes.db[`db${l}`].plain, revealed(run));
     if (!c.ok) {
       const why = `On ${where(run)}: db${l} should be the plain backward pass's, (1/m)·Σ dZ${l} over the examples, since the biases are not regularized; ${c.why}.`;
-      return fail(withDiagnosis(why, diagnosis));
+      return withDiagnosis(why, diagnosis);
     }
   }
   return ok();

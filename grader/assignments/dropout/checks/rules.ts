@@ -14,7 +14,7 @@
  * cases are never shown: only the public course case's are.
  */
 import {
-  all, backwardCallError, backwardGateRun, backwardReference, backwardStep, callError, changedInputs, compare, diagnoseNonFinite, DROPOUT_PUBLIC_CHECKS, fail, firstDifference, firstFailure,
+  all, failed, failWith, reworded, backwardCallError, backwardGateRun, backwardReference, backwardStep, callError, changedInputs, compare, diagnoseNonFinite, DROPOUT_PUBLIC_CHECKS, fail, firstDifference, firstFailure,
   flatValues, forwardGateRun, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases, repeatsItself,
   scalingOf, scalingSeen, scoped, scoredResults, short, showsWork, stepSeen, tensorOf, tf, toTensor,
 } from "dropout-kit";
@@ -181,7 +181,7 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
   for (const { D, W } of LAYERS) {
     const label = short(D);
     const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W), run.spec.keepProb);
-    if (!mask.ok) return fail(mask.why);
+    if (!mask.ok) return fail(mask.why, mask.misconceptions);
     const values = mask.t.values;
     const notMask = notAMask(run.spec.description, label, values);
     if (notMask) return notMask;
@@ -226,7 +226,7 @@ function keepAllValue(run: ForwardRun): Verdict {
   const c = compare("A3", run.result.values.A3, plainForward(run.inputs), isPublic(run));
   if (c.ok) return ok();
   const origin = diagnoseNonFinite(run.result, run.spec.keepProb);
-  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin}` : ""}`);
+  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin.text}` : ""}`, origin?.misconceptions);
 }
 
 /**
@@ -253,7 +253,11 @@ function layers(evidence: Evidence): Verdict {
   const finiteA2 = (run: ForwardRun) => tensorOf(run.result.values["cache.A2"])?.values.every(Number.isFinite) ?? true;
   const judged = runs.filter(finiteA2);
   return all(
-    () => (judged.length === 0 && runs.length > 0 ? fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${diagnoseNonFinite(runs[0].result, runs[0].spec.keepProb) ?? ""}`.trim()) : ok()),
+    () => {
+      if (judged.length > 0 || runs.length === 0) return ok();
+      const origin = diagnoseNonFinite(runs[0].result, runs[0].spec.keepProb);
+      return fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${origin?.text ?? ""}`.trim(), origin?.misconceptions);
+    },
     () =>
       firstFailure(
         runs.map((run) =>
@@ -321,9 +325,9 @@ function backwardMasks(runs: BackwardRun[]): Verdict {
       firstFailure(
         ordered.map((run) => {
           const error = backwardCallError(run);
-          if (error) return fail(error);
+          if (error) return failed(error);
           const step = backwardStep(run, recomputedSteps(run));
-          return step ? fail(`On ${run.description}: ${step}`) : ok();
+          return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions) : ok();
         }),
       ),
     () => stepSeen(runs),
@@ -341,13 +345,13 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
   return firstFailure(
     runs.map((run) => {
       const error = backwardCallError(run);
-      if (error) return fail(error);
+      if (error) return failed(error);
       const expected = autodiffGradients(run.inputs);
       for (const name of ["dW3", "db3", "dW2", "db2", "dW1", "db1"]) {
         const c = compare(name, run.result.values[name], expected[name], false);
         if (!c.ok) {
           const step = backwardStep(run, recomputedSteps(run));
-          return fail(`On ${run.description}: ${c.why} (compared with tf.grad of the cost, the forward pass's masks held fixed).${step ? `\n${step}` : ""}`);
+          return failWith(`On ${run.description}: ${c.why} (compared with tf.grad of the cost, the forward pass's masks held fixed).`, step);
         }
       }
       return ok();
@@ -364,7 +368,7 @@ function backwardAutodiff(runs: BackwardRun[]): Verdict {
 function deterministic(runs: BackwardRun[], references: ExpectedOutputs): Verdict {
   const explain = "The backward pass draws nothing: it re-uses the masks D1 and D2 from the cache.";
   return all(
-    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => failed(e!))),
     () =>
       firstFailure(
         runs.map((run) => {
@@ -376,7 +380,7 @@ function deterministic(runs: BackwardRun[], references: ExpectedOutputs): Verdic
           }
           // Inputs the call changed or disposed explain a differing (or failing) repeat better than randomness.
           const repeated = repeatsItself(run, run.description, () => (run.result.mutated.length > 0 ? changedInputs(run.result.mutated) : explain));
-          return repeated.passed ? repeated : fail(repeated.why.replace("returned a different", "returned different"));
+          return reworded(repeated, (why) => why.replace("returned a different", "returned different"));
         }),
       ),
     () => backwardFollowsInputs(runs, references),
@@ -391,7 +395,7 @@ function deterministic(runs: BackwardRun[], references: ExpectedOutputs): Verdic
  */
 function backwardInputsUnchanged(runs: BackwardRun[], references: ExpectedOutputs): Verdict {
   return all(
-    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => fail(e!))),
+    () => firstFailure(runs.map((run) => backwardCallError(run)).filter(Boolean).map((e) => failed(e!))),
     () =>
       firstFailure(
         runs.map((run) =>
