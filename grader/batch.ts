@@ -15,6 +15,8 @@ import { readSubmission, submissionHash } from "./grading/submission";
 import type { GradedAssignment } from "./assignment";
 import { writeAtomically } from "./atomic-write";
 import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, LEFT_OUT, leftOutCsv, reportFolderNames } from "./reports";
+import { CLASS_REPORT_FILES, writeClassReport } from "./class-report";
+import { ASSIGNMENTS } from "./assignments";
 import type { SandboxLimits } from "./sandbox/session";
 import { printError } from "./untrusted-text";
 
@@ -62,13 +64,16 @@ export interface BatchOptions {
 /** A batch's result; `graderError` (the grader's own failure, with its stack) is for the instructor only, never in a report. */
 export type BatchResult = SubmissionResult & { graderError?: string };
 
+/** The shape of result.json, the resume marker: a record of another shape is not reused (2: checks carry misconception ids). */
+const RESULT_SCHEMA = 2;
+
 /** What a student reads when the grader itself failed on their submission (the details go to the grader's stderr). */
 export const GRADER_FAILED = "The grader failed on this submission; your instructor has the details.";
 
 /** A report folder inside the output folder, whatever the name (a name with a separator or ".." is a bug of reportFolderNames). */
 function reportDir(outDir: string, folder: string): string {
   const dir = join(resolve(outDir), folder);
-  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK || folder === LEFT_OUT) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
+  if (dirname(dir) !== resolve(outDir) || folder === GRADEBOOK || folder === LEFT_OUT || CLASS_REPORT_FILES.includes(folder)) throw new Error(`report folder ${JSON.stringify(folder)} is not a plain name inside ${outDir}`);
   return dir;
 }
 
@@ -80,7 +85,9 @@ function previous(dir: string, file: string, forced?: GradedAssignment): Submiss
   const saved = join(dir, "result.json");
   if (!existsSync(saved)) return undefined;
   try {
-    const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult;
+    const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult & { schema?: number };
+    // A record of another shape (an older grader's, without misconception ids) is graded again.
+    if (result.schema !== RESULT_SCHEMA) return undefined;
     const hash = submissionHash(file);
     if (forced && result.assignment !== forced.id) return undefined;
     return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
@@ -124,6 +131,8 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
   const leftOut = leftOutCsv(results);
   if (leftOut) writeAtomically(join(options.outDir, LEFT_OUT), leftOut);
   else rmSync(join(options.outDir, LEFT_OUT), { force: true });
+  // Over the whole batch, the submissions a resumed run skipped included (their result.json is their record).
+  writeClassReport(options.outDir, results, options.assignment ? [options.assignment] : (options.assignments ?? ASSIGNMENTS));
   return results;
 }
 
@@ -142,5 +151,5 @@ function writeReports(dir: string, result: BatchResult, assignments?: GradedAssi
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result, assignments));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
   const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
-  writeAtomically(join(dir, "result.json"), `${JSON.stringify(stable, null, 2)}\n`);
+  writeAtomically(join(dir, "result.json"), `${JSON.stringify({ schema: RESULT_SCHEMA, ...stable }, null, 2)}\n`);
 }

@@ -15,6 +15,7 @@ import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
+import { CLASS_REPORT_HTML, CLASS_REPORT_JSON } from "./class-report";
 import { parseCommandLine } from "./command-line";
 import { ASSIGNMENTS, assignmentById } from "./assignments";
 import { readReferences } from "./grading/references";
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     printOut(`\n${summaryTable(results)}\n`);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+    console.log(`class report: ${join(outDir, CLASS_REPORT_HTML)} (open it in a browser; the figures as data in ${CLASS_REPORT_JSON})`);
     const unknown = results.filter((r) => r.assignment === undefined).length;
     if (unknown > 0) {
       printOut(`${GRADEBOOK} leaves out ${unknown} submission${unknown === 1 ? "" : "s"} whose assignment could not be told (no points out of none); ${LEFT_OUT} lists ${unknown === 1 ? "it" : "them"} with the reason. Grade ${unknown === 1 ? "it" : "them"} again with --assignment ID once you know which.`);

@@ -28,8 +28,15 @@ export function gradescopeResults(result: SubmissionResult): object {
       status: t.passed ? "passed" : "failed",
       output: t.output,
       visibility: "visible",
+      // The check's id, and the misconceptions its diagnosis named (stable ids of the assignment's catalogue):
+      // what the class report counts. not_run: the function could not be checked at all, or the file not graded.
+      extra_data: { check: t.id, misconceptions: t.passed ? [] : (t.misconceptions ?? []), ...(t.notRun ? { not_run: true } : {}) },
     })),
-    extra_data: { submission: result.submission, assignment: result.assignment, content_sha256: result.contentHash, grader_status: result.status, isolation: result.isolation },
+    extra_data: {
+      submission: result.submission, assignment: result.assignment, content_sha256: result.contentHash, grader_status: result.status, isolation: result.isolation,
+      ...(result.editedCells ? { edited_cells: result.editedCells } : {}),
+      ...(result.stops ? { stopped: result.stops.map((s) => s.kind) } : {}),
+    },
   };
 }
 
@@ -100,7 +107,7 @@ const MAX_FOLDER_BYTES = 100;
  * surrogates, private-use characters, and what Windows forbids in names.
  */
 const UNSAFE_IN_NAMES = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}/\\<>:"|?*\u2044\u2215\u2216\u29f8\u29f9\ufe68\uff0f\uff3c]/gu;
-const RESERVED_NAMES = /^(?:grades\.csv|grades-left-out\.csv|(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))/i;
+const RESERVED_NAMES = /^(?:grades\.csv|grades-left-out\.csv|class-report\.(?:json|html)|(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$))/i;
 
 /**
  * A name for a submission's report folder that is safe as one path component: NFC-normalised; unsafe

@@ -12,12 +12,12 @@ import { basename } from "node:path";
 import type { CallResult } from "../sandbox/protocol";
 import { cutOutput } from "../sandbox/protocol";
 import { describeStop, MAX_SUBMISSION_REPLY_BYTES, SandboxSession, SandboxStopped, DEFAULT_LIMITS } from "../sandbox/session";
-import type { SandboxLimits } from "../sandbox/session";
+import type { SandboxLimits, StopReason } from "../sandbox/session";
 import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolation";
 import type { Isolation } from "../sandbox/isolation";
 import { prepareCompiler, SubmissionCompiler } from "../sandbox/compile-cells";
 import type { CellToRun } from "../sandbox/compile-cells";
-import { isAccessDenied } from "dropout-kit";
+import { callError, isAccessDenied, NOT_IMPLEMENTED } from "dropout-kit";
 import type { CheckResult } from "dropout-kit";
 import type { Check, CompletedCall, GradedAssignment, PlannedCall, References } from "../assignment";
 import { readReferences, setupCellOf } from "./references";
@@ -41,6 +41,10 @@ export interface SubmissionResult {
   durationMs: number;
   /** What the student's code ran under (isolation.ts), for the grader's records. */
   isolation?: string;
+  /** The read-only cells (by grade_id) the student edited: reported, never graded. */
+  editedCells?: string[];
+  /** The sandboxes that were stopped (time, memory, a crash, a broken reply), each with what was said. */
+  stops?: { kind: StopReason["kind"]; detail: string }[];
 }
 
 /** Every text in a result is cut here, whatever made it (student code, a notebook's metadata): reports stay small. */
@@ -52,7 +56,10 @@ function bounded(result: SubmissionResult): SubmissionResult {
   const clean = (text: string, limit: number) => cutOutput(withoutServerPaths(text), limit);
   const notes = result.notes.slice(0, NOTES_LIMIT).map((n) => clean(n, NOTE_LIMIT));
   if (result.notes.length > NOTES_LIMIT) notes.push(`... and ${result.notes.length - NOTES_LIMIT} more notes like these.`);
-  return { ...result, notes, tests: result.tests.map((t) => ({ ...t, output: clean(t.output, CHECK_OUTPUT_LIMIT) })) };
+  const extra: Partial<SubmissionResult> = {};
+  if (result.editedCells) extra.editedCells = result.editedCells.slice(0, NOTES_LIMIT).map((c) => clean(c, 200));
+  if (result.stops) extra.stops = result.stops.slice(0, NOTES_LIMIT).map((s) => ({ kind: s.kind, detail: clean(s.detail, NOTE_LIMIT) }));
+  return { ...result, ...extra, notes, tests: result.tests.map((t) => ({ ...t, output: clean(t.output, CHECK_OUTPUT_LIMIT), ...(t.diagnosis !== undefined ? { diagnosis: clean(t.diagnosis, CHECK_OUTPUT_LIMIT) } : {}) })) };
 }
 
 /**
@@ -72,7 +79,7 @@ function stoppedResult(error: unknown): CallResult {
 
 /** Every check failed for one reason (the file cannot be graded, the grader failed). */
 export function failAll(reason: string, checks: Check[]): CheckResult[] {
-  return checks.map((c) => ({ id: c.id, name: c.name, score: 0, maxScore: c.points, passed: false, output: reason }));
+  return checks.map((c) => ({ id: c.id, name: c.name, score: 0, maxScore: c.points, passed: false, output: reason, notRun: true }));
 }
 
 export interface GradeOptions {
@@ -117,7 +124,7 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
   const sandboxIsolation = options.isolation ?? isolation(requestedIsolation());
   const started = Date.now();
   const read = readSubmission(path, options.assignments, options.assignment);
-  const base = { submission: basename(path), path, contentHash: read.contentHash, assignment: read.assignment?.id, notes: read.notes, isolation: sandboxIsolation.description };
+  const base = { submission: basename(path), path, contentHash: read.contentHash, assignment: read.assignment?.id, notes: read.notes, isolation: sandboxIsolation.description, ...(read.editedCells ? { editedCells: read.editedCells } : {}) };
   if (read.fatal || !read.assignment) {
     const fatal = read.fatal ?? "The grader could not tell which assignment this notebook is for.";
     const tests = read.assignment ? failAll(fatal, checksFor(read.assignment, publicOnly)) : [];
@@ -140,14 +147,29 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
     sessions: [],
   };
   let calls: CompletedCall[];
+  const stops: SubmissionResult["stops"] = [];
   try {
     calls = await makeCalls(grading, assignment.plan(references, { publicOnly }));
   } finally {
-    closeSandboxes(grading);
+    stops.push(...closeSandboxes(grading));
   }
   noteBlockedAccess(grading, calls);
+  notImplemented(grading, calls);
   const tests = assignment.judge({ calls, references, unavailable: grading.unavailable, sources: read.gradedSources, checks: checksFor(assignment, publicOnly) });
-  return bounded({ ...base, maxScore: total(tests), notes: [...new Set(grading.notes)], status: "graded", score: tests.reduce((sum, t) => sum + t.score, 0), tests, durationMs: Date.now() - started });
+  return bounded({ ...base, maxScore: total(tests), notes: [...new Set(grading.notes)], status: "graded", score: tests.reduce((sum, t) => sum + t.score, 0), tests, durationMs: Date.now() - started, ...(stops.length > 0 ? { stops } : {}) });
+}
+
+/**
+ * A function whose every call said "not implemented" (the release's stub, left as it was) is one that could not
+ * be checked: its checks fail with that, as not run, and no diagnosis is looked for in them.
+ */
+function notImplemented(g: Grading, calls: CompletedCall[]): void {
+  for (const fn of Object.keys(g.assignment.gradedCells)) {
+    if (g.unavailable[fn]) continue;
+    const made = calls.filter((c) => c.request.fn === fn);
+    const said = made.map((c) => callError(c, "")).filter((e): e is string => e !== undefined && e.startsWith(NOT_IMPLEMENTED));
+    if (made.length > 0 && said.length === made.length) g.unavailable[fn] = said[0];
+  }
 }
 
 const total = (tests: CheckResult[]) => tests.reduce((sum, t) => sum + t.maxScore, 0);
@@ -241,13 +263,18 @@ async function makeCalls(g: Grading, planned: PlannedCall[]): Promise<CompletedC
   return completed;
 }
 
-/** Every sandbox closed; one that was stopped (time, memory, a broken reply) says so in the notes. */
-function closeSandboxes(g: Grading): void {
+/** Every sandbox closed; one that was stopped (time, memory, a broken reply) says so in the notes, and is returned. */
+function closeSandboxes(g: Grading): NonNullable<SubmissionResult["stops"]> {
+  const stops: NonNullable<SubmissionResult["stops"]> = [];
   for (const session of g.sessions) {
     const stop = session.stopReason;
-    if (stop && stop.kind !== "closed") g.notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
+    if (stop && stop.kind !== "closed") {
+      g.notes.push(`Grading was cut short: ${describeStop(stop)}. Checks that could not run count as failed.`);
+      stops.push({ kind: stop.kind, detail: describeStop(stop) });
+    }
     session.close();
   }
+  return stops;
 }
 
 function noteBlockedAccess(g: Grading, calls: CompletedCall[]): void {

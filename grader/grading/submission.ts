@@ -35,6 +35,8 @@ export interface ReadSubmission {
   gradedSources: Record<string, string>;
   /** Why a graded function's cell is not there, when it is not. */
   missing: Record<string, string>;
+  /** The grade_ids of the read-only cells that were edited (their nbgrader checksum no longer matches). */
+  editedCells?: string[];
 }
 
 const SUBMIT_THE_FILE = "Submit the notebook file itself: in Jupyter, File > Download (a .ipynb file), and hand in that file.";
@@ -258,10 +260,12 @@ export function readSubmission(path: string, assignments: GradedAssignment[] = A
   // Tampering: a read-only cell (tests, given code) whose checksum no longer matches. The grader runs its
   // own tests and the instructor's set-up, so this changes no score; it is reported.
   const tampered: string[] = [];
+  const editedCells: string[] = [];
   for (const cell of cells) {
     const meta = cell.metadata.nbgrader;
     if (!meta?.checksum || !isLocked(cell)) continue;
     if (computeChecksum(cell) !== meta.checksum) {
+      editedCells.push(printable(meta.grade_id ?? "", 200));
       tampered.push(`The read-only cell '${printable(meta.grade_id ?? "")}' was edited (its nbgrader checksum no longer matches). That changes nothing here: the grader runs its own tests. It is reported to your instructor.`);
     }
   }
@@ -300,5 +304,5 @@ export function readSubmission(path: string, assignments: GradedAssignment[] = A
   notes.push(...malformed.slice(0, MAX_CELL_NOTES).map(malformedCellMessage));
   if (malformed.length > MAX_CELL_NOTES) notes.push(`${malformed.length - MAX_CELL_NOTES} more cells are malformed as well. ${FRESH_COPY}`);
   notes.push(...tampered, ...graded);
-  return { contentHash, notes, assignment: identified.assignment, gradedSources, missing };
+  return { contentHash, notes, assignment: identified.assignment, gradedSources, missing, ...(editedCells.length > 0 ? { editedCells } : {}) };
 }

@@ -33,6 +33,8 @@ export interface CheckResult {
   output: string;
   /** A failure's named misconceptions: stable ids of the assignment's catalogue (its misconceptions.ts), none when no diagnosis named one. */
   misconceptions?: string[];
+  /** The words of the output that name them (the diagnosis a student read), where some are named. */
+  diagnosis?: string;
   /** A failure because the function could not be checked at all (missing, not implemented, did not compile or load, stopped), or the file could not be graded. */
   notRun?: boolean;
 }
@@ -41,10 +43,12 @@ export interface CheckResult {
 export type UnavailableOf<Fn extends string> = Partial<Record<Fn, string>>;
 
 /** A failure names the misconceptions its diagnosis confirmed, by id (none when the diagnosis names none, or there is none). */
-export type Verdict = { passed: true; note?: string } | { passed: false; why: string; misconceptions?: string[] };
+export type Verdict = { passed: true; note?: string } | { passed: false; why: string; misconceptions?: string[]; naming?: string };
 
 export const ok = (note?: string): Verdict => ({ passed: true, note });
-export const fail = (why: string, misconceptions?: string[]): Verdict => (misconceptions && misconceptions.length > 0 ? { passed: false, why, misconceptions: [...new Set(misconceptions)] } : { passed: false, why });
+/** A failure; `misconceptions`, what it names, and `naming`, the words of `why` that name them (all of it by default). */
+export const fail = (why: string, misconceptions?: string[], naming = why): Verdict =>
+  misconceptions && misconceptions.length > 0 ? { passed: false, why, misconceptions: [...new Set(misconceptions)], naming } : { passed: false, why };
 
 /**
  * What a diagnosis says: the words a student reads, and the misconceptions they name, by the stable ids of the
@@ -53,6 +57,8 @@ export const fail = (why: string, misconceptions?: string[]): Verdict => (miscon
 export interface Diagnosis {
   text: string;
   misconceptions: string[];
+  /** The part of `text` that names them, where the rest is something else (a call's error quoted before it). */
+  naming?: string;
 }
 
 /** A diagnosis naming `ids` (none: words that name no misconception, such as "does not equal ..."). */
@@ -60,21 +66,24 @@ export const diagnosis = (ids: string | string[], text: string): Diagnosis => ({
 
 /** A failure with its diagnosis, if any, on the line below, naming what the diagnosis names. */
 export function failWith(why: string, d: Diagnosis | undefined): Verdict {
-  return d ? fail(`${why}\n${d.text}`, d.misconceptions) : fail(why);
+  return d ? fail(`${why}\n${d.text}`, d.misconceptions, d.naming ?? d.text) : fail(why);
 }
 
 /** A diagnosis as a failure: its words, naming what it names. */
-export const failed = (d: Diagnosis): Verdict => fail(d.text, d.misconceptions);
+export const failed = (d: Diagnosis): Verdict => fail(d.text, d.misconceptions, d.naming);
 
 /** A failure's text as another failure's, keeping the misconceptions it named. */
 export function reworded(v: Verdict, text: (why: string) => string): Verdict {
-  return v.passed ? v : fail(text(v.why), v.misconceptions);
+  return v.passed ? v : fail(text(v.why), v.misconceptions, v.naming);
 }
 
 /** Node's permission model (or the sandbox's network guard) refused something: a file read or write, a child process, a socket. */
 export function isAccessDenied(message: string): boolean {
   return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
 }
+
+/** How a call's "not implemented" error starts, as callError says it. */
+export const NOT_IMPLEMENTED = "Not implemented yet: ";
 
 /** A call that threw or returned the wrong form: its error, said plainly (the stub's "not implemented" included). */
 export function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
@@ -86,7 +95,7 @@ export function callError(run: { result: CallResult }, caseDescription: string):
   if (isAccessDenied(message)) {
     return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
   }
-  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
+  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `${NOT_IMPLEMENTED}${message.replace(/^not implemented:\s*/i, "")}`;
   // A module that is not there: most often a graded function that loads someone else's answer instead of computing.
   if (/Cannot find module|MODULE_NOT_FOUND/.test(message)) {
     return `On ${caseDescription}, your function tried to load a module that is not there (${message.split("\n")[0].slice(0, 300)}). A graded function computes its result itself, from its inputs, with tf and what the set-up cell imports; nothing else is given to it.`;
@@ -181,12 +190,12 @@ export function repeatsItself(run: { result: CallResult }, description: string, 
   };
   if (!repeat.ok) {
     const e = said("");
-    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${e.text}`, e.misconceptions);
+    return fail(`On ${description}: called a second time on the very same inputs, your function threw ${repeat.error?.name ?? "an error"}: ${String(repeat.error?.message ?? "").slice(0, 500)}. ${e.text}`, e.misconceptions, e.text);
   }
   const name = firstDifference(run.result.values, repeat.values);
   if (name === undefined) return ok();
   const e = said(name);
-  return fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${name.replace(/^cache\./, "")}. ${e.text}`, e.misconceptions);
+  return fail(`On ${description}: called a second time on the very same inputs, your function returned a different ${name.replace(/^cache\./, "")}. ${e.text}`, e.misconceptions, e.text);
 }
 
 /**
@@ -214,7 +223,10 @@ export function scoredResults<Fn extends string, Evidence, Expected>(checks: (Ch
       passed: verdict.passed,
       output: verdict.passed ? (verdict.note ?? "Passed.") : verdict.why,
     };
-    if (!verdict.passed && verdict.misconceptions) result.misconceptions = verdict.misconceptions;
+    if (!verdict.passed && verdict.misconceptions) {
+      result.misconceptions = verdict.misconceptions;
+      result.diagnosis = verdict.naming ?? verdict.why;
+    }
     if (reason) result.notRun = true;
     return result;
   });

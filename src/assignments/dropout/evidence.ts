@@ -46,7 +46,7 @@ export function backwardCallError(run: BackwardRun): Diagnosis | undefined {
   if (!error) return undefined;
   const c = run.inputs.cache;
   const hint = message && c.D1 && c.D2 ? diagnoseBroadcastError(message, { layer1: c.D1.shape, layer2: c.D2.shape }) : undefined;
-  return hint ? diagnosis(hint.misconceptions, `${error}\n${hint.text}`) : diagnosis([], error);
+  return hint ? { ...diagnosis(hint.misconceptions, `${error}\n${hint.text}`), naming: hint.text } : diagnosis([], error);
 }
 
 /** Why a mask is not one, said the same way by every check that needs a mask. */
@@ -54,7 +54,7 @@ export function notAMask(where: string, label: string, values: number[]): Verdic
   return values.every((v) => v === 0 || v === 1) ? undefined : fail(`On ${where}: ${label} holds values other than 0 and 1; a mask is (draw < keepProb) as 0s and 1s.`);
 }
 
-export type Got = { ok: true; t: WireTensor } | { ok: false; why: string; misconceptions?: string[] };
+export type Got = { ok: true; t: WireTensor } | { ok: false; why: string; misconceptions?: string[]; naming?: string };
 
 /** One of the student's outputs as a tensor of finite numbers (of the given shape): something to compute from. */
 export function output(result: CallResult, key: string, description: string, shape?: number[], keepProb?: number): Got {
@@ -70,7 +70,7 @@ export function output(result: CallResult, key: string, description: string, sha
   if (bad >= 0) {
     // A forward pass's NaN is traced to the step that made it; later steps' checks then say where it came from.
     const origin = keepProb !== undefined ? diagnoseNonFinite(result, keepProb) : undefined;
-    if (origin) return { ok: false, why: `On ${description}: every value must be a finite number, and ${origin.text}`, misconceptions: origin.misconceptions };
+    if (origin) return { ok: false, why: `On ${description}: every value must be a finite number, and ${origin.text}`, misconceptions: origin.misconceptions, naming: origin.text };
     return { ok: false, why: `On ${description}: ${label}[${Math.floor(bad / t.shape[1])}, ${bad % t.shape[1]}] is ${round(t.values[bad])}; every value must be a finite number (NaN and Infinity usually come from a division by 0, or from 0 / 0).` };
   }
   return { ok: true, t };

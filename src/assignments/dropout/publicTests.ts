@@ -171,7 +171,7 @@ const BACKWARD_RULES: Record<string, (runs: BackwardEvidence) => Verdict> = {
             const error = backwardCallError(run);
             if (error) return failed(error);
             const step = backwardStep(run, stepsOf(data));
-            return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions) : ok();
+            return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions, step.naming ?? step.text) : ok();
           }),
         ),
       () => stepSeen(runs.map((r) => r.run)),

@@ -115,7 +115,7 @@ export function scalingOf(run: ForwardRun, outcomes: ForwardOutcomes, reveal: bo
   for (const { Z, D, A, W } of LAYERS) {
     const shape = layerShape(run.inputs, W);
     const got = [output(run.result, Z, run.spec.description, shape, run.spec.keepProb), output(run.result, D, run.spec.description, shape, run.spec.keepProb)];
-    for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`, g.misconceptions);
+    for (const g of got) if (!g.ok) return fail(`${g.why} ${short(A)} should be relu(${short(Z)}) * ${short(D)} / keepProb, from your own ${short(Z)} and ${short(D)}.`, g.misconceptions, g.naming);
     const [z, d] = got.map((g) => (g as { t: WireTensor }).t);
     const notMask = notAMask(run.spec.description, short(D), d.values);
     if (notMask) return notMask;
@@ -143,9 +143,9 @@ export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
   const where = run.spec.description;
   const [n3, m] = [run.inputs.parameters.W3.shape[0], run.inputs.X.shape[1]];
   const A2 = output(run.result, "cache.A2", where, layerShape(run.inputs, "W2"), run.spec.keepProb);
-  if (!A2.ok) return fail(A2.why, A2.misconceptions);
+  if (!A2.ok) return fail(A2.why, A2.misconceptions, A2.naming);
   const Z3 = output(run.result, "cache.Z3", where, [n3, m], run.spec.keepProb);
-  if (!Z3.ok) return fail(Z3.why, Z3.misconceptions);
+  if (!Z3.ok) return fail(Z3.why, Z3.misconceptions, Z3.naming);
   const p = run.inputs.parameters;
   const z3 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(p.W3), toTensor(A2.t)), toTensor(p.b3))));
   const c3 = compare("Z3", Z3.t, z3, reveal);

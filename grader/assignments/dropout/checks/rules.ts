@@ -181,7 +181,7 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
   for (const { D, W } of LAYERS) {
     const label = short(D);
     const mask = output(run.result, D, run.spec.description, layerShape(run.inputs, W), run.spec.keepProb);
-    if (!mask.ok) return fail(mask.why, mask.misconceptions);
+    if (!mask.ok) return fail(mask.why, mask.misconceptions, mask.naming);
     const values = mask.t.values;
     const notMask = notAMask(run.spec.description, label, values);
     if (notMask) return notMask;
@@ -226,7 +226,7 @@ function keepAllValue(run: ForwardRun): Verdict {
   const c = compare("A3", run.result.values.A3, plainForward(run.inputs), isPublic(run));
   if (c.ok) return ok();
   const origin = diagnoseNonFinite(run.result, run.spec.keepProb);
-  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin.text}` : ""}`, origin?.misconceptions);
+  return fail(`With keepProb = 1 nothing may be dropped and nothing scaled, so A3 must equal the plain forward pass: ${c.why}.${origin ? `\nThe first of them: ${origin.text}` : ""}`, origin?.misconceptions, origin?.text);
 }
 
 /**
@@ -256,7 +256,7 @@ function layers(evidence: Evidence): Verdict {
     () => {
       if (judged.length > 0 || runs.length === 0) return ok();
       const origin = diagnoseNonFinite(runs[0].result, runs[0].spec.keepProb);
-      return fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${origin?.text ?? ""}`.trim(), origin?.misconceptions);
+      return fail(`Not checked: your A2 holds NaN or Infinity on every case, so the output layer cannot be judged. ${origin?.text ?? ""}`.trim(), origin?.misconceptions, origin?.text);
     },
     () =>
       firstFailure(
@@ -327,7 +327,7 @@ function backwardMasks(runs: BackwardRun[]): Verdict {
           const error = backwardCallError(run);
           if (error) return failed(error);
           const step = backwardStep(run, recomputedSteps(run));
-          return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions) : ok();
+          return step ? fail(`On ${run.description}: ${step.text}`, step.misconceptions, step.naming ?? step.text) : ok();
         }),
       ),
     () => stepSeen(runs),
