@@ -141,6 +141,42 @@ const EXPECTED: Record<string, { fails: Record<string, string | RegExp>; notes?:
   "throws-its-inputs": { fails: every([...FORWARD, ...BACKWARD].filter((id) => !id.endsWith(".course")), "your function threw Error") },
 };
 
+/**
+ * name -> the misconceptions its results name (the union over its checks, by id, exactly), for every entry
+ * that names any: each typical mistake names its own, and nothing else does. `maybe`: ids a result may name
+ * besides (a fresh unseeded mask can keep every unit of the small course case: "not masked" there).
+ */
+const NAMED: Record<string, { ids: string[]; maybe?: string[] }> = {
+  "backward-fresh-mask": { ids: ["backward-fresh-mask"], maybe: ["backward-no-mask"] },
+  "backward-no-mask": { ids: ["backward-no-mask"] },
+  "backward-no-scaling": { ids: ["backward-no-scaling"] },
+  "backward-swapped-masks": { ids: ["masks-swapped"] },
+  // Its twin's published masks read as a generator seeded like the course's (it draws nothing); the rest is recall and no dropout.
+  "course-outputs-hardcoded": { ids: ["recalled-published-answer", "own-generator", "never-draws-from-generator", "backward-no-mask", "backward-no-scaling"] },
+  "forward-datasync-writes": { ids: ["writes-into-datasync-copy"] },
+  "forward-divides-by-one-minus-keepprob": { ids: ["one-minus-keepprob"] },
+  "forward-drops-input": { ids: ["dropout-on-input"] },
+  "forward-drops-output": { ids: ["dropout-on-output"] },
+  "forward-ignores-keepprob": { ids: ["ignores-keepprob"] },
+  "forward-masks-wrong-order": { ids: ["masks-drawn-in-wrong-order"] },
+  "forward-multiplies-by-keepprob": { ids: ["times-keepprob"] },
+  "forward-no-scaling": { ids: ["no-scaling"] },
+  "forward-own-generator": { ids: ["own-generator"] },
+  "forward-reseeds": { ids: ["reseeds-generator"] },
+  "forward-shared-mask": { ids: ["mask-shared-by-examples"] },
+  "forward-threshold-inverted": { ids: ["threshold-inverted"] },
+  "nan-in-cache": { ids: ["non-finite-values"] },
+  "zero-masks-zero-gradients": { ids: ["never-draws-from-generator", "ignores-inputs"] },
+};
+
+/** name -> the graded functions whose checks all fail as not run (could not be checked at all); none for every other entry. */
+const BOTH = ["forwardPropagationWithDropout", "backwardPropagationWithDropout"];
+const NOT_RUN: Record<string, string[]> = {
+  "untouched-release": BOTH, "borrows-recompute": BOTH, "invalid-json": BOTH, "not-a-notebook": BOTH, "nbformat-3": BOTH,
+  ...Object.fromEntries(["syntax-error", "malformed-cell", "throws", "infinite-loop", "memory-bomb", "reads-references", "writes-file", "spawns-process", "opens-network"].map((n) => [n, [BOTH[0]]])),
+  ...Object.fromEntries(["type-error", "missing-cell", "never-returns"].map((n) => [n, [BOTH[1]]])),
+};
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** The score a result must have: the points of the checks it passed, nothing else. */
@@ -200,6 +236,17 @@ describe("grading the example gallery", () => {
       for (const phrase of expected.notes ?? []) expect(r.notes.join("\n"), name).toContain(phrase);
       expect(r.score, name).toBe(earned(r));
       expect(r.maxScore).toBe(MAX_SCORE);
+      // The misconceptions named, by id: exactly the entry's own (a passed check names none).
+      const named = new Set(r.tests.flatMap((t) => t.misconceptions ?? []));
+      const { ids = [], maybe = [] } = NAMED[name] ?? {};
+      expect([...named].filter((id) => !maybe.includes(id)).sort(), `${name}:\n${allFeedback(r)}`).toEqual([...ids].sort());
+      for (const t of r.tests) if (t.passed) expect(t.misconceptions, `${name}, ${t.id}`).toBeUndefined();
+      for (const id of named) expect(dropout.misconceptions[id], `${id} is in the catalogue`).toBeDefined();
+      // Not run: every check of exactly those functions, and only failed ones.
+      const notRun = new Set(r.tests.filter((t) => t.notRun).map((t) => CHECKS.find((c) => c.id === t.id)!.fn));
+      expect([...notRun].sort(), name).toEqual([...(NOT_RUN[name] ?? [])].sort());
+      for (const t of r.tests) if (t.notRun) expect(t.passed).toBe(false);
+      for (const fn of notRun) expect(r.tests.filter((t) => CHECKS.find((c) => c.id === t.id)!.fn === fn).every((t) => t.notRun), `${name}: every check of ${fn} not run`).toBe(true);
     });
   }
 
@@ -221,9 +268,11 @@ describe("grading the example gallery", () => {
     );
     expect(gradescope.tests).toHaveLength(CHECKS.length);
     for (const t of gradescope.tests) {
-      expect(Object.keys(t).sort()).toEqual(["max_score", "name", "output", "score", "status", "visibility"]);
+      expect(Object.keys(t).sort()).toEqual(["extra_data", "max_score", "name", "output", "score", "status", "visibility"]);
       expect(["passed", "failed"]).toContain(t.status);
+      expect(t.extra_data.misconceptions, t.name).toEqual(t.status === "failed" ? ["no-scaling"] : []);
     }
+    expect(gradescope.tests.map((t: { extra_data: { check: string } }) => t.extra_data.check)).toEqual(CHECKS.map((c) => c.id));
     const feedback = readFileSync(join(outDir, "forward-no-scaling", "feedback.md"), "utf8");
     expect(feedback).toContain(`**Score: ${results.get("forward-no-scaling")!.score} / ${MAX_SCORE}**`);
     expect(feedback).toContain("❌ forward: the course's published case");

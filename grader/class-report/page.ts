@@ -27,7 +27,7 @@ function studentList(students: string[]): string {
   return `<details><summary>${items.slice(0, 8).join(", ")} and ${students.length - 8} more</summary>${items.join(", ")}</details>`;
 }
 
-const sectionText = (s: Section) => `<code>${escapeHtml(s.notebook)}</code>, “${escapeHtml(s.heading)}”`;
+const sectionText = (s: Section) => `<code>${escapeHtml(s.notebook)}</code> › ${escapeHtml(s.heading)}`;
 
 function cards(a: AssignmentSummary): string {
   const s = a.scores;
@@ -141,7 +141,7 @@ const DRAW = String.raw`(function () {
     }
     layout.font = font;
     layout.margin = { t: 48, r: 16 };
-    window.Plotly.newPlot(el, data, layout, { responsive: true, displaylogo: false, staticPlot: false });
+    window.Plotly.newPlot(el, data, layout, { responsive: true, displayModeBar: false });
   }
   var charts = document.querySelectorAll("[data-chart]");
   for (var i = 0; i < charts.length; i++) {

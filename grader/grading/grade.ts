@@ -154,21 +154,26 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
     stops.push(...closeSandboxes(grading));
   }
   noteBlockedAccess(grading, calls);
-  notImplemented(grading, calls);
+  failedEveryCall(grading, calls);
   const tests = assignment.judge({ calls, references, unavailable: grading.unavailable, sources: read.gradedSources, checks: checksFor(assignment, publicOnly) });
   return bounded({ ...base, maxScore: total(tests), notes: [...new Set(grading.notes)], status: "graded", score: tests.reduce((sum, t) => sum + t.score, 0), tests, durationMs: Date.now() - started, ...(stops.length > 0 ? { stops } : {}) });
 }
 
 /**
- * A function whose every call said "not implemented" (the release's stub, left as it was) is one that could not
- * be checked: its checks fail with that, as not run, and no diagnosis is looked for in them.
+ * A function whose every call failed (the release's stub left as it was, a throw, a stop, a blocked access) is
+ * one that could not be checked: each of its checks fails with that, as not run (a class report counts these
+ * apart from wrong answers), and no diagnosis is looked for in them. A function that fails on some cases only is
+ * judged as usual.
  */
-function notImplemented(g: Grading, calls: CompletedCall[]): void {
+function failedEveryCall(g: Grading, calls: CompletedCall[]): void {
   for (const fn of Object.keys(g.assignment.gradedCells)) {
     if (g.unavailable[fn]) continue;
     const made = calls.filter((c) => c.request.fn === fn);
-    const said = made.map((c) => callError(c, "")).filter((e): e is string => e !== undefined && e.startsWith(NOT_IMPLEMENTED));
-    if (made.length > 0 && said.length === made.length) g.unavailable[fn] = said[0];
+    if (made.length === 0 || made.some((c) => c.result.ok)) continue;
+    const first = made[0].result.error ?? { name: "Error", message: "the call failed" };
+    const same = made.every((c) => c.result.error?.name === first.name && c.result.error?.message === first.message);
+    const said = callError(made[0], same ? "every case" : "the first case")!;
+    g.unavailable[fn] = said.startsWith(NOT_IMPLEMENTED) || same ? said : `${said}\nIt failed on every other case too.`;
   }
 }
 

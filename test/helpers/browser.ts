@@ -91,6 +91,37 @@ export async function openInBrowser(executedText: string, fileName: string): Pro
   }
 }
 
+/** What opening a page from disk needs and this machine lacks, if anything (Chromium only: no server). */
+export function chromiumMissing(): string | undefined {
+  return browser ? undefined : "Chromium is not installed (`apt-get install chromium`)";
+}
+
+/**
+ * A page file opened from disk (file://) in headless Chromium with no network at all: its DOM after the scripts
+ * ran, and a screenshot in test-artifacts/<folder>/<name>.png.
+ */
+export function openPageFile(file: string, folder: string, name: string): string {
+  const profile = mkdtempSync(join(tmpdir(), "chromium-profile-"));
+  try {
+    const flags = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+      // No network: a page that needed one would show it (its charts would not draw).
+      "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+      `--user-data-dir=${profile}`, "--virtual-time-budget=20000", "--window-size=1280,2400",
+    ];
+    const url = `file://${resolve(file)}`;
+    const dump = spawnSync(browser!, [...flags, "--dump-dom", url], { encoding: "utf8", timeout: 180_000, maxBuffer: 200 * 1024 * 1024 });
+    if (!dump.stdout) throw new Error(`Chromium printed no page (status ${dump.status}):\n${dump.stderr.slice(-2000)}`);
+    const artifacts = resolve(__dirname, "../../test-artifacts", folder);
+    mkdirSync(artifacts, { recursive: true });
+    spawnSync(browser!, [...flags, `--screenshot=${join(artifacts, `${name}.png`)}`, url], { encoding: "utf8", timeout: 180_000 });
+    return dump.stdout;
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 /** Every plot's div on the page holds plotly's SVG (and none says plotly.js is missing); returns how many there are. */
 export function expectEveryPlotDrawn(dom: string): number {
   const divs = [...dom.matchAll(/<div id="(dropout-plot-[0-9a-f]+-\d+)"([^>]*)>/g)];

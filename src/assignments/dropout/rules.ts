@@ -11,7 +11,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ATOL } from "../../compare";
 import { formatShape } from "../../format";
 import type { WireTensor } from "../../testing/tensorData";
-import { compare, fromTensor, round, scoped, tensorOf, toTensor } from "../../testing/tensorData";
+import { close, compare, fromTensor, round, scoped, tensorOf, toTensor } from "../../testing/tensorData";
 import type { Diagnosis, GateRun, Verdict } from "../../testing/verdicts";
 import { callError, diagnosis, fail, failed, failWith, flatValues, ok, safely } from "../../testing/verdicts";
 import type { ForwardInputs } from "./calls";
@@ -135,7 +135,46 @@ export function linearLayer(run: ForwardRun, reveal: boolean): Verdict {
   if (error) return fail(error);
   const z1 = scoped(() => fromTensor(tf.add(tf.matMul(toTensor(run.inputs.parameters.W1), toTensor(run.inputs.X)), toTensor(run.inputs.parameters.b1))));
   const c = compare("Z1", run.result.values["cache.Z1"], z1, reveal);
-  return c.ok ? ok() : fail(`On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`);
+  if (c.ok) return ok();
+  const why = `On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`;
+  return inputDropped(run) ? fail(why, ["dropout-on-input"], "Z1 should be W1·X + b1 with X as it is (no dropout on the input features).") : fail(why);
+}
+
+/**
+ * Whether the student's Z1 is W1·(X * M / keepProb) + b1 for a 0/1 mask M on the input features that drops
+ * something: tried example by example over every mask of its features (a net with a few input features only).
+ */
+function inputDropped(run: ForwardRun): boolean {
+  const Z1 = tensorOf(run.result.values["cache.Z1"]);
+  const { X, parameters: { W1, b1 }, keepProb } = run.inputs;
+  const [n0, m] = X.shape;
+  const n1 = W1.shape[0];
+  if (!Z1 || Z1.shape.join() !== [n1, m].join() || n0 > 8 || keepProb >= 1) return false;
+  let dropped = false;
+  for (let j = 0; j < m; j++) {
+    let fits = false;
+    for (let mask = 0; mask < 1 << n0 && !fits; mask++) {
+      fits = Array.from({ length: n1 }, (_, i) => {
+        let z = b1.values[i];
+        for (let k = 0; k < n0; k++) if (mask & (1 << k)) z += (W1.values[i * n0 + k] * X.values[k * m + j]) / keepProb;
+        return close(Z1.values[i * m + j], z);
+      }).every(Boolean);
+      if (fits && mask !== (1 << n0) - 1) dropped = true;
+    }
+    if (!fits) return false;
+  }
+  return dropped;
+}
+
+/** Whether the student's A3 is sigmoid(Z3) * D / keepProb for a 0/1 mask D that drops some unit: dropout on the output layer. */
+function outputDropped(A3: WireTensor | undefined, sigmoid: WireTensor, keepProb: number): boolean {
+  if (!A3 || A3.values.length !== sigmoid.values.length || keepProb >= 1) return false;
+  let dropped = false;
+  const each = A3.values.every((a, k) => {
+    if (a === 0 && sigmoid.values[k] > 1e-6) return (dropped = true);
+    return close(a, sigmoid.values[k] / keepProb);
+  });
+  return each && dropped;
 }
 
 /** Z3 = W3·A2 + b3 and A3 = sigmoid(Z3), from the student's own A2 and Z3: the output layer is not dropped. */
@@ -152,7 +191,9 @@ export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
   if (!c3.ok) return fail(`On ${where}: Z3 should be W3·A2 + b3, from your own A2; ${c3.why}.`);
   const a3 = scoped(() => fromTensor(tf.sigmoid(toTensor(Z3.t))));
   const c = compare("A3", run.result.values.A3, a3, reveal);
-  return c.ok ? ok() : fail(`On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`);
+  if (c.ok) return ok();
+  const why = `On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`;
+  return outputDropped(tensorOf(run.result.values.A3), a3, run.spec.keepProb) ? fail(why, ["dropout-on-output"], "A3 is sigmoid(Z3) masked and divided by keepProb: dropout on the output layer. A3 should be sigmoid(Z3), with no mask and no scaling.") : fail(why);
 }
 
 // ---------------------------------------------------------------------------------------------- backward

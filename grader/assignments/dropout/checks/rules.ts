@@ -186,10 +186,19 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
     const notMask = notAMask(run.spec.description, label, values);
     if (notMask) return notMask;
     const kept = values.filter((v) => v === 1).length / values.length;
+    const [rows, cols] = mask.t.shape;
+    // Every unit the same in every example (each row constant, some unit kept and some dropped): one mask shared by
+    // all examples, whose kept fraction is over a few draws only. Said first: it is why the fraction is off.
+    const rowsConstant = Array.from({ length: rows }, (_, i) => values.slice(i * cols, (i + 1) * cols).every((v) => v === values[i * cols])).every(Boolean);
+    if (cols > 1 && rowsConstant && values.some((v) => v !== values[0])) {
+      return fail(
+        `On ${run.spec.description}, each unit of your ${label} is the same in all ${cols} examples: one mask shared by all examples, so its kept fraction (${(100 * kept).toFixed(1)}%) is over ${rows} draws, not ${rows * cols}. Each unit of each example gets its own draw: ${label} = rng.rand(rows, cols) < keepProb.`,
+        ["mask-shared-by-examples"],
+      );
+    }
     if (Math.abs(kept - p) > tolerance) {
       return fail(`With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
     }
-    const [rows, cols] = mask.t.shape;
     let same = 0;
     for (let i = 0; i < rows; i++) for (let j = 0; j + 1 < cols; j++) same += values[i * cols + j] === values[i * cols + j + 1] ? 1 : 0;
     const agreement = same / (rows * (cols - 1));
