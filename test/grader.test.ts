@@ -23,6 +23,14 @@ import { CHECKS, GRADED_CELLS, MAX_SCORE, pointsOf } from "../grader/assignments
 import { cellSource, readNotebook } from "../grader/notebook/notebook";
 import { INSTRUCTOR_NOTEBOOK, loadReferenceSolution } from "../grader/assignments/dropout/solution";
 import type { SandboxLimits } from "../grader/sandbox/session";
+import type { ClassReport } from "../grader/class-report";
+import { chromiumMissing, openPageFile } from "./helpers/browser";
+
+/** The report's data as the class report's page carries it. */
+function pageData(html: string): ClassReport {
+  const match = /<script type="application\/json" id="class-report-data">([\s\S]*?)<\/script>/.exec(html);
+  return JSON.parse(match![1]) as ClassReport;
+}
 
 /** Shorter than the defaults, so the hostile examples do not dominate the test's time. */
 const LIMITS: SandboxLimits = { loadTimeoutMs: 25_000, callTimeoutMs: 6_000, totalTimeoutMs: 90_000, memoryMb: 1024 };
@@ -284,6 +292,51 @@ describe("grading the example gallery", () => {
     expect(leftovers).toEqual([]);
   });
 
+  it("writes the class report over the gallery: its counts are the gallery's known mistakes", () => {
+    const report = JSON.parse(readFileSync(join(outDir, "class-report.json"), "utf8")) as ClassReport;
+    expect(pageData(readFileSync(join(outDir, "class-report.html"), "utf8"))).toEqual(report);
+    const names = Object.keys(EXPECTED);
+    expect(report.submissions).toBe(names.length);
+    expect(report.unassigned).toEqual([]);
+    const [a] = report.assignments;
+    expect(a.id).toBe("dropout");
+    const ungradableNames = ["invalid-json", "nbformat-3", "not-a-notebook"];
+    expect(a.ungradable.map((u) => u.student)).toEqual(ungradableNames);
+    for (const u of a.ungradable) expect(u.reason.length, u.student).toBeGreaterThan(10);
+    const gradedNames = names.filter((n) => !ungradableNames.includes(n));
+    expect(a.graded).toBe(gradedNames.length);
+    // Scores: full marks where nothing fails, 0 where everything does (from the table above, not from the results).
+    const all = FORWARD.length + BACKWARD.length;
+    expect(a.scores.fullMarks).toBe(names.filter((n) => Object.keys(EXPECTED[n].fails).length === 0).length);
+    expect(a.scores.zero).toBe(names.filter((n) => Object.keys(EXPECTED[n].fails).length === all).length);
+    expect(a.scores.count).toBe(names.length);
+    // Each check: passed by the graded entries that do not list it; not run where NOT_RUN says so.
+    for (const check of a.checks) {
+      const fn = CHECKS.find((c) => c.id === check.id)!.fn;
+      expect(check.passed, check.id).toBe(gradedNames.filter((n) => !(check.id in EXPECTED[n].fails)).length);
+      expect(check.notRun, check.id).toBe(gradedNames.filter((n) => NOT_RUN[n]?.includes(fn)).length);
+      expect(check.named + check.unnamed + check.notRun, check.id).toBe(check.failed);
+    }
+    expect(a.checks.map((c) => c.passRate)).toEqual([...a.checks.map((c) => c.passRate)].sort((x, y) => x! - y!));
+    // Each misconception: exactly the entries that name it (NAMED), with its catalogue title and sections.
+    for (const m of a.misconceptions) {
+      const certain = Object.keys(NAMED).filter((n) => NAMED[n].ids.includes(m.id));
+      const possible = Object.keys(NAMED).filter((n) => NAMED[n].maybe?.includes(m.id));
+      expect(m.students.filter((s) => !possible.includes(s)), m.id).toEqual(certain.sort());
+      expect(m.title).toBe(dropout.misconceptions[m.id].title);
+      expect(m.sentences.length, m.id).toBeGreaterThan(0);
+    }
+    expect(new Set(a.misconceptions.map((m) => m.id))).toEqual(new Set(Object.values(NAMED).flatMap((n) => n.ids)));
+    expect(a.editedReadOnly).toEqual([{ student: "tampered-test-cell", cells: ["forward_propagation_with_dropout_test"] }]);
+    expect(a.cutShort.map((c) => c.student)).toEqual(expect.arrayContaining(["infinite-loop", "memory-bomb", "never-returns"]));
+    expect(a.cutShort.find((c) => c.student === "memory-bomb")!.kinds).toEqual(["memory"]);
+  });
+
+  it.skipIf(chromiumMissing())("the gallery's class report draws its charts in headless Chromium (test-artifacts/class-report/dropout-gallery.png)", () => {
+    const dom = openPageFile(join(outDir, "class-report.html"), "class-report", "dropout-gallery");
+    expect(dom.match(/class="[^"]*js-plotly-plot/g) ?? []).toHaveLength(3);
+  }, 240_000);
+
   it("gives the same reports whatever the parallelism, and resumes without regrading unchanged submissions", async () => {
     const again = mkdtempSync(join(tmpdir(), "grader-test-serial-"));
     const names = ["solution.ipynb", "forward-reseeds.ipynb", "invalid-json.ipynb"];
@@ -299,7 +352,19 @@ describe("grading the example gallery", () => {
     const reused: string[] = [];
     await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
     expect(reused.sort()).toEqual(["forward-reseeds.ipynb", "solution.ipynb"]);
-  }, 120_000);
+    // The class report covers the whole batch, the two it did not grade again included.
+    const report = JSON.parse(readFileSync(join(out, "class-report.json"), "utf8")) as ClassReport;
+    expect(report.submissions).toBe(3);
+    expect(report.assignments[0].misconceptions.map((m) => [m.id, m.students])).toEqual([["reseeds-generator", ["forward-reseeds"]]]);
+    expect(report.assignments[0].ungradable.map((u) => u.student)).toEqual(["invalid-json"]);
+    // A record written by an older grader (no schema, no misconception ids) is graded again, not trusted.
+    const saved = join(out, "solution", "result.json");
+    const { schema: _schema, ...older } = JSON.parse(readFileSync(saved, "utf8"));
+    writeFileSync(saved, JSON.stringify(older));
+    const regraded: string[] = [];
+    await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => !wasReused && regraded.push(r.submission) });
+    expect(regraded).toEqual(["solution.ipynb"]);
+  }, 180_000);
 });
 
 describe("the grade command", () => {
