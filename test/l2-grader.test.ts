@@ -21,6 +21,7 @@ import { l2Regularization } from "../grader/assignments/l2-regularization";
 import { l2RegularizationAuthoring } from "../grader/assignments/l2-regularization/authoring";
 import { MAX_SCORE as DROPOUT_MAX } from "../grader/assignments/dropout/checks";
 import type { BatchResult } from "../grader/batch";
+import type { ClassReport } from "../grader/class-report";
 
 const GALLERY = l2Regularization.galleryDir;
 const LIMITS = { loadTimeoutMs: 60_000, callTimeoutMs: 30_000, totalTimeoutMs: 240_000, memoryMb: 1024 };
@@ -46,6 +47,23 @@ const EXPECTED: Record<string, { score: number; failed: string[]; says?: RegExp 
   "backward-regularizes-biases": { score: 5.5, failed: ["backward.course", "backward.cases", "backward.autodiff", "backward.biases"], says: /Your db1, db2 and db3 include a regularization term/ },
 };
 
+/** Each example's misconceptions by id (the union over its checks), exactly; none for every other example. */
+const NAMED: Record<string, string[]> = {
+  "cost-no-division-by-m": ["cost-not-divided-by-m"],
+  "cost-lambd-over-m": ["cost-missing-half"],
+  "cost-regularizes-biases": ["cost-counts-biases"],
+  "cost-sum-not-squared": ["cost-sums-weights"],
+  "cost-misses-a-layer": ["cost-misses-layers"],
+  "backward-no-weight-term": ["gradient-no-term"],
+  "backward-lambd-without-m": ["gradient-not-divided-by-m"],
+  "backward-half-factor": ["gradient-half-factor"],
+  "backward-wrong-sign": ["gradient-term-subtracted"],
+  "backward-misses-layer-1": ["gradient-misses-layers"],
+  "backward-regularizes-biases": ["gradient-regularizes-biases"],
+};
+/** Examples whose every check fails as not run (nothing of them could be checked). */
+const NOT_RUN = ["untouched-release", "borrows-recompute"];
+
 let out: string;
 let results: BatchResult[];
 beforeAll(async () => {
@@ -69,8 +87,30 @@ describe("the L2 gallery, graded by the engine as the notebooks' metadata says",
       expect(result.score).toBe(expected.score);
       if (expected.says) expect(readFileSync(join(out, name, "feedback.md"), "utf8")).toMatch(expected.says);
       expect(readFileSync(join(out, name, "feedback.md"), "utf8")).toMatch(/^# L2 regularization assignment: feedback/);
+      expect([...new Set(result.tests.flatMap((t) => t.misconceptions ?? []))].sort(), name).toEqual([...(NAMED[name] ?? [])].sort());
+      expect(result.tests.filter((t) => t.notRun).length, name).toBe(NOT_RUN.includes(name) ? result.tests.length : 0);
+      const gradescope = JSON.parse(readFileSync(join(out, name, "results.json"), "utf8"));
+      expect(gradescope.tests.map((t: { extra_data: { misconceptions: string[] } }) => t.extra_data.misconceptions), name).toEqual(result.tests.map((t) => t.misconceptions ?? []));
     });
   }
+
+  it("the class report counts the gallery's known mistakes", () => {
+    const report = JSON.parse(readFileSync(join(out, "class-report.json"), "utf8")) as ClassReport;
+    const [a] = report.assignments;
+    expect([report.submissions, a.id, a.graded, a.ungradable]).toEqual([Object.keys(EXPECTED).length, "l2-regularization", Object.keys(EXPECTED).length, []]);
+    expect(Object.fromEntries(a.misconceptions.map((m) => [m.id, m.students]))).toEqual(
+      Object.fromEntries([...new Set(Object.values(NAMED).flat())].map((id) => [id, Object.keys(NAMED).filter((n) => NAMED[n].includes(id)).sort()])),
+    );
+    for (const m of a.misconceptions) expect(m.explainedIn.map((s) => s.notebook), m.id).toContain("l2-regularization.ipynb");
+    for (const check of a.checks) {
+      expect(check.passed, check.id).toBe(Object.values(EXPECTED).filter((e) => !e.failed.includes(check.id)).length);
+      expect(check.notRun, check.id).toBe(NOT_RUN.length);
+      // Every other failure of this gallery is a named mistake: the L2 reading has a word for each.
+      expect(check.unnamed, check.id).toBe(0);
+    }
+    expect(a.scores.fullMarks).toBe(Object.values(EXPECTED).filter((e) => e.score === 10).length);
+    expect(a.scores.zero).toBe(Object.values(EXPECTED).filter((e) => e.score === 0).length);
+  });
 });
 
 describe("the L2 assignment's generated files are in step with its source (run `npm run assign`)", () => {
@@ -105,6 +145,13 @@ describe("one batch may mix the assignments", () => {
       // It has no row in the gradebook (0 of 0 would mislead one that divides); the list beside it says why.
       expect(csv).not.toContain("invalid-json");
       expect(readFileSync(join(mixed, "grades-left-out.csv"), "utf8")).toMatch(/^student_id,reason\ninvalid-json,"?The file is not valid JSON/);
+      // The class report: a part per assignment, and the file of none apart (as grades-left-out.csv has it).
+      const report = JSON.parse(readFileSync(join(mixed, "class-report.json"), "utf8")) as ClassReport;
+      expect(report.assignments.map((a) => [a.id, a.submissions, a.misconceptions.map((m) => [m.id, m.students])])).toEqual([
+        ["l2-regularization", 1, [["cost-missing-half", ["cost-lambd-over-m"]]]],
+        ["dropout", 2, [["no-scaling", ["forward-no-scaling"]]]],
+      ]);
+      expect(report.unassigned).toEqual([{ student: "invalid-json", reason: expect.stringMatching(/not valid JSON/) }]);
       // Resuming with --assignment: a result graded as another assignment is not "unchanged" for this one.
       const reused: string[] = [];
       const again = await gradeBatch(files, { outDir: mixed, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => wasReused && reused.push(r.submission) });
