@@ -205,6 +205,19 @@ describe("diagnoseRngUse: how the generator was used", () => {
   it("same-width layers: two draws of the same shape, in either order, say nothing (the order cannot be seen)", () => {
     expect(use(sameWidth(), rngUse(["rand", 4, 6], ["rand", 4, 6]))).toBeUndefined();
   });
+
+  it("each reading names its misconception by id; listing the calls names none", () => {
+    const ids = (inputs: ForwardInputs, rng: RngUse) => kit.diagnoseRngUse(result({}, { rng }), inputs, [inputs.parameters.W1.shape[0], inputs.parameters.W2.shape[0]])?.misconceptions;
+    expect(ids(distinct(), rngUse(["seed", 1], ["rand", 5, 6], ["rand", 4, 6]))).toEqual(["reseeds-generator"]);
+    expect(ids(distinct(), rngUse())).toEqual(["never-draws-from-generator"]);
+    expect(ids(distinct(), rngUse(["randn", 5, 6], ["randn", 4, 6]))).toEqual(["wrong-generator-method"]);
+    expect(ids(distinct(), rngUse(["rand", 5, 1], ["rand", 4, 1]))).toEqual(["mask-shared-by-examples"]);
+    expect(ids(narrow(), rngUse(["rand", 1, 6], ["rand", 1, 6]))).toEqual(["mask-shared-by-units"]);
+    expect(ids(distinct(), rngUse(["rand", 4, 6], ["rand", 5, 6]))).toEqual(["masks-drawn-in-wrong-order"]);
+    expect(ids(distinct(), rngUse(["rand", 3, 6], ["rand", 5, 6]))).toEqual(["dropout-on-input"]);
+    expect(ids(distinct(), rngUse(["rand", 5, 6], ["rand", 4, 6], ["rand", 1, 6]))).toEqual(["dropout-on-output"]);
+    expect(ids(course(), rngUse(["rand", 3, 5], ["rand", 2, 5]))).toEqual(["draws-other-masks"]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------- thresholdUsed
@@ -596,6 +609,23 @@ describe("backwardStepVariant and diagnoseBackwardStep: dropout's step in the ba
     }
   });
 
+  it("each wrong variant names its misconceptions by id (neither: both); a dA no variant explains names none", () => {
+    const s = sameWidthStep();
+    const p = s.keepProb;
+    const ids = (body: (t: { WTdZ: tf.Tensor; D: tf.Tensor; other: tf.Tensor }) => tf.Tensor) => {
+      const received = compute(body, s);
+      return scoped(() => kit.diagnoseBackwardStep("dA1", received, stepCandidates(T(s.WTdZ), T(s.D), s.keepProb, T(s.other)), s.D.values))?.misconceptions;
+    };
+    expect(ids((t) => tf.div(t.WTdZ, p))).toEqual(["backward-no-mask"]);
+    expect(ids((t) => tf.mul(t.WTdZ, t.D))).toEqual(["backward-no-scaling"]);
+    expect(ids((t) => t.WTdZ)).toEqual(["backward-no-mask", "backward-no-scaling"]);
+    expect(ids((t) => tf.mul(tf.mul(t.WTdZ, t.D), p))).toEqual(["backward-times-keepprob"]);
+    expect(ids((t) => tf.div(tf.mul(t.WTdZ, t.D), 1 - p))).toEqual(["backward-one-minus-keepprob"]);
+    expect(ids((t) => tf.div(tf.mul(t.WTdZ, t.other), p))).toEqual(["masks-swapped"]);
+    expect(ids((t) => tf.div(tf.mul(tf.mul(t.WTdZ, t.D), 7.25), p))).toEqual([]);
+    expect(ids((t) => tf.div(tf.mul(t.WTdZ, t.D), p))).toBeUndefined();
+  });
+
   it("a right answer is 'correct', not 'swapped', even where Wᵀ·dZ is 0 on every unit the two masks disagree on", () => {
     const s = sameWidthStep();
     // D2 = D1 but for column 0, where Wᵀ·dZ is 0 (every layer-2 unit of that example dropped or inactive).
@@ -678,6 +708,13 @@ describe("diagnoseLayerStep: one layer's dropout step, from the student's own Z 
   });
 
   it("audit: divided by keepProb twice (keepProb²): said so, never 'a number written into it'", () => {
+    const inputs0 = distinct();
+    const ids = (layer1: ForwardAnswer["layer1"]) => kit.diagnoseLayerStep(result(forwardValues(inputs0, { layer1 })), inputs0.keepProb)?.misconceptions;
+    expect(ids((r, d) => tf.div(tf.div(tf.mul(r, d), inputs0.keepProb), inputs0.keepProb))).toEqual(["divides-twice"]);
+    expect(ids((r, d) => tf.mul(tf.mul(r, d), inputs0.keepProb))).toEqual(["times-keepprob"]);
+    expect(ids((r, d) => tf.mul(r, d))).toEqual(["no-scaling"]);
+    expect(ids((r, d) => tf.div(tf.mul(r, d), 1 - inputs0.keepProb))).toEqual(["one-minus-keepprob"]);
+    expect(ids((r, d) => tf.div(tf.mul(r, d), 0.5))).toEqual(["ignores-keepprob"]);
     for (const inputs of [distinct(), course()]) {
       const said = step(inputs, (r, d) => tf.div(tf.div(tf.mul(r, d), inputs.keepProb), inputs.keepProb)) ?? "";
       expect(said).toContain("keepProb²");
