@@ -351,8 +351,10 @@ describe("each check's rule and gate", () => {
     expect(results["forward.kept-fraction"].output).toMatch(/^On .*agrees with the next example's .*not one over many draws/s);
     // A mask shared by all examples (a common slip) fails the same rule, said as a fact, not as a withheld credit.
     const shared = forwardOnly({ mask: (d, keep) => tf.tile(tf.cast(tf.less(d.slice([0, 0], [d.shape[0], 1]), keep), "float32"), [1, d.shape[1]]) as tf.Tensor2D });
-    // (its fraction is over one draw per unit, so it misses keepProb or repeats along the examples: either is said)
-    expect(shared["forward.kept-fraction"].output).toMatch(/agrees with the next example's 100\.0% of the time|keeps \d+\.\d% of the units/);
+    // (its fraction is over one draw per unit: said as that, and named)
+    expect(shared["forward.kept-fraction"].output).toMatch(/each unit of your D1 is the same in all \d+ examples: one mask shared by all examples, so its kept fraction \(\d+\.\d%\) is over \d+ draws/);
+    expect(shared["forward.kept-fraction"].misconceptions).toEqual(["mask-shared-by-examples"]);
+    expect(results["forward.kept-fraction"].misconceptions).toBeUndefined();
     expect(shared["forward.kept-fraction"].output).not.toMatch(/Not credited/);
     const inverted = forwardOnly({ mask: (d, keep) => tf.cast(tf.greaterEqual(d, keep), "float32") as tf.Tensor2D });
     expect(inverted["forward.kept-fraction"].output).toContain("That is 1 - keepProb");

@@ -154,7 +154,7 @@ describe("report folders: safe, distinct names inside the output folder", () => 
   const composed = "\u00e9l\u00e8ve";
   const decomposed = "e\u0301le\u0300ve";
   const hostile = [
-    "...ipynb", "..ipynb", ".ipynb", ".hidden.ipynb", "grades.csv.ipynb", "GRADES.CSV.ipynb", "a\u2215b.ipynb", "a\u2044b.ipynb", "a\uff0fb.ipynb", "a\\b.ipynb",
+    "...ipynb", "..ipynb", ".ipynb", ".hidden.ipynb", "grades.csv.ipynb", "GRADES.CSV.ipynb", "class-report.html.ipynb", "Class-Report.JSON.ipynb", "a\u2215b.ipynb", "a\u2044b.ipynb", "a\uff0fb.ipynb", "a\\b.ipynb",
     `${composed}.ipynb`, `${decomposed}.ipynb`, "Alice.ipynb", "alice.ipynb", "line\nbreak.ipynb", "\u001b[2Jclear.ipynb", "-rf.ipynb", `${"long".repeat(60)}.ipynb`, "=HYPERLINK(1).ipynb",
   ];
 
@@ -163,13 +163,14 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     const naive = hostile.map((n) => n.replace(/\.ipynb$/, ""));
     expect(naive).toContain("..");
     expect(naive).toContain("grades.csv");
+    expect(naive).toContain("class-report.html");
     expect(composed).not.toBe(decomposed);
     expect(composed.normalize("NFC")).toBe(decomposed.normalize("NFC"));
     const folders = reportFolderNames([...hostile, "plain.ipynb", "dropout (1).ipynb"]);
     const names = hostile.map((n) => folders.get(n)!);
     for (const f of names) {
       expect(f).not.toMatch(/[/\\\u0000-\u001f\u007f\u2215\u2044\uff0f]|\.\.|^\./);
-      expect(f.toLowerCase()).not.toBe("grades.csv");
+      expect(["grades.csv", "class-report.html", "class-report.json"]).not.toContain(f.toLowerCase());
       expect(Buffer.byteLength(f)).toBeLessThan(200);
     }
     expect(new Set(names.map((f) => f.normalize("NFC").toLowerCase())).size).toBe(hostile.length);
@@ -196,7 +197,10 @@ describe("report folders: safe, distinct names inside the output folder", () => 
     const entries = readdirSync(out);
     expect(entries.filter((e) => e === "grades.csv")).toHaveLength(1);
     expect(lstatSync(join(out, "grades.csv")).isFile()).toBe(true);
-    const folders = entries.filter((e) => e !== "grades.csv");
+    // Beside them, the batch's class report (a submission named like it has a folder of its own, as for grades.csv).
+    expect(entries.filter((e) => e === "class-report.html" || e === "class-report.json").sort()).toEqual(["class-report.html", "class-report.json"]);
+    expect(lstatSync(join(out, "class-report.json")).isFile()).toBe(true);
+    const folders = entries.filter((e) => e !== "grades.csv" && e !== "class-report.html" && e !== "class-report.json");
     expect(folders).toHaveLength(files.length);
     for (const f of folders) expect(readdirSync(join(out, f)).sort(), f).toEqual(["feedback.md", "result.json", "results.json"]);
     // Control: a plain name is filed under itself.

@@ -88,7 +88,7 @@ describe("hidden expected values stay hidden", () => {
     const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), join(GALLERY_DIR, "throws-its-inputs.ipynb"), "--out", out, "--jobs", "1"], { encoding: "utf8", timeout: 240_000 });
     expect(run.status, run.stderr).toBe(0);
     const texts = [{ path: "the grader's output", text: `${run.stdout}\n${run.stderr}` }, ...filesUnder(out).map((path) => ({ path, text: readFileSync(path, "utf8") }))];
-    expect(texts.map((t) => t.path.replace(`${out}/`, "")).sort()).toEqual(["grades.csv", "the grader's output", "throws-its-inputs/feedback.md", "throws-its-inputs/result.json", "throws-its-inputs/results.json"]);
+    expect(texts.map((t) => t.path.replace(`${out}/`, "")).sort()).toEqual(["class-report.html", "class-report.json", "grades.csv", "the grader's output", "throws-its-inputs/feedback.md", "throws-its-inputs/result.json", "throws-its-inputs/results.json"]);
     // The hostile code did reach the reports with what it was given: its inputs are there, thrown.
     const feedback = texts.find((t) => t.path.endsWith("feedback.md"))!.text;
     expect(feedback).toContain('your function threw Error: {"cache":{"A3":[[');
