@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "dropout-kit";
 import { classReport, classReportPage, writeClassReport } from "../grader/class-report";
+import { gradeBatch } from "../grader/batch";
 import type { ClassReport } from "../grader/class-report";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { dropout } from "../grader/assignments/dropout";
@@ -166,6 +167,28 @@ describe("the page", () => {
     // The page's own scripts only: the data block, plotly, the drawing script.
     expect((html.match(/<script/g) ?? []).length).toBe(3);
     expect(pageData(html)).toEqual(report);
+  });
+});
+
+describe("a batch's report, end to end (gradeBatch)", () => {
+  it("an empty batch writes a report that says so; a batch of only ungradable files, one that says none could be graded and why", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "class-report-empty-"));
+    await gradeBatch([], { outDir: empty, jobs: 1, regrade: true, assignment: dropout });
+    expect(JSON.parse(readFileSync(join(empty, "class-report.json"), "utf8"))).toEqual({ schema: 1, submissions: 0, assignments: [], unassigned: [] });
+    expect(readFileSync(join(empty, "class-report.html"), "utf8")).toContain("This batch had no submissions");
+    const broken = mkdtempSync(join(tmpdir(), "class-report-broken-"));
+    const files = ["invalid-json.ipynb", "not-a-notebook.ipynb"].map((n) => join(dropout.galleryDir, n));
+    await gradeBatch(files, { outDir: join(broken, "out"), jobs: 1, regrade: true, assignment: dropout });
+    const report = JSON.parse(readFileSync(join(broken, "out", "class-report.json"), "utf8")) as ClassReport;
+    expect(report.assignments[0]).toMatchObject({ submissions: 2, graded: 0, misconceptions: [] });
+    expect(report.assignments[0].ungradable.map((u) => [u.student, u.reason])).toEqual([
+      ["invalid-json", expect.stringContaining("not valid JSON")],
+      ["not-a-notebook", expect.stringContaining("not a Jupyter notebook")],
+    ]);
+    expect(readFileSync(join(broken, "out", "class-report.html"), "utf8")).toContain("None of this assignment's 2 submissions could be graded");
+    // Without --assignment they belong to none: the report says that instead.
+    await gradeBatch(files, { outDir: join(broken, "any"), jobs: 1, regrade: true });
+    expect(readFileSync(join(broken, "any", "class-report.html"), "utf8")).toContain("None of the 2 submissions could be told to belong to an assignment");
   });
 });
 
