@@ -7,6 +7,7 @@
  * (links, pipes, devices and folders named like notebooks are refused by readSubmission, one result each),
  * and a report folder's name is made safe and distinct from the submission's name (reportFolderNames).
  */
+import { createHash } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { failAll, gradeSubmission } from "./grading/grade";
@@ -17,6 +18,10 @@ import { writeAtomically } from "./atomic-write";
 import { feedbackMarkdown, GRADEBOOK, gradebookCsv, gradescopeResults, LEFT_OUT, leftOutCsv, reportFolderNames } from "./reports";
 import { CLASS_REPORT_FILES, writeClassReport } from "./class-report";
 import { ASSIGNMENTS } from "./assignments";
+import { PROJECT_ROOT } from "./sandbox/isolation";
+
+/** The assignment a result names, among the given ones (undefined: none, or one this grader does not have). */
+const assignmentById = (id: string | undefined, among: GradedAssignment[] = ASSIGNMENTS) => among.find((a) => a.id === id);
 import type { SandboxLimits } from "./sandbox/session";
 import { printError } from "./untrusted-text";
 
@@ -67,6 +72,34 @@ export type BatchResult = SubmissionResult & { graderError?: string };
 /** The shape of result.json, the resume marker: a record of another shape is not reused (2: checks carry misconception ids). */
 const RESULT_SCHEMA = 2;
 
+const fingerprints = new Map<string, string>();
+
+/**
+ * What graded a result: a hash of the library's and the grader's sources (their checks, diagnoses and
+ * catalogues) and the assignment's references. A record made by another grader is graded again, so that one
+ * report never mixes two vocabularies of misconceptions, nor two versions of a check.
+ */
+export function graderFingerprint(assignment: GradedAssignment | undefined): string {
+  const key = assignment?.id ?? "";
+  const known = fingerprints.get(key);
+  if (known) return known;
+  const hash = createHash("sha256").update(`result schema ${RESULT_SCHEMA}\n`);
+  const sources: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory() && !["dist", "gallery", "node_modules"].includes(entry.name)) walk(full);
+      else if (entry.isFile() && /\.(ts|json)$/.test(entry.name)) sources.push(full);
+    }
+  };
+  for (const root of ["src", "grader"]) if (existsSync(join(PROJECT_ROOT, root))) walk(join(PROJECT_ROOT, root));
+  if (assignment && existsSync(assignment.referencesFile)) sources.push(assignment.referencesFile);
+  for (const file of sources) hash.update(`${file.slice(PROJECT_ROOT.length)}\n`).update(readFileSync(file));
+  const value = hash.digest("hex").slice(0, 16);
+  fingerprints.set(key, value);
+  return value;
+}
+
 /** What a student reads when the grader itself failed on their submission (the details go to the grader's stderr). */
 export const GRADER_FAILED = "The grader failed on this submission; your instructor has the details.";
 
@@ -81,13 +114,13 @@ function reportDir(outDir: string, folder: string): string {
  * A previous result for the same content, if the reports exist, and graded as the same assignment when one is
  * forced (`--assignment`): a notebook graded as one assignment is not "unchanged" for another.
  */
-function previous(dir: string, file: string, forced?: GradedAssignment): SubmissionResult | undefined {
+function previous(dir: string, file: string, forced: GradedAssignment | undefined, among: GradedAssignment[]): SubmissionResult | undefined {
   const saved = join(dir, "result.json");
   if (!existsSync(saved)) return undefined;
   try {
-    const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult & { schema?: number };
-    // A record of another shape (an older grader's, without misconception ids) is graded again.
-    if (result.schema !== RESULT_SCHEMA) return undefined;
+    const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult & { schema?: number; grader?: string };
+    // A record of another shape, or made by another grader (an older one, without these misconception ids), is graded again.
+    if (result.schema !== RESULT_SCHEMA || result.grader !== graderFingerprint(assignmentById(result.assignment, among))) return undefined;
     const hash = submissionHash(file);
     if (forced && result.assignment !== forced.id) return undefined;
     return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
@@ -106,7 +139,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
       const k = next++;
       const file = files[k];
       const dir = reportDir(options.outDir, folders.get(basename(file))!);
-      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file, options.assignment);
+      let result: BatchResult | undefined = options.regrade ? undefined : previous(dir, file, options.assignment, batchAssignments(options));
       const reused = !!result;
       if (!result) {
         try {
@@ -120,7 +153,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
           const tests = assignment ? failAll(GRADER_FAILED, assignment.checks) : [];
           result = { submission: basename(file), path: file, contentHash: "", assignment: assignment?.id, score: 0, maxScore: tests.reduce((sum, t) => sum + t.maxScore, 0), status: "ungradable", notes: [GRADER_FAILED], tests, durationMs: 0, graderError: details, isolation: "none: the grader failed before running this submission's code" };
         }
-        writeReports(dir, result, options.assignment ? [options.assignment] : options.assignments);
+        writeReports(dir, result, batchAssignments(options));
       }
       results[k] = result;
       options.onProgress?.(++done, files.length, result, reused);
@@ -132,7 +165,7 @@ export async function gradeBatch(files: string[], options: BatchOptions): Promis
   if (leftOut) writeAtomically(join(options.outDir, LEFT_OUT), leftOut);
   else rmSync(join(options.outDir, LEFT_OUT), { force: true });
   // Over the whole batch, the submissions a resumed run skipped included (their result.json is their record).
-  writeClassReport(options.outDir, results, options.assignment ? [options.assignment] : (options.assignments ?? ASSIGNMENTS));
+  writeClassReport(options.outDir, results, batchAssignments(options));
   return results;
 }
 
@@ -145,11 +178,14 @@ function assignmentOf(file: string, options: BatchOptions): GradedAssignment | u
   }
 }
 
-/** `assignments`: the ones the batch was given (undefined: the registry's), where feedback finds its title. */
-function writeReports(dir: string, result: BatchResult, assignments?: GradedAssignment[]): void {
+/** The assignments a batch grades as: the forced one, or those it was given, or the registry's. */
+const batchAssignments = (options: BatchOptions): GradedAssignment[] => (options.assignment ? [options.assignment] : (options.assignments ?? ASSIGNMENTS));
+
+/** `assignments`: the ones the batch grades as, where feedback finds its title and the record its grader. */
+function writeReports(dir: string, result: BatchResult, assignments: GradedAssignment[]): void {
   writeAtomically(join(dir, "results.json"), `${JSON.stringify(gradescopeResults(result), null, 2)}\n`);
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result, assignments));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
   const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
-  writeAtomically(join(dir, "result.json"), `${JSON.stringify({ schema: RESULT_SCHEMA, ...stable }, null, 2)}\n`);
+  writeAtomically(join(dir, "result.json"), `${JSON.stringify({ schema: RESULT_SCHEMA, grader: graderFingerprint(assignmentById(result.assignment, assignments)), ...stable }, null, 2)}\n`);
 }

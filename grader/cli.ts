@@ -51,7 +51,10 @@ async function main(): Promise<number> {
   const batches = galleries
     ? (forced ? [forced] : ASSIGNMENTS).map((a) => ({ files: expandPaths([a.galleryDir]), assignment: a, out: join(values.out!, a.id) }))
     : [{ files: expandPaths(positionals), assignment: forced, out: values.out! }];
-  for (const batch of batches) if (batch.files.length === 0) throw new Error(`no .ipynb files in ${galleries ? shown(batch.assignment!.galleryDir) : positionals.join(", ")}`);
+  // An empty gallery is the kit's own fault; an empty folder of submissions is a batch like any other: it is
+  // "graded" (nothing), and its reports say so, rather than leaving an earlier batch's report in place.
+  for (const batch of batches) if (galleries && batch.files.length === 0) throw new Error(`no .ipynb files in ${shown(batch.assignment!.galleryDir)}`);
+  if (!galleries && batches[0].files.length === 0) printError(`grade: no .ipynb files in ${positionals.join(", ")}: nothing to grade (the class report and grades.csv say so)`);
   // Decided once, before any student code runs: without bubblewrap, grading stops here unless the weaker
   // isolation is asked for by name.
   const mode = requestedIsolation(values.isolation);

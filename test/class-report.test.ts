@@ -7,7 +7,7 @@
  * lets a name's HTML through or its JSON end early, a chart is not drawn, or a catalogue's section names a
  * heading its notebook does not have.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,6 +15,7 @@ import type { CheckResult } from "dropout-kit";
 import { classReport, classReportPage, writeClassReport } from "../grader/class-report";
 import { gradeBatch } from "../grader/batch";
 import type { ClassReport } from "../grader/class-report";
+import { scoreStep } from "../grader/class-report/summary";
 import type { SubmissionResult } from "../grader/grading/grade";
 import { dropout } from "../grader/assignments/dropout";
 import { l2Regularization } from "../grader/assignments/l2-regularization";
@@ -81,10 +82,13 @@ describe("the class report's figures", () => {
     expect(a.scores.zero).toBe(1);
     expect(a.scores.median).toBe(scores[3]);
     expect(a.scores.mean).toBeCloseTo(scores.reduce((s, v) => s + v, 0) / 7, 3);
-    expect(a.scores.histogram.reduce((s, b) => s + b.count, 0)).toBe(7);
-    expect(a.scores.histogram[0].from).toBe(0);
-    expect(a.scores.histogram.at(-1)!.to).toBeGreaterThanOrEqual(MAX);
-    for (const v of scores) expect(a.scores.histogram.find((b, k, all) => v >= b.from && (v < b.to || k === all.length - 1))!.count, `a bin holds ${v}`).toBeGreaterThan(0);
+    const bins = a.scores.histogram;
+    expect(bins.reduce((s, b) => s + b.count, 0)).toBe(7);
+    // One bin per step of the checks' points (0.5 here), from 0 to the maximum, the last one starting at it.
+    const step = scoreStep(CHECKS.map((c) => c.points));
+    expect(bins.map((b) => b.from)).toEqual(Array.from({ length: MAX / step + 1 }, (_, k) => Math.round(k * step * 1000) / 1000));
+    for (const b of bins) expect(b.to - b.from).toBeCloseTo(step, 9);
+    for (const b of bins) expect(b.count, `the bin at ${b.from}`).toBe(scores.filter((v) => v >= b.from - 1e-9 && v < b.to - 1e-9).length);
   });
 
   it("checks: pass rates over the graded submissions, lowest first, each failure named, unnamed or not run", () => {
@@ -106,6 +110,20 @@ describe("the class report's figures", () => {
     expect(times.sentences).toEqual([{ text: "Diagnosis of times-keepprob.", students: 2 }]);
     expect(times.explainedIn.length).toBeGreaterThan(0);
     expect(times.known).toBe(true);
+  });
+
+  it("the step of the scores: the greatest common divisor of the points (hundredths), 1 when there are none", () => {
+    expect(scoreStep([1, 1.5, 0.5, 2])).toBe(0.5);
+    expect(scoreStep([2, 4, 6])).toBe(2);
+    expect(scoreStep([0.25, 1])).toBe(0.25);
+    expect(scoreStep([])).toBe(1);
+    // Many steps: bins are coarser (at most 40), and still cover 0 to the maximum.
+    const many = classReport([graded("x")], [{ ...dropout, checks: Array.from({ length: 100 }, (_, k) => ({ id: `c${k}`, fn: "f", name: `c${k}`, public: false, points: 1 })) }]);
+    const bins = many.assignments[0].scores.histogram;
+    expect(bins.length).toBeLessThanOrEqual(41);
+    expect(bins[0].from).toBe(0);
+    expect(bins.at(-1)!.from).toBeLessThanOrEqual(100);
+    expect(bins.at(-1)!.to).toBeGreaterThan(100);
   });
 
   it("an id the catalogue does not know (an older grader's) is counted under its id, and said to be unknown", () => {
@@ -228,6 +246,7 @@ describe.skipIf(chromiumMissing())("the page in a browser", () => {
     writeClassReport(folder, results, [dropout]);
     const file = join(folder, "class-report.html");
     const dom = openPageFile(file, "class-report", "synthetic-class");
+    expect(statSync(resolve(__dirname, "../test-artifacts/class-report/synthetic-class.png")).size, "the screenshot").toBeGreaterThan(10_000);
     const charts = [...dom.matchAll(/<div class="chart[^"]*" id="(chart-[^"]+)"([^>]*)>/g)];
     expect(charts.map((c) => c[1])).toEqual(["chart-0-scores", "chart-0-checks", "chart-0-misconceptions"]);
     // plotly marks each div it drew into, and each holds its SVG.

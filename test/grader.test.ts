@@ -6,7 +6,7 @@
  * a diagnosis changes its words or disappears, or reports depend on parallelism (seen red: a changed
  * compile budget blamed the compiler for never-returns; a nondeterministic diagnosis for backward-fresh-mask).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -159,8 +159,9 @@ const NAMED: Record<string, { ids: string[]; maybe?: string[] }> = {
   "backward-no-mask": { ids: ["backward-no-mask"] },
   "backward-no-scaling": { ids: ["backward-no-scaling"] },
   "backward-swapped-masks": { ids: ["masks-swapped"] },
-  // Its twin's published masks read as a generator seeded like the course's (it draws nothing); the rest is recall and no dropout.
-  "course-outputs-hardcoded": { ids: ["recalled-published-answer", "own-generator", "never-draws-from-generator", "backward-no-mask", "backward-no-scaling"] },
+  // Its twin's published masks are a generator seeded like the course's, one it never makes (it draws nothing: not
+  // "own-generator"); its masks of 1s elsewhere keep everything; the rest is recall, and no dropout in the backward pass.
+  "course-outputs-hardcoded": { ids: ["recalled-published-answer", "other-generator", "never-draws-from-generator", "mask-keeps-everything", "backward-no-mask", "backward-no-scaling"] },
   "forward-datasync-writes": { ids: ["writes-into-datasync-copy"] },
   "forward-divides-by-one-minus-keepprob": { ids: ["one-minus-keepprob"] },
   "forward-drops-input": { ids: ["dropout-on-input"] },
@@ -174,15 +175,32 @@ const NAMED: Record<string, { ids: string[]; maybe?: string[] }> = {
   "forward-shared-mask": { ids: ["mask-shared-by-examples"] },
   "forward-threshold-inverted": { ids: ["threshold-inverted"] },
   "nan-in-cache": { ids: ["non-finite-values"] },
-  "zero-masks-zero-gradients": { ids: ["never-draws-from-generator", "ignores-inputs"] },
+  "zero-masks-zero-gradients": { ids: ["never-draws-from-generator", "mask-drops-everything", "ignores-inputs"] },
 };
 
 /** name -> the graded functions whose checks all fail as not run (could not be checked at all); none for every other entry. */
 const BOTH = ["forwardPropagationWithDropout", "backwardPropagationWithDropout"];
 const NOT_RUN: Record<string, string[]> = {
-  "untouched-release": BOTH, "borrows-recompute": BOTH, "invalid-json": BOTH, "not-a-notebook": BOTH, "nbformat-3": BOTH,
-  ...Object.fromEntries(["syntax-error", "malformed-cell", "throws", "infinite-loop", "memory-bomb", "reads-references", "writes-file", "spawns-process", "opens-network"].map((n) => [n, [BOTH[0]]])),
+  "untouched-release": BOTH, "invalid-json": BOTH, "not-a-notebook": BOTH, "nbformat-3": BOTH,
+  ...Object.fromEntries(["syntax-error", "malformed-cell", "infinite-loop", "memory-bomb", "reads-references", "writes-file", "spawns-process", "opens-network"].map((n) => [n, [BOTH[0]]])),
   ...Object.fromEntries(["type-error", "missing-cell", "never-returns"].map((n) => [n, [BOTH[1]]])),
+};
+
+/**
+ * name -> the checks it fails with no misconception named and not as not run: where the grader's vocabulary
+ * runs out (a function's own error, such as "throws", is an answer judged as such, not a function not run).
+ * Every other failure of the gallery is named or not run.
+ */
+const UNNAMED: Record<string, string[]> = {
+  "backward-fresh-mask": ["backward.deterministic", "backward.inputs"],
+  "borrows-recompute": [...FORWARD, ...BACKWARD],
+  "course-outputs-hardcoded": ["forward.scaling"],
+  "forward-ignores-keepprob": ["forward.keep-all"],
+  "forward-threshold-inverted": ["forward.kept-fraction", "forward.keep-all"],
+  "nan-in-cache": ["forward.masks"],
+  "throws-its-inputs": [...FORWARD, ...BACKWARD].filter((id) => !id.endsWith(".course")),
+  throws: FORWARD,
+  "zero-masks-zero-gradients": ["forward.scaling", "forward.keep-all", "backward.course", "backward.cases", "backward.masks", "backward.autodiff"],
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -255,6 +273,8 @@ describe("grading the example gallery", () => {
       expect([...notRun].sort(), name).toEqual([...(NOT_RUN[name] ?? [])].sort());
       for (const t of r.tests) if (t.notRun) expect(t.passed).toBe(false);
       for (const fn of notRun) expect(r.tests.filter((t) => CHECKS.find((c) => c.id === t.id)!.fn === fn).every((t) => t.notRun), `${name}: every check of ${fn} not run`).toBe(true);
+      const unnamed = r.tests.filter((t) => !t.passed && !t.notRun && !t.misconceptions).map((t) => t.id);
+      expect(unnamed.sort(), `${name}: failed with nothing named`).toEqual([...(UNNAMED[name] ?? [])].sort());
     });
   }
 
@@ -315,7 +335,9 @@ describe("grading the example gallery", () => {
       const fn = CHECKS.find((c) => c.id === check.id)!.fn;
       expect(check.passed, check.id).toBe(gradedNames.filter((n) => !(check.id in EXPECTED[n].fails)).length);
       expect(check.notRun, check.id).toBe(gradedNames.filter((n) => NOT_RUN[n]?.includes(fn)).length);
-      expect(check.named + check.unnamed + check.notRun, check.id).toBe(check.failed);
+      expect(check.unnamed, check.id).toBe(gradedNames.filter((n) => UNNAMED[n]?.includes(check.id)).length);
+      expect(check.unnamedStudents, check.id).toEqual(gradedNames.filter((n) => UNNAMED[n]?.includes(check.id)).sort());
+      expect(check.named, check.id).toBe(check.failed - check.unnamed - check.notRun);
     }
     expect(a.checks.map((c) => c.passRate)).toEqual([...a.checks.map((c) => c.passRate)].sort((x, y) => x! - y!));
     // Each misconception: exactly the entries that name it (NAMED), with its catalogue title and sections.
@@ -335,6 +357,7 @@ describe("grading the example gallery", () => {
   it.skipIf(chromiumMissing())("the gallery's class report draws its charts in headless Chromium (test-artifacts/class-report/dropout-gallery.png)", () => {
     const dom = openPageFile(join(outDir, "class-report.html"), "class-report", "dropout-gallery");
     expect(dom.match(/class="[^"]*js-plotly-plot/g) ?? []).toHaveLength(3);
+    expect(statSync(join(__dirname, "../test-artifacts/class-report/dropout-gallery.png")).size).toBeGreaterThan(10_000);
   }, 240_000);
 
   it("gives the same reports whatever the parallelism, and resumes without regrading unchanged submissions", async () => {
@@ -357,13 +380,17 @@ describe("grading the example gallery", () => {
     expect(report.submissions).toBe(3);
     expect(report.assignments[0].misconceptions.map((m) => [m.id, m.students])).toEqual([["reseeds-generator", ["forward-reseeds"]]]);
     expect(report.assignments[0].ungradable.map((u) => u.student)).toEqual(["invalid-json"]);
-    // A record written by an older grader (no schema, no misconception ids) is graded again, not trusted.
-    const saved = join(out, "solution", "result.json");
-    const { schema: _schema, ...older } = JSON.parse(readFileSync(saved, "utf8"));
-    writeFileSync(saved, JSON.stringify(older));
+    // A record of an older shape (no schema, no misconception ids), or made by another grader (other sources or
+    // references: another fingerprint), is graded again, not trusted; the others are reused.
+    const record = (n: string) => join(out, n, "result.json");
+    const { schema: _schema, ...older } = JSON.parse(readFileSync(record("solution"), "utf8"));
+    writeFileSync(record("solution"), JSON.stringify(older));
+    const other = JSON.parse(readFileSync(record("forward-reseeds"), "utf8"));
+    expect(other.grader).toMatch(/^[0-9a-f]{16}$/);
+    writeFileSync(record("forward-reseeds"), JSON.stringify({ ...other, grader: "0123456789abcdef" }));
     const regraded: string[] = [];
     await gradeBatch(files, { outDir: out, jobs: 2, regrade: false, limits: LIMITS, assignment: dropout, onProgress: (_d, _t, r, wasReused) => !wasReused && regraded.push(r.submission) });
-    expect(regraded).toEqual(["solution.ipynb"]);
+    expect(regraded.sort()).toEqual(["forward-reseeds.ipynb", "solution.ipynb"]);
   }, 180_000);
 });
 
@@ -375,6 +402,16 @@ describe("the grade command", () => {
     expect(run.stderr).toContain("usage: npm run grade -- ");
     expect(run.stdout).toBe("");
   });
+
+  it("an empty folder of submissions is an empty batch: status 0, said on stderr, and reports that say so", () => {
+    const empty = mkdtempSync(join(tmpdir(), "grade-empty-"));
+    const out = join(empty, "out");
+    const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), empty, "--out", out, "--isolation=permission-model"], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`grade: no .ipynb files in ${empty}: nothing to grade`);
+    expect(readFileSync(join(out, "class-report.html"), "utf8")).toContain("This batch had no submissions");
+    expect(readFileSync(join(out, "grades.csv"), "utf8").trim().split("\n")).toHaveLength(1);
+  }, 60_000);
 
   it("fails with a clear message, and a non-zero status, when a path does not exist", () => {
     const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), "/no/such/notebook.ipynb"], { encoding: "utf8" });

@@ -5,7 +5,7 @@
  * name; a sentence may quote a student's error) is escaped as HTML text, and the data the charts read sits in a
  * JSON script block that cannot end early (every "<" written as \u003c).
  */
-import { plotlyBundleSource } from "dropout-kit";
+import { plotlyBundleSource, withoutControls } from "dropout-kit";
 import type { Section } from "dropout-kit";
 import type { AssignmentSummary, CheckSummary, ClassReport, MisconceptionSummary } from "./summary";
 import { MOST_COMMON } from "./summary";
@@ -19,10 +19,16 @@ const percent = (rate: number | null) => (rate === null ? "–" : `${Math.round(
 const score = (x: number) => String(Math.round(x * 100) / 100);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+/**
+ * A student id (a file name) as text: escaped, its control and invisible characters shown as \u{..} (a
+ * right-to-left override must not make one id read as another), isolated from the text around it.
+ */
+const studentText = (id: string) => `<bdi><code>${escapeHtml(withoutControls(id, false))}</code></bdi>`;
+
 /** Students as a list; long lists are folded (the JSON has them all). */
 function studentList(students: string[]): string {
   if (students.length === 0) return "–";
-  const items = students.map((s) => `<code>${escapeHtml(s)}</code>`);
+  const items = students.map(studentText);
   if (items.length <= 12) return items.join(", ");
   return `<details><summary>${items.slice(0, 8).join(", ")} and ${students.length - 8} more</summary>${items.join(", ")}</details>`;
 }
@@ -58,7 +64,7 @@ function misconceptionRows(a: AssignmentSummary): string {
   <td class="num">${m.students.length}</td>
   <td>${studentList(m.students)}</td>
   <td>${m.checks.map((c) => `<code>${escapeHtml(c.id)}</code> (${c.students})`).join(", ")}</td>
-  <td>${m.sentences.map((s) => `<blockquote>${escapeHtml(s.text)}</blockquote>${m.sentences.length > 1 ? `<div class="small">read by ${plural(s.students, "student")}</div>` : ""}`).join("")}</td>
+  <td>${m.sentences.map((s) => `<blockquote>${escapeHtml(withoutControls(s.text))}</blockquote>${m.sentences.length > 1 ? `<div class="small">read by ${plural(s.students, "student")}</div>` : ""}`).join("")}</td>
   <td>${m.explainedIn.map(sectionText).join("<br>") || "–"}</td>
 </tr>`;
   return `<h3>Named misconceptions</h3>
@@ -77,7 +83,7 @@ function checkRows(a: AssignmentSummary): string {
   <td>${studentList(c.unnamedStudents)}</td>
 </tr>`;
   return `<h3>Checks, lowest pass rate first</h3>
-<p class="small">Over the ${plural(a.graded, "graded submission")}. A failure is <em>named</em> when its diagnosis named a misconception, <em>unnamed</em> when points were lost and no diagnosis named why (where the grader's vocabulary runs out), <em>not run</em> when the function could not be checked at all (missing, not implemented, did not compile, stopped).</p>
+<p class="small">Over the ${plural(a.graded, "graded submission")}. A failure is <em>named</em> when its diagnosis named a misconception, <em>unnamed</em> when points were lost and no diagnosis named why (where the grader's vocabulary runs out), <em>not run</em> when the function could not be checked at all (missing, not implemented, did not compile or load, or on every call stopped by a limit or blocked from files, processes or the network).</p>
 <table><thead><tr><th>check</th><th>pass rate</th><th>passed</th><th>failed, named</th><th>failed, unnamed</th><th>not run</th><th>unnamed: who</th></tr></thead>
 <tbody>${a.checks.map(row).join("\n")}</tbody></table>`;
 }
@@ -85,13 +91,13 @@ function checkRows(a: AssignmentSummary): string {
 function problemLists(a: AssignmentSummary): string {
   const parts: string[] = [];
   if (a.ungradable.length > 0) {
-    parts.push(`<h3>Could not be graded (${a.ungradable.length})</h3><ul>${a.ungradable.map((u) => `<li><code>${escapeHtml(u.student)}</code>: ${escapeHtml(u.reason)}</li>`).join("")}</ul>`);
+    parts.push(`<h3>Could not be graded (${a.ungradable.length})</h3><ul>${a.ungradable.map((u) => `<li>${studentText(u.student)}: ${escapeHtml(withoutControls(u.reason))}</li>`).join("")}</ul>`);
   }
   if (a.cutShort.length > 0) {
-    parts.push(`<h3>Grading cut short (${a.cutShort.length})</h3><ul>${a.cutShort.map((u) => `<li><code>${escapeHtml(u.student)}</code> (${escapeHtml(u.kinds.join(", "))}): ${escapeHtml(u.detail)}</li>`).join("")}</ul>`);
+    parts.push(`<h3>Grading cut short (${a.cutShort.length})</h3><ul>${a.cutShort.map((u) => `<li>${studentText(u.student)} (${escapeHtml(u.kinds.join(", "))}): ${escapeHtml(withoutControls(u.detail))}</li>`).join("")}</ul>`);
   }
   if (a.editedReadOnly.length > 0) {
-    parts.push(`<h3>Read-only cells edited (${a.editedReadOnly.length})</h3><p class="small">Reported only: the grader runs its own tests, so these edits change no score.</p><ul>${a.editedReadOnly.map((u) => `<li><code>${escapeHtml(u.student)}</code>: ${u.cells.map((c) => `<code>${escapeHtml(c)}</code>`).join(", ")}</li>`).join("")}</ul>`);
+    parts.push(`<h3>Read-only cells edited (${a.editedReadOnly.length})</h3><p class="small">Reported only: the grader runs its own tests, so these edits change no score.</p><ul>${a.editedReadOnly.map((u) => `<li>${studentText(u.student)}: ${u.cells.map((c) => `<code>${escapeHtml(c)}</code>`).join(", ")}</li>`).join("")}</ul>`);
   }
   return parts.join("\n");
 }
@@ -126,8 +132,10 @@ const DRAW = String.raw`(function () {
     if (kind === "scores") {
       var bins = a.scores.histogram;
       data = [{ type: "bar", x: bins.map(function (b) { return b.from; }), y: bins.map(function (b) { return b.count; }), marker: { color: "#4c78a8" },
-        hovertemplate: "%{y} with a score in [%{x}, next)<extra></extra>" }];
-      layout = { title: { text: "Scores (" + a.scores.count + " submissions)" }, xaxis: { title: { text: "score out of " + a.scores.maxScore }, dtick: 1 }, yaxis: { title: { text: "students" }, rangemode: "tozero" }, bargap: 0.05 };
+        width: bins.map(function () { return (bins.length > 1 ? bins[1].from - bins[0].from : 1) * 0.9; }),
+        hovertemplate: "%{y} with a score of %{x} (to the next bar)<extra></extra>" }];
+      var width = bins.length > 1 ? bins[1].from - bins[0].from : 1;
+      layout = { title: { text: "Scores (" + a.scores.count + " submissions)" }, xaxis: { title: { text: "score out of " + a.scores.maxScore }, dtick: bins.length <= 25 ? width : undefined }, yaxis: { title: { text: "students" }, rangemode: "tozero" }, bargap: 0.05 };
     } else if (kind === "checks") {
       var names = a.checks.map(function (c) { return c.id; });
       var part = function (label, key, color) { return { type: "bar", orientation: "h", name: label, y: names, x: a.checks.map(function (c) { return c[key]; }), marker: { color: color } }; };
@@ -174,7 +182,7 @@ export function classReportPage(report: ClassReport): string {
   else if (report.assignments.length === 0) body = `<p class="empty">None of the ${plural(report.submissions, "submission")} could be told to belong to an assignment, so there are no scores to show.</p>`;
   else body = report.assignments.map(assignmentSection).join("\n");
   const unassigned = report.unassigned.length > 0
-    ? `<section><h2>Not in any assignment (${report.unassigned.length})</h2><p class="small">These have no row in grades.csv (see grades-left-out.csv); grade them again with <code>--assignment ID</code> once you know which.</p><ul>${report.unassigned.map((u) => `<li><code>${escapeHtml(u.student)}</code>: ${escapeHtml(u.reason)}</li>`).join("")}</ul></section>`
+    ? `<section><h2>Not in any assignment (${report.unassigned.length})</h2><p class="small">These have no row in grades.csv (see grades-left-out.csv); grade them again with <code>--assignment ID</code> once you know which.</p><ul>${report.unassigned.map((u) => `<li>${studentText(u.student)}: ${escapeHtml(withoutControls(u.reason))}</li>`).join("")}</ul></section>`
     : "";
   const plotly = report.assignments.some((a) => a.graded > 0) ? `<script>${plotlyBundleSource()}</script>` : "";
   return `<!DOCTYPE html>

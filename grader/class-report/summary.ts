@@ -26,7 +26,11 @@ export interface ScoreSummary {
   zero: number;
   /** The scores, lowest first. */
   values: number[];
-  /** Bins of equal width from 0 to maxScore: [from, to) each, the last one closed. */
+  /**
+   * Bins of equal width from 0 up to maxScore: [from, to) each, the last one holding maxScore itself. The width is
+   * the step scores move in (the greatest common divisor of the checks' points), coarser where that would make
+   * more than 40 bins.
+   */
   histogram: { from: number; to: number; count: number }[];
 }
 
@@ -105,24 +109,31 @@ function median(sorted: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Bins of width 1 up to 25 points, else 20 bins. */
-function histogram(values: number[], maxScore: number): ScoreSummary["histogram"] {
+/** The step scores move in: the greatest common divisor of the points, in hundredths (reports round scores to 0.01). */
+export function scoreStep(points: number[]): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  const step = points.map((p) => Math.round(p * 100)).filter((p) => p > 0).reduce(gcd, 0);
+  return step > 0 ? step / 100 : 1;
+}
+
+function histogram(values: number[], maxScore: number, step: number): ScoreSummary["histogram"] {
   if (maxScore <= 0) return [{ from: 0, to: 0, count: values.length }];
-  const bins = maxScore <= 25 ? Math.ceil(maxScore) + 1 : 20;
-  const width = maxScore <= 25 ? 1 : maxScore / bins;
-  const result = Array.from({ length: bins }, (_, k) => ({ from: round(k * width), to: round(Math.min((k + 1) * width, maxScore <= 25 ? k + 1 : maxScore)), count: 0 }));
-  for (const v of values) result[Math.min(bins - 1, Math.max(0, Math.floor(v / width)))].count++;
+  const width = step * Math.max(1, Math.ceil((maxScore / step + 1) / 40));
+  // One bin per multiple of the width up to maxScore: the last one starts at or below it and holds it.
+  const bins = Math.floor(maxScore / width + 1e-9) + 1;
+  const result = Array.from({ length: bins }, (_, k) => ({ from: round(k * width), to: round((k + 1) * width), count: 0 }));
+  for (const v of values) result[Math.min(bins - 1, Math.max(0, Math.floor(v / width + 1e-9)))].count++;
   return result;
 }
 
-function scoreSummary(rows: SubmissionResult[], maxScore: number): ScoreSummary {
+function scoreSummary(rows: SubmissionResult[], maxScore: number, step: number): ScoreSummary {
   const values = rows.map((r) => r.score).sort((a, b) => a - b);
   const mean = values.length ? values.reduce((s, v) => s + v, 0) / values.length : 0;
   return {
     count: values.length, maxScore, median: round(median(values)), mean: round(mean),
     fullMarks: rows.filter((r) => r.maxScore > 0 && r.score >= r.maxScore).length,
     zero: values.filter((v) => v === 0).length,
-    values, histogram: histogram(values, maxScore),
+    values, histogram: histogram(values, maxScore, step),
   };
 }
 
@@ -132,9 +143,10 @@ function checkSummaries(assignment: GradedAssignment, graded: SubmissionResult[]
     .map((check) => {
       const results = graded.map((r) => ({ r, t: r.tests.find((t) => t.id === check.id) })).filter((x) => x.t);
       const failures = results.filter((x) => !x.t!.passed);
+      // Each failure in one category: named first (a diagnosis said why), then not run, else unnamed.
       const named = failures.filter((x) => (x.t!.misconceptions?.length ?? 0) > 0);
-      const notRun = failures.filter((x) => x.t!.notRun && !named.includes(x));
-      const unnamed = failures.filter((x) => !named.includes(x) && !notRun.includes(x));
+      const notRun = failures.filter((x) => x.t!.notRun && !((x.t!.misconceptions?.length ?? 0) > 0));
+      const unnamed = failures.filter((x) => !((x.t!.misconceptions?.length ?? 0) > 0) && !x.t!.notRun);
       const passed = results.length - failures.length;
       return {
         id: check.id, name: check.name, fn: check.fn, points: check.points, passed, failed: failures.length,
@@ -184,7 +196,7 @@ function assignmentSummary(assignment: GradedAssignment, rows: SubmissionResult[
   return {
     id: assignment.id, title: assignment.title, notebook: assignment.notebook,
     submissions: rows.length, graded: graded.length,
-    scores: scoreSummary(rows, maxScore),
+    scores: scoreSummary(rows, maxScore, scoreStep(assignment.checks.map((c) => c.points))),
     checks: checkSummaries(assignment, graded),
     misconceptions: misconceptionSummaries(assignment, graded),
     ungradable: rows.filter((r) => r.status === "ungradable").map((r) => ({ student: studentOf(r), reason: firstLine(r.notes[0]) })).sort(byStudent),

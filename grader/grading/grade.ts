@@ -160,20 +160,25 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
 }
 
 /**
- * A function whose every call failed (the release's stub left as it was, a throw, a stop, a blocked access) is
- * one that could not be checked: each of its checks fails with that, as not run (a class report counts these
- * apart from wrong answers), and no diagnosis is looked for in them. A function that fails on some cases only is
- * judged as usual.
+ * A function none of whose calls could be made to compute (the release's stub left as it was, a limit that
+ * stopped it, a blocked access on every call) is one that could not be checked: each of its checks fails with
+ * that, as not run (a class report counts these apart from wrong answers), and no diagnosis is looked for. A
+ * function that throws an error of its own, on some cases or on all, is judged as usual: its error is its
+ * answer, and may name a misconception (a broadcast error between the layers' shapes does).
  */
 function failedEveryCall(g: Grading, calls: CompletedCall[]): void {
+  const couldNotRun = (c: CompletedCall) => {
+    const e = c.result.error;
+    return !c.result.ok && !!e && (e.name === "Stopped" || e.name === "NotImplementedError" || /not implemented/i.test(String(e.message)) || isAccessDenied(String(e.message)));
+  };
   for (const fn of Object.keys(g.assignment.gradedCells)) {
     if (g.unavailable[fn]) continue;
     const made = calls.filter((c) => c.request.fn === fn);
-    if (made.length === 0 || made.some((c) => c.result.ok)) continue;
-    const first = made[0].result.error ?? { name: "Error", message: "the call failed" };
+    if (made.length === 0 || !made.every(couldNotRun)) continue;
+    const first = made[0].result.error!;
     const same = made.every((c) => c.result.error?.name === first.name && c.result.error?.message === first.message);
     const said = callError(made[0], same ? "every case" : "the first case")!;
-    g.unavailable[fn] = said.startsWith(NOT_IMPLEMENTED) || same ? said : `${said}\nIt failed on every other case too.`;
+    g.unavailable[fn] = said.startsWith(NOT_IMPLEMENTED) || same ? said : `${said}\nIt could not run on any other case either.`;
   }
 }
 

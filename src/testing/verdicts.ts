@@ -35,7 +35,7 @@ export interface CheckResult {
   misconceptions?: string[];
   /** The words of the output that name them (the diagnosis a student read), where some are named. */
   diagnosis?: string;
-  /** A failure because the function could not be checked at all (missing, not implemented, did not compile or load, stopped), or the file could not be graded. */
+  /** A failure because the function could not be checked at all (missing, not implemented, did not compile or load, stopped or blocked on every call), or the file could not be graded. */
   notRun?: boolean;
 }
 

@@ -296,13 +296,13 @@ const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === 
  * net a draw shaped like X and one shaped like A2 are the same numbers): without it, such a diagnosis is not
  * stated.
  */
-export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, otherMask?: number[]): Diagnosis | undefined {
+export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[], shape: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, otherMask?: number[], source?: string): Diagnosis | undefined {
   const [rows, cols] = shape;
   const keepProb = inputs.keepProb;
   if (kept.length !== draws.length || kept.length === 0) return undefined;
   // Every diagnosis but the generator's seed reads the mask as made from the given generator's draws: where the
   // record says it was never drawn from (tf.randomUniform, Math.random), a small mask fitting them is chance.
-  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
+  if (rng && !rng.calls.some((c) => c.method === "rand")) return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng, source);
   if (keepProb < 1 && kept.every((v, k) => v === (draws[k] >= keepProb ? 1 : 0))) return named("threshold-inverted", explanationOf("inverted"));
   const sameAlong = (step: number, count: number, lines: number, start: (line: number) => number) => {
     for (let line = 0; line < lines; line++) for (let j = 1; j < count; j++) if (kept[start(line) + j * step] !== kept[start(line)]) return false;
@@ -355,11 +355,11 @@ export function diagnoseMask(label: "D1" | "D2", kept: number[], draws: number[]
     const threshold = narrow ? `about ${used}` : `a number other than keepProb`;
     return named("ignores-keepprob", `Your ${label} keeps a unit where its draw is below ${threshold}, but keepProb is ${keepProb} here: your function does not use its keepProb argument (a number written into it?). Use the keepProb it is given, in the mask and in the division.`);
   }
-  return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng);
+  return generatorSeedDiagnosis(label, kept, inputs, outcomes, rng, source);
 }
 
 /** The masks of a generator seeded otherwise: one made inside the function, or the one given reseeded. */
-function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse): Diagnosis | undefined {
+function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: ForwardInputs, outcomes: ForwardOutcomes, rng?: RngUse, source?: string): Diagnosis | undefined {
   // A mask that keeps (or drops) every unit matches any generator whose draws all fall on one side: no evidence.
   if (kept.every((v) => v === kept[0])) return undefined;
   const usedGiven = (rng?.calls.length ?? 1) > 0;
@@ -369,7 +369,8 @@ function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: Forw
     const masks = outcomes.masks(seed, "D1 first");
     if (masks && sameValues(kept, masks[label])) {
       const cost = "Then every call draws the same masks, and a training run drops the same units at every iteration: dropout stops being random (the course's original notebook had this quirk; here training draws fresh masks).";
-      if (!reseeded && !usedGiven) {
+      // "Made inside your function" only where its code makes one: masks copied from elsewhere fit the seed as well.
+      if (!reseeded && !usedGiven && (source === undefined || /\bnew\s+RandomState\s*\(/.test(source))) {
         return named("own-generator", `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`);
       }
       if (reseeded) return named("reseeds-generator", `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`);

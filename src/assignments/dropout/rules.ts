@@ -15,6 +15,7 @@ import { close, compare, fromTensor, round, scoped, tensorOf, toTensor } from ".
 import type { Diagnosis, GateRun, Verdict } from "../../testing/verdicts";
 import { callError, diagnosis, fail, failed, failWith, flatValues, ok, safely } from "../../testing/verdicts";
 import type { ForwardInputs } from "./calls";
+import { named } from "./misconceptions";
 import type { BackwardStepCandidates, ForwardOutcomes } from "./diagnoses";
 import { diagnoseBackwardStep, diagnoseDegenerateMask, diagnoseForwardValues, diagnoseMask, diagnoseRngUse } from "./diagnoses";
 import type { BackwardRun, ForwardRun } from "./evidence";
@@ -68,7 +69,7 @@ export function maskDiagnosis(run: ForwardRun, oracle: ForwardOracle): Diagnosis
     const got = tensorOf(run.result.values[`cache.${label}`]);
     if (!got || got.shape.join() !== mask.shape.join() || got.values.every((v, k) => v === mask.values[k])) continue;
     const other = tensorOf(run.result.values[label === "D1" ? "cache.D2" : "cache.D1"]);
-    const diagnosis = diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, oracle.outcomes, run.result.rng, other?.values);
+    const diagnosis = diagnoseMask(label, got.values, draws.values, got.shape, run.inputs, oracle.outcomes, run.result.rng, other?.values, run.source);
     if (diagnosis) return diagnosis;
   }
   return undefined;
@@ -137,12 +138,14 @@ export function linearLayer(run: ForwardRun, reveal: boolean): Verdict {
   const c = compare("Z1", run.result.values["cache.Z1"], z1, reveal);
   if (c.ok) return ok();
   const why = `On ${run.spec.description}: Z1 should be W1·X + b1 with X as it is (no dropout on the input features); ${c.why}.`;
-  return inputDropped(run) ? fail(why, ["dropout-on-input"], "Z1 should be W1·X + b1 with X as it is (no dropout on the input features).") : fail(why);
+  return failWith(why, inputDropped(run) ? named("dropout-on-input", "Your Z1 is W1·(X * D / keepProb) + b1 for a 0/1 mask D on the input features: dropout applied to the input. Only the two hidden layers are dropped out.") : undefined);
 }
 
 /**
- * Whether the student's Z1 is W1·(X * M / keepProb) + b1 for a 0/1 mask M on the input features that drops
- * something: tried example by example over every mask of its features (a net with a few input features only).
+ * Whether the student's Z1 is W1·(X * M / keepProb) + b1 for a 0/1 mask M on the input features: tried example by
+ * example over every mask of its features (a net with a few input features only). Said only where the evidence
+ * shows dropout, not another mistake: some example keeps a feature (scaled by 1 / keepProb) and drops another.
+ * Z1 = b1 (no W1·X at all) fits the empty mask everywhere, and is not input dropout.
  */
 function inputDropped(run: ForwardRun): boolean {
   const Z1 = tensorOf(run.result.values["cache.Z1"]);
@@ -159,22 +162,26 @@ function inputDropped(run: ForwardRun): boolean {
         for (let k = 0; k < n0; k++) if (mask & (1 << k)) z += (W1.values[i * n0 + k] * X.values[k * m + j]) / keepProb;
         return close(Z1.values[i * m + j], z);
       }).every(Boolean);
-      if (fits && mask !== (1 << n0) - 1) dropped = true;
+      if (fits && mask !== 0 && mask !== (1 << n0) - 1) dropped = true;
     }
     if (!fits) return false;
   }
   return dropped;
 }
 
-/** Whether the student's A3 is sigmoid(Z3) * D / keepProb for a 0/1 mask D that drops some unit: dropout on the output layer. */
+/**
+ * Whether the student's A3 is sigmoid(Z3) * D / keepProb for a 0/1 mask D that drops some unit and keeps another
+ * (the kept ones showing the division): dropout on the output layer. An A3 of zeros is not.
+ */
 function outputDropped(A3: WireTensor | undefined, sigmoid: WireTensor, keepProb: number): boolean {
   if (!A3 || A3.values.length !== sigmoid.values.length || keepProb >= 1) return false;
-  let dropped = false;
+  let [dropped, kept] = [false, false];
   const each = A3.values.every((a, k) => {
     if (a === 0 && sigmoid.values[k] > 1e-6) return (dropped = true);
-    return close(a, sigmoid.values[k] / keepProb);
+    if (a !== 0 && close(a, sigmoid.values[k] / keepProb) && !close(a, sigmoid.values[k])) return (kept = true);
+    return false;
   });
-  return each && dropped;
+  return each && dropped && kept;
 }
 
 /** Z3 = W3·A2 + b3 and A3 = sigmoid(Z3), from the student's own A2 and Z3: the output layer is not dropped. */
@@ -193,7 +200,7 @@ export function outputLayer(run: ForwardRun, reveal: boolean): Verdict {
   const c = compare("A3", run.result.values.A3, a3, reveal);
   if (c.ok) return ok();
   const why = `On ${where}: A3 should be sigmoid(Z3), with no mask and no scaling (no dropout on the output layer); ${c.why}.`;
-  return outputDropped(tensorOf(run.result.values.A3), a3, run.spec.keepProb) ? fail(why, ["dropout-on-output"], "A3 is sigmoid(Z3) masked and divided by keepProb: dropout on the output layer. A3 should be sigmoid(Z3), with no mask and no scaling.") : fail(why);
+  return failWith(why, outputDropped(tensorOf(run.result.values.A3), a3, run.spec.keepProb) ? named("dropout-on-output", "Your A3 is sigmoid(Z3) masked and divided by keepProb: dropout applied to the output layer. The output unit is never dropped.") : undefined);
 }
 
 // ---------------------------------------------------------------------------------------------- backward

@@ -14,7 +14,7 @@
  * cases are never shown: only the public course case's are.
  */
 import {
-  all, failed, failWith, reworded, backwardCallError, backwardGateRun, backwardReference, backwardStep, callError, changedInputs, compare, diagnoseNonFinite, DROPOUT_PUBLIC_CHECKS, fail, firstDifference, firstFailure,
+  all, failed, failWith, reworded, backwardCallError, diagnoseDegenerateMask, backwardGateRun, backwardReference, backwardStep, callError, changedInputs, compare, diagnoseNonFinite, DROPOUT_PUBLIC_CHECKS, fail, firstDifference, firstFailure,
   flatValues, forwardGateRun, forwardReference, gated, isHiddenCase, isPublicCase, LAYERS, layerShape, linearLayer, masksOf, notAMask, ok, output, outputLayer, overCases, repeatsItself,
   scalingOf, scalingSeen, scoped, scoredResults, short, showsWork, stepSeen, tensorOf, tf, toTensor,
 } from "dropout-kit";
@@ -197,7 +197,11 @@ function keptFraction(run: ForwardRun | undefined): Verdict {
       );
     }
     if (Math.abs(kept - p) > tolerance) {
-      return fail(`With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: the threshold is inverted (keep where the draw is below keepProb)." : ""}`);
+      // A fraction near 1 - keepProb cannot tell an inverted threshold from 1 - keepProb used as the keep
+      // probability: said as what it is, naming neither. A mask of all 0s or all 1s is named (its values show it).
+      const degenerate = kept === 0 || kept === 1 ? diagnoseDegenerateMask(label, values, p) : undefined;
+      const why = `With keepProb ${p} on ${run.spec.description}, your ${label} keeps ${(100 * kept).toFixed(1)}% of the units; about ${100 * p}% should survive.${Math.abs(kept - (1 - p)) <= tolerance ? " That is 1 - keepProb: a unit is kept with the probability of dropping it (keep it where its draw is below keepProb)." : ""}`;
+      return failWith(why, degenerate);
     }
     let same = 0;
     for (let i = 0; i < rows; i++) for (let j = 0; j + 1 < cols; j++) same += values[i * cols + j] === values[i * cols + j + 1] ? 1 : 0;
