@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { MT19937 } from "./mt19937";
+import { newFloat32Tensor } from "./tensorMemory";
 
 export class RandomState {
   private twister!: MT19937;
@@ -79,12 +80,11 @@ export class RandomState {
   /** Like `np.random.rand(rows, cols)`: a float32 tensor of uniform draws in [0, 1), row-major. */
   rand(rows: number, cols: number): tf.Tensor2D {
     const [r, c] = checkShape(rows, cols, "rand");
-    // Float32 already: a float64 array converted afterwards would cost a second pass and an allocation, and a
-    // training run calls this twice per iteration. fillFloat32 never rounds a draw up to 1 (see there).
-    const values = new Float32Array(r * c);
-    this.twister.fillFloat32(values);
-    this.draws += values.length;
-    return tf.tensor2d(values, [r, c]);
+    // Drawn straight into the new tensor's memory (src/tensorMemory.ts), already in float32: a training run
+    // calls this twice per iteration. fillFloat32 never rounds a draw up to 1 (see there).
+    const mask = newFloat32Tensor([r, c], (out) => this.twister.fillFloat32(out)) as tf.Tensor2D;
+    this.draws += r * c;
+    return mask;
   }
 
   /** Like `np.random.randn(rows, cols)`: a float32 tensor of standard-normal draws, row-major. */
