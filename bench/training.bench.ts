@@ -21,7 +21,8 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, updateParametersInPlace } from "dropout-kit";
-import type { BackendName, BackwardWithDropout, ForwardWithDropout, Matrix, Parameters } from "dropout-kit";
+import type { BackendName, BackwardWithDropout, ForwardWithDropout, Gradients, Matrix, Parameters } from "dropout-kit";
+import { MT19937 } from "../src/mt19937";
 import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
@@ -174,7 +175,10 @@ async function breakdown(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   row("model, no dropout: whole iteration (table median)", medianModelUs.plain);
   row("  forwardPropagation", usPerCall(n, () => void forwardPropagation(X, initial)));
   row("  backwardPropagation", usPerCall(n, () => void backwardPropagation(X, Y, plainCache)));
-  row("  update in place (6 x assign(sub(p, mul(g, lr))))", usPerCall(n, () => updateParametersInPlace(variables, plainGrads, learningRate)));
+  row("  update in place (updateParametersInPlace: the step in JS, 6 tensors filled in place)", usPerCall(n, () => updateParametersInPlace(variables, plainGrads, learningRate)));
+  row("    the same step as 6 x assign(sub(p, mul(g, lr))) (the update before 2026-12-04)", usPerCall(n, () => {
+    for (const name of PARAMETER_NAMES) (variables[name] as unknown as tf.Variable).assign(tf.sub(variables[name], tf.mul(plainGrads[`d${name}` as keyof Gradients], learningRate)));
+  }), "12 kernels");
   row("  cost from logits, per call", usPerCall(Math.ceil(n / 10), () => void computeCostFromLogits(plainCache.Z3, Y)), "once per 1000 iterations: ~0 per iteration");
   row("  kernels (tfjs ops) per iteration", String(plainKernels), `at ~${dispatch.toFixed(1)} us each for a 1x1 op (the dispatch floor)`);
 
@@ -182,7 +186,10 @@ async function breakdown(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   row("  forwardPropagationWithDropout (reference)", usPerCall(n, () => void solution.forwardPropagationWithDropout(X, initial, KEEP_PROB, rng)));
   row(`    of which rng.rand(${n1},${m}) + rng.rand(${n2},${m})`, usPerCall(n, () => { rng.rand(n1, m); rng.rand(n2, m); }));
   row("    of which 2 x tf.cast(tf.less(D, keepProb), \"float32\")", usPerCall(n, () => { tf.cast(tf.less(D1, KEEP_PROB), "float32"); tf.cast(tf.less(D2, KEEP_PROB), "float32"); }));
-  row(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone`, usPerCall(n, () => { for (let i = 0; i < (n1 + n2) * m; i++) rng.uniform(); }));
+  const twister = new MT19937(SEED + 2);
+  const [mask1, mask2] = [new Float32Array(n1 * m), new Float32Array(n2 * m)];
+  row(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone (MT19937.fillFloat32)`, usPerCall(n, () => { twister.fillFloat32(mask1); twister.fillFloat32(mask2); }), "numpy's: in its breakdown below");
+  row(`      the same draws one by one (rng.uniform(), ${(n1 + n2) * m} calls)`, usPerCall(n, () => { for (let i = 0; i < (n1 + n2) * m; i++) rng.uniform(); }));
   row("  backwardPropagationWithDropout (reference)", usPerCall(n, () => void solution.backwardPropagationWithDropout(X, Y, dropoutCache, KEEP_PROB)));
   row("    of which 2 x mask re-applied and scaled (tf.mul, tf.div)", usPerCall(n, () => { tf.div(tf.mul(dZ2, D2), KEEP_PROB); tf.div(tf.mul(A1, D1), KEEP_PROB); }));
   row("  update in place", usPerCall(n, () => updateParametersInPlace(variables, plainGrads, learningRate)));

@@ -9,8 +9,9 @@
  *
  * Speed (30,000 iterations take seconds, not minutes; bench/ measures it): tfjs pays a few microseconds
  * per op whatever the tensor size, and these tensors are small, so the loop is about doing fewer ops.
- * The weights live in `tf.variable`s updated in place (`updateParametersInPlace`: no new parameter tensors
- * to dispose each iteration), the learning rate is one scalar tensor made once, each iteration runs in one
+ * The weights live in `tf.variable`s updated in place (`updateParametersInPlace`: the step computed in
+ * JavaScript, with tfjs's float32 bits, each variable taking its new values without a kernel), the learning
+ * rate is one scalar tensor made once, each iteration runs in one
  * `tf.tidy`, and the cost (which reads a value back to JavaScript) is computed only when it is recorded.
  * Every iteration still runs the full forward and backward passes, the student's when keepProb < 1 or
  * lambd > 0; with L2 the recorded cost is the student's regularized cost, so it too runs only when recorded.

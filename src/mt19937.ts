@@ -1,87 +1,110 @@
 /**
  * MT19937, the Mersenne Twister behind numpy's legacy `np.random`, seeded like `np.random.seed(n)`
  * (init_genrand). Written here rather than taken from the `mersenne-twister` package because a training
- * run draws about 4,900 numbers per iteration for its masks, and that package keeps its state in a plain
- * Array and allocates on every draw: 170 us per iteration against about 90 us for this Uint32Array version
- * (bench/README.md). test/random.test.ts checks the stream against numpy's.
+ * run draws about 4,900 numbers per iteration for its masks (9,700 32-bit words), so the fill loops are
+ * what matters (bench/README.md): the state is an Int32Array (every word V8 reads is a small integer, never a
+ * uint32 above 2**31 that it would keep as a double), the twist is branch-free, and `fillFloat32` tempers
+ * and converts in one loop over the words that are left before the next twist, with no check inside it.
+ * test/random.test.ts checks the stream against numpy's.
  */
+const UPPER = 0x80000000 | 0;
+const LOWER = 0x7fffffff;
+const MATRIX_A = 0x9908b0df | 0;
+const TEMPER_B = 0x9d2c5680 | 0;
+const TEMPER_C = 0xefc60000 | 0;
+/** 2**-53: a 53-bit integer times this is numpy's double in [0, 1), exactly (a power of two only scales). */
+const TWO_TO_MINUS_53 = 1.1102230246251565e-16;
+/** The largest float32 below 1. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+
 export class MT19937 {
-  private readonly state = new Uint32Array(624);
+  private readonly state = new Int32Array(624);
   private index = 624;
 
   constructor(seed: number) {
     const mt = this.state;
-    mt[0] = seed >>> 0;
-    for (let i = 1; i < 624; i++) mt[i] = (Math.imul(1812433253, mt[i - 1] ^ (mt[i - 1] >>> 30)) + i) >>> 0;
+    mt[0] = seed | 0;
+    for (let i = 1; i < 624; i++) mt[i] = Math.imul(1812433253, mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;
   }
 
   private twist(): void {
     const mt = this.state;
     let k = 0;
     let y: number;
+    // (y & 1 ? MATRIX_A : 0), without a branch on a random bit.
     for (; k < 227; k++) {
-      y = (mt[k] & 0x80000000) | (mt[k + 1] & 0x7fffffff);
-      mt[k] = mt[k + 397] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      y = (mt[k] & UPPER) | (mt[k + 1] & LOWER);
+      mt[k] = mt[k + 397] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; k < 623; k++) {
-      y = (mt[k] & 0x80000000) | (mt[k + 1] & 0x7fffffff);
-      mt[k] = mt[k - 227] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      y = (mt[k] & UPPER) | (mt[k + 1] & LOWER);
+      mt[k] = mt[k - 227] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
-    y = (mt[623] & 0x80000000) | (mt[0] & 0x7fffffff);
-    mt[623] = mt[396] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    y = (mt[623] & UPPER) | (mt[0] & LOWER);
+    mt[623] = mt[396] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.index = 0;
   }
 
-  /** A uniform 32-bit integer (genrand_int32). */
+  /** A uniform 32-bit integer (genrand_int32), as an unsigned number. */
   int32(): number {
     if (this.index >= 624) this.twist();
-    let y = this.state[this.index++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(this.state[this.index++]) >>> 0;
   }
 
   /** numpy's `random_sample()`: a 53-bit double in [0, 1) from two 32-bit draws. */
   double(): number {
     const a = this.int32() >>> 5;
     const b = this.int32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    return (a * 67108864 + b) * TWO_TO_MINUS_53;
+  }
+
+  /** `out.length` doubles, as `double()` would give them one by one. */
+  fillDoubles(out: Float64Array): void {
+    const mt = this.state;
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      if (this.index >= 623) {
+        out[i++] = this.double(); // a pair that straddles a twist (or starts one)
+        continue;
+      }
+      let index = this.index;
+      for (const end = Math.min(n, i + ((624 - index) >> 1)); i < end; i++, index += 2) {
+        out[i] = ((temper(mt[index]) >>> 5) * 67108864 + (temper(mt[index + 1]) >>> 6)) * TWO_TO_MINUS_53;
+      }
+      this.index = index;
+    }
   }
 
   /**
-   * `out.length` doubles, as `double()` would give them one by one, each passed through `map`: the
-   * tempering inlined in one loop, which is what a mask of thousands of draws per iteration wants.
+   * `out.length` doubles, as `double()` would give them, each rounded to float32 but never up to 1: a draw
+   * above 1 - 2**-25 rounds to exactly 1 in float32, and a mask `rand < keepProb` with keepProb = 1 would
+   * then drop a unit; such a draw gives the largest float32 below 1 instead. What `RandomState.rand` fills.
    */
-  fillDoubles(out: Float32Array | Float64Array, map: (x: number) => number = identity): void {
+  fillFloat32(out: Float32Array): void {
     const mt = this.state;
-    let index = this.index;
-    for (let i = 0; i < out.length; i++) {
-      if (index >= 624) {
-        this.twist();
-        index = 0;
+    const n = out.length;
+    let i = 0;
+    while (i < n) {
+      if (this.index >= 623) {
+        const x = this.double();
+        out[i++] = x < FLOAT32_BELOW_ONE ? x : FLOAT32_BELOW_ONE;
+        continue;
       }
-      let a = mt[index++];
-      a ^= a >>> 11;
-      a ^= (a << 7) & 0x9d2c5680;
-      a ^= (a << 15) & 0xefc60000;
-      a ^= a >>> 18;
-      if (index >= 624) {
-        this.twist();
-        index = 0;
+      let index = this.index;
+      for (const end = Math.min(n, i + ((624 - index) >> 1)); i < end; i++, index += 2) {
+        const x = ((temper(mt[index]) >>> 5) * 67108864 + (temper(mt[index + 1]) >>> 6)) * TWO_TO_MINUS_53;
+        out[i] = x < FLOAT32_BELOW_ONE ? x : FLOAT32_BELOW_ONE;
       }
-      let b = mt[index++];
-      b ^= b >>> 11;
-      b ^= (b << 7) & 0x9d2c5680;
-      b ^= (b << 15) & 0xefc60000;
-      b ^= b >>> 18;
-      out[i] = map((((a >>> 0) >>> 5) * 67108864 + ((b >>> 0) >>> 6)) / 9007199254740992);
+      this.index = index;
     }
-    this.index = index;
   }
 }
 
-function identity(x: number): number {
-  return x;
+/** MT19937's tempering of one state word (a signed 32-bit integer in, a signed 32-bit integer out). */
+function temper(y: number): number {
+  y ^= y >>> 11;
+  y ^= (y << 7) & TEMPER_B;
+  y ^= (y << 15) & TEMPER_C;
+  return y ^ (y >>> 18);
 }

@@ -13,6 +13,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { MT19937 } from "./mt19937";
+import { newFloat32Tensor } from "./tensorMemory";
 
 export class RandomState {
   private twister!: MT19937;
@@ -79,12 +80,11 @@ export class RandomState {
   /** Like `np.random.rand(rows, cols)`: a float32 tensor of uniform draws in [0, 1), row-major. */
   rand(rows: number, cols: number): tf.Tensor2D {
     const [r, c] = checkShape(rows, cols, "rand");
-    // A plain loop: Float32Array.from with a map function is several times slower in V8, and a training
-    // run calls this twice per iteration.
-    const values = new Float32Array(r * c);
-    this.twister.fillDoubles(values, toFloat32Below1);
-    this.draws += values.length;
-    return tf.tensor2d(values, [r, c]);
+    // Drawn straight into the new tensor's memory (src/tensorMemory.ts), already in float32: a training run
+    // calls this twice per iteration. fillFloat32 never rounds a draw up to 1 (see there).
+    const mask = newFloat32Tensor([r, c], (out) => this.twister.fillFloat32(out)) as tf.Tensor2D;
+    this.draws += r * c;
+    return mask;
   }
 
   /** Like `np.random.randn(rows, cols)`: a float32 tensor of standard-normal draws, row-major. */
@@ -92,17 +92,6 @@ export class RandomState {
     const [r, c] = checkShape(rows, cols, "randn");
     return tf.tensor2d(Float32Array.from(this.gaussianArray(r * c)), [r, c]);
   }
-}
-
-/** The largest float32 below 1. */
-const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
-
-/**
- * Rounding a draw from [0, 1) to float32 can give exactly 1 (for draws above 1 - 2**-25), and a mask
- * `rand < 1` would then drop a unit although keepProb = 1 must keep everything. Keep draws below 1.
- */
-function toFloat32Below1(x: number): number {
-  return x < FLOAT32_BELOW_ONE ? x : FLOAT32_BELOW_ONE;
 }
 
 function checkCount(count: number): number {

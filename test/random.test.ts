@@ -1,7 +1,8 @@
 /**
  * RandomState against numpy's legacy np.random (fixture: test/fixtures/numpy-random.json), and the course's initialisation.
  * Fails when: src/random.ts returns Box-Muller's pair in the other order (seen red: 13 tests), or seed() keeps the
- * cached normal (seen red: 1), or toFloat32Below1 no longer clamps (seen red: 1).
+ * cached normal (seen red: 1), or MT19937.fillFloat32 no longer clamps (seen red: 1), or its loop over the words left
+ * before a twist reads one word too many (seen red: the fillFloat32 test, from an odd position).
  */
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
@@ -58,7 +59,7 @@ describe("RandomState reproduces numpy's legacy np.random", () => {
 
   it("never rounds a draw up to 1 in float32, so `rand < 1` keeps every unit", () => {
     // Seed 0's draw number 26,570,692 is 0.99999997880..., above 1 - 2**-25: float32 rounds it to exactly 1.
-    // rand() must give the largest float32 below 1 there (remove the clamp in src/random.ts: this fails).
+    // rand() must give the largest float32 below 1 there (remove the clamp in src/mt19937.ts's fillFloat32: this fails).
     const INDEX = 26_570_692;
     const skip = (rng: RandomState) => {
       for (let left = INDEX; left > 0; left -= Math.min(left, 1 << 20)) rng.uniformArray(Math.min(left, 1 << 20));
@@ -104,5 +105,20 @@ describe("MT19937.fillDoubles", () => {
       expect(Array.from(filled)).toEqual(oneByOne);
     }
     expect(a.int32()).toBe(b.int32()); // and the stream continues in step
+  });
+});
+
+describe("MT19937.fillFloat32 (what rand fills its masks with)", () => {
+  it("gives double() one by one, rounded to float32, across several twists and from any position, even or odd", () => {
+    const [a, b] = [new MT19937(12345), new MT19937(12345)];
+    const below1 = (x: number) => Math.min(Math.fround(x), 1 - 2 ** -24);
+    for (const [n, skipWords] of [[1, 0], [7, 0], [311, 0], [624, 1], [1500, 0], [313, 1], [4220, 1], [633, 0]]) {
+      for (let k = 0; k < skipWords; k++) expect(a.int32()).toBe(b.int32()); // an odd position: a pair then straddles a twist
+      const filled = new Float32Array(n);
+      a.fillFloat32(filled);
+      const oneByOne = Array.from({ length: n }, () => below1(b.double()));
+      expect(Array.from(filled)).toEqual(oneByOne);
+    }
+    expect(a.int32()).toBe(b.int32());
   });
 });
