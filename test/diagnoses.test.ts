@@ -404,6 +404,20 @@ describe("diagnoseMask: a wrong mask, read from its values", () => {
     });
   }
 
+  it("'made inside your function' only where the function's code makes a generator (as written, or compiled to module.RandomState); copied masks: 'other-generator'", () => {
+    const inputs = distinct();
+    const d = draws(inputs).draws1;
+    const kept = masksOfSeed(inputs, 1).D1.values;
+    const named = (source?: string) => kit.diagnoseMask("D1", kept, d.values, d.shape, inputs, recomputedOutcomes(inputs), rngUse(), undefined, source);
+    for (const source of [undefined, "const own = new RandomState(1);", "const own = new dropout_kit_1.RandomState(1);"]) {
+      expect(named(source)?.misconceptions, String(source)).toEqual(["own-generator"]);
+      expect(named(source)?.text).toContain("made inside your function");
+    }
+    const copied = named("const c = published.expectedCache; D1 = tf.tensor2d(c.D1);");
+    expect(copied?.misconceptions).toEqual(["other-generator"]);
+    expect(copied?.text).not.toContain("made inside");
+  });
+
   it("another seed's mask with no rng.seed in the record (or no record): neither 'reseeds' nor 'made inside' is claimed", () => {
     const inputs = distinct();
     const kept = masksOfSeed(inputs, 42).D1.values;

@@ -369,8 +369,9 @@ function generatorSeedDiagnosis(label: "D1" | "D2", kept: number[], inputs: Forw
     const masks = outcomes.masks(seed, "D1 first");
     if (masks && sameValues(kept, masks[label])) {
       const cost = "Then every call draws the same masks, and a training run drops the same units at every iteration: dropout stops being random (the course's original notebook had this quirk; here training draws fresh masks).";
-      // "Made inside your function" only where its code makes one: masks copied from elsewhere fit the seed as well.
-      if (!reseeded && !usedGiven && (source === undefined || /\bnew\s+RandomState\s*\(/.test(source))) {
+      // "Made inside your function" only where its code makes one (compiled code may call it as module.RandomState):
+      // masks copied from elsewhere fit the seed as well.
+      if (!reseeded && !usedGiven && (source === undefined || /\bnew\s+(?:[\w$]+\.)*RandomState\s*\(/.test(source))) {
         return named("own-generator", `Your ${label} is the mask of a generator seeded with ${seed}, made inside your function (new RandomState(${seed})), not of the one you are given. ${cost} Draw from the rng parameter.`);
       }
       if (reseeded) return named("reseeds-generator", `Your ${label} is the mask of a generator seeded with ${seed}, not of the one you are given: your function reseeds the generator (rng.seed(${seed})). ${cost} Use the rng you are given as it is.`);
