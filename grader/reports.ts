@@ -41,7 +41,7 @@ export function gradescopeResults(result: SubmissionResult): object {
 }
 
 /** `assignments`: where the result's assignment is found (its title, its notebook), as grading was given them. */
-export function feedbackMarkdown(result: SubmissionResult, assignments: Pick<GradedAssignment, "id" | "title" | "notebook">[] = ASSIGNMENTS): string {
+export function feedbackMarkdown(result: SubmissionResult, assignments: (Pick<GradedAssignment, "id" | "title" | "notebook"> & Partial<Pick<GradedAssignment, "misconceptions">>)[] = ASSIGNMENTS): string {
   const assignment = assignments.find((a) => a.id === result.assignment);
   // Everything but the grader's own frame is quoted (untrusted-text.ts): a student's words reach the notes
   // (a kernel name, a cell id), the file name and each check's output (their error messages).
@@ -53,11 +53,22 @@ export function feedbackMarkdown(result: SubmissionResult, assignments: Pick<Gra
   for (const t of result.tests) {
     lines.push(`### ${t.passed ? "✅" : "❌"} ${markdownInline(t.name)} (${formatScore(t.score)} / ${formatScore(t.maxScore)})`, "");
     if (!t.passed) lines.push(markdownCodeBlock(t.output), "");
+    const sections = !t.passed && assignment ? explainedInNotebook(t.misconceptions ?? [], assignment) : [];
+    if (sections.length > 0) lines.push(`Read again: ${sections.map((h) => `${markdownInline(assignment!.notebook)}, section ${markdownInline(h)}`).join("; ")}.`, "");
   }
   // What a student has: the notebook's own test cells, and the student bundle's `npm run check` (src/selfCheck.ts),
   // both running the grader's public checks on the public cases.
   if (assignment) lines.push(`Before you submit again, run the test cell below each exercise in your notebook, or \`npm run check -- notebooks/${assignment.notebook}\` from the assignment's folder: both run the grader's public checks on the public cases.`, "");
   return lines.join("\n");
+}
+
+/**
+ * The headings of the assignment's own notebook that explain the named misconceptions, in order, once each:
+ * what the student has now (the experiments notebook is handed out after the deadline, so it is not pointed to).
+ */
+function explainedInNotebook(ids: string[], assignment: Pick<GradedAssignment, "notebook"> & Partial<Pick<GradedAssignment, "misconceptions">>): string[] {
+  const headings = ids.flatMap((id) => assignment.misconceptions?.[id]?.explainedIn ?? []).filter((s) => s.notebook === assignment.notebook).map((s) => s.heading);
+  return [...new Set(headings)];
 }
 
 /**

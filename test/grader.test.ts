@@ -304,6 +304,11 @@ describe("grading the example gallery", () => {
     const feedback = readFileSync(join(outDir, "forward-no-scaling", "feedback.md"), "utf8");
     expect(feedback).toContain(`**Score: ${results.get("forward-no-scaling")!.score} / ${MAX_SCORE}**`);
     expect(feedback).toContain("❌ forward: the course's published case");
+    // Below each failure that names a misconception: where the student's own notebook explains it (not the
+    // experiments notebook, which students get after the deadline).
+    expect(feedback.match(/^Read again: dropout\.ipynb, section 3\\\.1 - Forward propagation with dropout\.$/gm)).toHaveLength(3);
+    expect(feedback).not.toContain("experiments.ipynb");
+    expect(readFileSync(join(outDir, "throws", "feedback.md"), "utf8")).not.toContain("Read again");
     const csv = readFileSync(join(outDir, "grades.csv"), "utf8").trim().split("\n");
     expect(csv[0]).toBe("assignment,duedate,timestamp,student_id,last_name,first_name,email,raw_score,late_submission_value,score,max_score");
     expect(csv).toContain(`dropout,,,solution,,,,${MAX_SCORE},,${MAX_SCORE},${MAX_SCORE}`);
