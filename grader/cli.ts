@@ -15,7 +15,9 @@ import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { initBackend } from "dropout-kit";
 import { expandPaths, gradeBatch } from "./batch";
-import { CLASS_REPORT_HTML, CLASS_REPORT_JSON } from "./class-report";
+import { CLASS_REPORT_HTML, CLASS_REPORT_JSON, classReport } from "./class-report";
+import type { ClassReport } from "./class-report";
+import { MOST_COMMON } from "./class-report/summary";
 import { parseCommandLine } from "./command-line";
 import { ASSIGNMENTS, assignmentById } from "./assignments";
 import { readReferences } from "./grading/references";
@@ -86,6 +88,8 @@ async function main(): Promise<number> {
     printOut(`\n${summaryTable(results)}\n`);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
+    const common = mostCommonMisconceptions(classReport(results, batch.assignment ? [batch.assignment] : ASSIGNMENTS));
+    if (common) printOut(common);
     console.log(`class report: ${join(outDir, CLASS_REPORT_HTML)} (open it in a browser; the figures as data in ${CLASS_REPORT_JSON})`);
     const unknown = results.filter((r) => r.assignment === undefined).length;
     if (unknown > 0) {
@@ -94,6 +98,17 @@ async function main(): Promise<number> {
   }
   console.log(`student code ran under ${sandbox.description}`);
   return 0;
+}
+
+/** The class report's most common misconceptions, a line each, for the terminal (the page has them all). */
+function mostCommonMisconceptions(report: ClassReport): string {
+  const lines: string[] = [];
+  for (const a of report.assignments) {
+    if (a.misconceptions.length === 0) continue;
+    lines.push(`most common misconceptions${report.assignments.length > 1 ? ` (${a.title})` : ""}, of ${a.graded} graded:`);
+    for (const m of a.misconceptions.slice(0, MOST_COMMON)) lines.push(`  ${String(m.students.length).padStart(3)} ${m.students.length === 1 ? "student " : "students"}  ${m.title} (${m.id})`);
+  }
+  return lines.join("\n");
 }
 
 main().then(

@@ -418,6 +418,16 @@ describe("the grade command", () => {
     expect(readFileSync(join(out, "grades.csv"), "utf8").trim().split("\n")).toHaveLength(1);
   }, 60_000);
 
+  it("prints the batch's most common misconceptions under the table, and where the class report is", () => {
+    const folder = mkdtempSync(join(tmpdir(), "grade-cli-"));
+    for (const n of ["solution.ipynb", "forward-no-scaling.ipynb"]) copyFileSync(join(GALLERY_DIR, n), join(folder, n));
+    const out = join(folder, "out");
+    const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), folder, "--out", out, "--isolation=permission-model"], { encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`most common misconceptions, of 2 graded:\n    1 student   ${dropout.misconceptions["no-scaling"].title} (no-scaling)\n`);
+    expect(run.stdout).toContain(`class report: ${join(out, "class-report.html")}`);
+  }, 120_000);
+
   it("fails with a clear message, and a non-zero status, when a path does not exist", () => {
     const run = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(__dirname, "../grader/cli.ts"), "/no/such/notebook.ipynb"], { encoding: "utf8" });
     expect(run.status).toBe(1);
