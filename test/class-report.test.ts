@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CheckResult } from "dropout-kit";
-import { classReport, classReportPage, writeClassReport } from "../grader/class-report";
+import { classReport, classReportPage, escapeHtml, writeClassReport } from "../grader/class-report";
 import { gradeBatch } from "../grader/batch";
 import type { ClassReport } from "../grader/class-report";
 import { scoreStep } from "../grader/class-report/summary";
@@ -124,6 +124,16 @@ describe("the class report's figures", () => {
     expect(bins[0].from).toBe(0);
     expect(bins.at(-1)!.from).toBeLessThanOrEqual(100);
     expect(bins.at(-1)!.to).toBeGreaterThan(100);
+  });
+
+  it("among misconceptions of as many students, the course's content first; 'what to go over again' lists only those", () => {
+    const r = classReport([graded("a", { "forward.inputs": ["recalled-published-answer"] }), graded("b", { "forward.scaling": ["no-scaling"] })], [dropout]);
+    expect(r.assignments[0].misconceptions.map((m) => m.id)).toEqual(["no-scaling", "recalled-published-answer"]);
+    const reteach = /<h3>What to go over again<\/h3><ol class="reteach">([\s\S]*?)<\/ol>/.exec(classReportPage(r))![1];
+    expect(reteach).toContain(escapeHtml(dropout.misconceptions["no-scaling"].title));
+    expect(reteach).not.toContain(escapeHtml(dropout.misconceptions["recalled-published-answer"].title));
+    const onlyFindings = classReportPage(classReport([graded("a", { "forward.inputs": ["recalled-published-answer"] })], [dropout]));
+    expect(onlyFindings).toContain("No diagnosis named a misconception about the course's content in this batch");
   });
 
   it("an id the catalogue does not know (an older grader's) is counted under its id, and said to be unknown", () => {

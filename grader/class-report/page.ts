@@ -50,10 +50,12 @@ function cards(a: AssignmentSummary): string {
 
 function reteach(a: AssignmentSummary): string {
   if (a.misconceptions.length === 0) return a.graded > 0 ? "<p>No diagnosis named a misconception in this batch.</p>" : "";
-  const items = a.misconceptions.slice(0, MOST_COMMON).map((m) => {
+  // What to teach again: misconceptions about the course's content (a finding such as a recalled answer is in the table below).
+  const items = a.misconceptions.filter((m) => m.explainedIn.length > 0).slice(0, MOST_COMMON).map((m) => {
     const where = m.explainedIn.length > 0 ? ` Explained in ${m.explainedIn.map(sectionText).join("; ")}.` : "";
     return `<li><strong>${escapeHtml(m.title)}</strong>: ${plural(m.students.length, "student")} of ${a.graded} (${percent(a.graded ? m.students.length / a.graded : null)}).${where}</li>`;
   });
+  if (items.length === 0) return "<p>No diagnosis named a misconception about the course's content in this batch (the findings are in the table below).</p>";
   return `<h3>What to go over again</h3><ol class="reteach">${items.join("")}</ol>`;
 }
 

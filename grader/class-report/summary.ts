@@ -185,7 +185,9 @@ function misconceptionSummaries(assignment: GradedAssignment, rows: SubmissionRe
         sentences: [...entry.sentences.entries()].map(([text, s]) => ({ text, students: s.size })).sort((a, b) => b.students - a.students || (a.text < b.text ? -1 : 1)).slice(0, 3),
       };
     })
-    .sort((a, b) => b.students.length - a.students.length || catalogueIndex(catalogueOrder, a.id) - catalogueIndex(catalogueOrder, b.id) || (a.id < b.id ? -1 : 1));
+    // Most students first; among equals, misconceptions about the course's content (a section explains them)
+    // before findings such as a recalled answer, then the catalogue's order.
+    .sort((a, b) => b.students.length - a.students.length || Number(a.explainedIn.length === 0) - Number(b.explainedIn.length === 0) || catalogueIndex(catalogueOrder, a.id) - catalogueIndex(catalogueOrder, b.id) || (a.id < b.id ? -1 : 1));
 }
 
 const catalogueIndex = (order: string[], id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
