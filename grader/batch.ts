@@ -20,8 +20,8 @@ import { CLASS_REPORT_FILES, writeClassReport } from "./class-report";
 import { ASSIGNMENTS } from "./assignments";
 import { PROJECT_ROOT } from "./sandbox/isolation";
 
-/** The assignment a result names, among the given ones (undefined: none, or one this grader does not have). */
-const assignmentById = (id: string | undefined, among: GradedAssignment[] = ASSIGNMENTS) => among.find((a) => a.id === id);
+/** The assignment a result names, among the given ones (undefined: none, or one this grader does not have; the registry's assignmentById throws). */
+const findAssignment = (id: string | undefined, among: GradedAssignment[] = ASSIGNMENTS) => among.find((a) => a.id === id);
 import type { SandboxLimits } from "./sandbox/session";
 import { printError } from "./untrusted-text";
 
@@ -120,7 +120,7 @@ function previous(dir: string, file: string, forced: GradedAssignment | undefine
   try {
     const result = JSON.parse(readFileSync(saved, "utf8")) as SubmissionResult & { schema?: number; grader?: string };
     // A record of another shape, or made by another grader (an older one, without these misconception ids), is graded again.
-    if (result.schema !== RESULT_SCHEMA || result.grader !== graderFingerprint(assignmentById(result.assignment, among))) return undefined;
+    if (result.schema !== RESULT_SCHEMA || result.grader !== graderFingerprint(findAssignment(result.assignment, among))) return undefined;
     const hash = submissionHash(file);
     if (forced && result.assignment !== forced.id) return undefined;
     return hash !== undefined && result.contentHash === hash ? { ...result, path: file } : undefined;
@@ -179,7 +179,7 @@ function assignmentOf(file: string, options: BatchOptions): GradedAssignment | u
 }
 
 /** The assignments a batch grades as: the forced one, or those it was given, or the registry's. */
-const batchAssignments = (options: BatchOptions): GradedAssignment[] => (options.assignment ? [options.assignment] : (options.assignments ?? ASSIGNMENTS));
+export const batchAssignments = (options: Pick<BatchOptions, "assignment" | "assignments">): GradedAssignment[] => (options.assignment ? [options.assignment] : (options.assignments ?? ASSIGNMENTS));
 
 /** `assignments`: the ones the batch grades as, where feedback finds its title and the record its grader. */
 function writeReports(dir: string, result: BatchResult, assignments: GradedAssignment[]): void {
@@ -187,5 +187,5 @@ function writeReports(dir: string, result: BatchResult, assignments: GradedAssig
   writeAtomically(join(dir, "feedback.md"), feedbackMarkdown(result, assignments));
   // Last: its presence (with the content hash) is what marks the submission as done for a resumed run.
   const { durationMs: _ignored, path: _path, graderError: _graderOnly, ...stable } = result;
-  writeAtomically(join(dir, "result.json"), `${JSON.stringify({ schema: RESULT_SCHEMA, grader: graderFingerprint(assignmentById(result.assignment, assignments)), ...stable }, null, 2)}\n`);
+  writeAtomically(join(dir, "result.json"), `${JSON.stringify({ schema: RESULT_SCHEMA, grader: graderFingerprint(findAssignment(result.assignment, assignments)), ...stable }, null, 2)}\n`);
 }

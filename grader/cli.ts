@@ -14,7 +14,7 @@
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { initBackend } from "dropout-kit";
-import { expandPaths, gradeBatch } from "./batch";
+import { batchAssignments, expandPaths, gradeBatch } from "./batch";
 import { CLASS_REPORT_HTML, CLASS_REPORT_JSON, classReport } from "./class-report";
 import type { ClassReport } from "./class-report";
 import { MOST_COMMON } from "./class-report/summary";
@@ -88,7 +88,7 @@ async function main(): Promise<number> {
     printOut(`\n${summaryTable(results)}\n`);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${results.length} submissions in ${seconds.toFixed(1)} s (${jobs} at a time); reports in ${outDir}`);
-    const common = mostCommonMisconceptions(classReport(results, batch.assignment ? [batch.assignment] : ASSIGNMENTS));
+    const common = mostCommonMisconceptions(classReport(results, batchAssignments({ assignment: batch.assignment })));
     if (common) printOut(common);
     console.log(`class report: ${join(outDir, CLASS_REPORT_HTML)} (open it in a browser; the figures as data in ${CLASS_REPORT_JSON})`);
     const unknown = results.filter((r) => r.assignment === undefined).length;

@@ -144,9 +144,10 @@ function checkSummaries(assignment: GradedAssignment, graded: SubmissionResult[]
       const results = graded.map((r) => ({ r, t: r.tests.find((t) => t.id === check.id) })).filter((x) => x.t);
       const failures = results.filter((x) => !x.t!.passed);
       // Each failure in one category: named first (a diagnosis said why), then not run, else unnamed.
-      const named = failures.filter((x) => (x.t!.misconceptions?.length ?? 0) > 0);
-      const notRun = failures.filter((x) => x.t!.notRun && !((x.t!.misconceptions?.length ?? 0) > 0));
-      const unnamed = failures.filter((x) => !((x.t!.misconceptions?.length ?? 0) > 0) && !x.t!.notRun);
+      const isNamed = (x: (typeof failures)[number]) => (x.t!.misconceptions?.length ?? 0) > 0;
+      const named = failures.filter(isNamed);
+      const notRun = failures.filter((x) => !isNamed(x) && x.t!.notRun);
+      const unnamed = failures.filter((x) => !isNamed(x) && !x.t!.notRun);
       const passed = results.length - failures.length;
       return {
         id: check.id, name: check.name, fn: check.fn, points: check.points, passed, failed: failures.length,

@@ -17,7 +17,7 @@ import { isolation, PROJECT_ROOT, requestedIsolation } from "../sandbox/isolatio
 import type { Isolation } from "../sandbox/isolation";
 import { prepareCompiler, SubmissionCompiler } from "../sandbox/compile-cells";
 import type { CellToRun } from "../sandbox/compile-cells";
-import { callError, isAccessDenied, NOT_IMPLEMENTED } from "dropout-kit";
+import { callError, isAccessDenied, isNotImplemented } from "dropout-kit";
 import type { CheckResult } from "dropout-kit";
 import type { Check, CompletedCall, GradedAssignment, PlannedCall, References } from "../assignment";
 import { readReferences, setupCellOf } from "./references";
@@ -169,7 +169,7 @@ export async function gradeSubmission(path: string, options: GradeOptions = {}):
 function failedEveryCall(g: Grading, calls: CompletedCall[]): void {
   const couldNotRun = (c: CompletedCall) => {
     const e = c.result.error;
-    return !c.result.ok && !!e && (e.name === "Stopped" || e.name === "NotImplementedError" || /not implemented/i.test(String(e.message)) || isAccessDenied(String(e.message)));
+    return !c.result.ok && !!e && (e.name === "Stopped" || isNotImplemented(e) || isAccessDenied(String(e.message)));
   };
   for (const fn of Object.keys(g.assignment.gradedCells)) {
     if (g.unavailable[fn]) continue;
@@ -178,7 +178,7 @@ function failedEveryCall(g: Grading, calls: CompletedCall[]): void {
     const first = made[0].result.error!;
     const same = made.every((c) => c.result.error?.name === first.name && c.result.error?.message === first.message);
     const said = callError(made[0], same ? "every case" : "the first case")!;
-    g.unavailable[fn] = said.startsWith(NOT_IMPLEMENTED) || same ? said : `${said}\nIt could not run on any other case either.`;
+    g.unavailable[fn] = isNotImplemented(first) || same ? said : `${said}\nIt could not run on any other case either.`;
   }
 }
 

@@ -82,8 +82,10 @@ export function isAccessDenied(message: string): boolean {
   return /ERR_ACCESS_DENIED|Access to this API has been restricted/.test(message);
 }
 
-/** How a call's "not implemented" error starts, as callError says it. */
-export const NOT_IMPLEMENTED = "Not implemented yet: ";
+/** An error that says the function is still the release's stub ("not implemented"). */
+export function isNotImplemented(error: { name: string; message: string }): boolean {
+  return error.name === "NotImplementedError" || /not implemented/i.test(String(error.message));
+}
 
 /** A call that threw or returned the wrong form: its error, said plainly (the stub's "not implemented" included). */
 export function callError(run: { result: CallResult }, caseDescription: string): string | undefined {
@@ -95,7 +97,7 @@ export function callError(run: { result: CallResult }, caseDescription: string):
   if (isAccessDenied(message)) {
     return `On ${caseDescription}, your function tried to reach a file, a process or the network, and was stopped: graded functions compute from their inputs only. (${message})`;
   }
-  if (e.name === "NotImplementedError" || /not implemented/i.test(message)) return `${NOT_IMPLEMENTED}${message.replace(/^not implemented:\s*/i, "")}`;
+  if (isNotImplemented(e)) return `Not implemented yet: ${message.replace(/^not implemented:\s*/i, "")}`;
   // A module that is not there: most often a graded function that loads someone else's answer instead of computing.
   if (/Cannot find module|MODULE_NOT_FOUND/.test(message)) {
     return `On ${caseDescription}, your function tried to load a module that is not there (${message.split("\n")[0].slice(0, 300)}). A graded function computes its result itself, from its inputs, with tf and what the set-up cell imports; nothing else is given to it.`;
