@@ -6,6 +6,7 @@
 export * as tf from "@tensorflow/tfjs";
 export { initBackend } from "./backend";
 export type { BackendName } from "./backend";
+export { wasmKernelsInstalled, withStockKernels } from "./kernels/wasmKernels";
 export { RandomState } from "./random";
 export * from "./types";
 export {
