@@ -56,7 +56,7 @@ interface EmscriptenModule {
   [compiledKernel: `_${string}`]: unknown;
 }
 
-let moduleBytes: Uint8Array | undefined;
+let compiled: WebAssembly.Module | undefined;
 const heaps = new WeakMap<BackendWasm, Heap | null>();
 
 /** Our module instantiated in this backend's memory, once per backend; null where it cannot be (then stock). */
@@ -68,8 +68,8 @@ function heapOf(backend: BackendWasm): Heap | null {
     const emscripten = backend.wasm as unknown as EmscriptenModule;
     const memory = emscripten.asm?.memory;
     if (memory instanceof WebAssembly.Memory) {
-      moduleBytes ??= Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64"));
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes), { env: { memory } });
+      compiled ??= new WebAssembly.Module(Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, "base64")).buffer as ArrayBuffer);
+      const instance = new WebAssembly.Instance(compiled, { env: { memory } });
       heap = { backend, kit: instance.exports as unknown as KitModule, scratch: emscripten._malloc(64) };
     }
   } catch {
