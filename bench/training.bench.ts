@@ -13,6 +13,8 @@
  * the final cost moves by a few hundredths with the rounding, so the kit's no-dropout row is not expected to
  * match numpy's; bench/README.md),
  * then a per-iteration breakdown of where the time goes, measured phase by phase over many iterations.
+ * On wasm the kit's rows run twice, on the kit's kernels (src/kernels) and on tfjs's stock ones (the "before",
+ * measured in the same run), and the breakdown gives both, phase by phase and kernel by kernel.
  * Variants alternate within each repetition, so a slow spell of the machine spreads over all of them.
  */
 import { spawnSync } from "node:child_process";
@@ -20,13 +22,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, updateParametersInPlace } from "dropout-kit";
+import { backwardPropagation, computeCostFromLogits, disposeParameters, forwardPropagation, initBackend, initializeParameters, load2DDataset, model, PARAMETER_NAMES, predict, RandomState, updateParametersInPlace, wasmKernelsInstalled, withStockKernels } from "dropout-kit";
 import type { BackendName, BackwardWithDropout, ForwardWithDropout, Gradients, Matrix, Parameters } from "dropout-kit";
 import { MT19937 } from "../src/mt19937";
 import { parseCommandLine } from "../grader/command-line";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
 const KEEP_PROB = 0.86;
+const KIT_NAMES = { plain: "dropout-kit model, no dropout", dropout: `dropout-kit model, dropout ${KEEP_PROB}, reference solution` };
+/** The suffix of a row run on tfjs's own kernels instead of the kit's (src/kernels). */
+const STOCK = ", tfjs's stock kernels";
 const SEED = 3;
 const HIDDEN = [20, 3] as const;
 
@@ -140,12 +145,34 @@ async function kernelsPerCall(fn: () => void): Promise<number> {
   return info.kernels.length;
 }
 
+/**
+ * Microseconds per iteration of each kernel, by name, in `iterations` calls of `fn` (tfjs's profiler): the median
+ * of three profiles, as one collection of garbage lands on whichever kernel runs then.
+ */
+async function kernelTimes(iterations: number, fn: () => void): Promise<Map<string, number>> {
+  const profiles: Map<string, number>[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const info = await tf.profile(() => { for (let i = 0; i < iterations; i++) tf.tidy(fn); });
+    const times = new Map<string, number>();
+    for (const k of info.kernels) times.set(k.name, (times.get(k.name) ?? 0) + (1000 * (k.kernelTimeMs as number)) / iterations);
+    profiles.push(times);
+  }
+  return new Map([...profiles[0].keys()].map((name) => [name, median(profiles.map((t) => t.get(name) ?? 0))]));
+}
+
+/** A breakdown line: label, microseconds on the kit's kernels, on tfjs's stock kernels (when both exist), note. */
+type PhaseRow = [string, number | string, number | string | undefined, string?];
+
 async function breakdown(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunctions, medianModelUs: Record<string, number>) {
   const n = args.breakdownIterations;
   const m = X.shape[1];
   const [n1, n2] = HIDDEN;
-  const lines: [string, number | string, string?][] = [];
-  const row = (label: string, us: number | string, note?: string) => lines.push([label, us, note]);
+  const both = wasmKernelsInstalled();
+  const lines: PhaseRow[] = [];
+  const fixed = (label: string, kit: number | string, stock: number | string | undefined, note?: string) => lines.push([label, kit, both ? stock : undefined, note]);
+  /** Timed on the kit's kernels, then (on wasm) on the stock ones. */
+  const timed = (label: string, calls: number, fn: () => void, note?: string) =>
+    lines.push([label, usPerCall(calls, fn), both ? withStockKernels(() => usPerCall(calls, fn)) : undefined, note]);
 
   const initial = initializeParameters([X.shape[0], ...HIDDEN, 1], new RandomState(SEED));
   const variables = asVariables(initial);
@@ -158,57 +185,75 @@ async function breakdown(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   const dZ3 = tf.sub(dropoutCache.A3, Y) as Matrix;
   const dZ2 = tf.randomNormal([n2, m]) as Matrix;
 
-  const plainKernels = await kernelsPerCall(() => {
+  const plainIteration = () => {
     const [, cache] = forwardPropagation(X, variables);
     updateParametersInPlace(variables, backwardPropagation(X, Y, cache), learningRate);
-  });
-  const dropoutKernels = await kernelsPerCall(() => {
+  };
+  const dropoutIteration = () => {
     const [, cache] = solution.forwardPropagationWithDropout(X, variables, KEEP_PROB, rng);
     updateParametersInPlace(variables, solution.backwardPropagationWithDropout(X, Y, cache, KEEP_PROB), learningRate);
-  });
+  };
+  const plainKernels = await kernelsPerCall(plainIteration);
+  const dropoutKernels = await kernelsPerCall(dropoutIteration);
   const tinyA = tf.tensor2d([[1]]);
-  const dispatch = usPerCall(n * 5, () => void tf.neg(tinyA));
 
   console.log(`\nWhere the time goes: microseconds per iteration, each phase timed alone over ${n} calls (backend ${tf.getBackend()})`);
   console.log(`(phases timed alone do not add up exactly to the loop; the loop figure is the median of the table above)\n`);
 
-  row("model, no dropout: whole iteration (table median)", medianModelUs.plain);
-  row("  forwardPropagation", usPerCall(n, () => void forwardPropagation(X, initial)));
-  row("  backwardPropagation", usPerCall(n, () => void backwardPropagation(X, Y, plainCache)));
-  row("  update in place (updateParametersInPlace: the step in JS, 6 tensors filled in place)", usPerCall(n, () => updateParametersInPlace(variables, plainGrads, learningRate)));
-  row("    the same step as 6 x assign(sub(p, mul(g, lr))) (the update before 2026-12-04)", usPerCall(n, () => {
+  fixed("model, no dropout: whole iteration (table median)", medianModelUs.plain, medianModelUs.plainStock);
+  timed("  forwardPropagation", n, () => void forwardPropagation(X, initial));
+  timed("  backwardPropagation", n, () => void backwardPropagation(X, Y, plainCache));
+  timed("  update in place (updateParametersInPlace: the step in JS, 6 tensors filled in place)", n, () => updateParametersInPlace(variables, plainGrads, learningRate));
+  timed("    the same step as 6 x assign(sub(p, mul(g, lr))) (the update before 2026-12-04)", n, () => {
     for (const name of PARAMETER_NAMES) (variables[name] as unknown as tf.Variable).assign(tf.sub(variables[name], tf.mul(plainGrads[`d${name}` as keyof Gradients], learningRate)));
-  }), "12 kernels");
-  row("  cost from logits, per call", usPerCall(Math.ceil(n / 10), () => void computeCostFromLogits(plainCache.Z3, Y)), "once per 1000 iterations: ~0 per iteration");
-  row("  kernels (tfjs ops) per iteration", String(plainKernels), `at ~${dispatch.toFixed(1)} us each for a 1x1 op (the dispatch floor)`);
+  }, "12 kernels");
+  timed("  cost from logits, per call", Math.ceil(n / 10), () => void computeCostFromLogits(plainCache.Z3, Y), "once per 1000 iterations: ~0 per iteration");
+  fixed("  kernels (tfjs ops) per iteration", String(plainKernels), String(plainKernels));
+  timed("  one 1x1 op (tf.neg), the dispatch floor", n * 5, () => void tf.neg(tinyA));
 
-  row("model, dropout 0.86, reference solution (table median)", medianModelUs.dropout);
-  row("  forwardPropagationWithDropout (reference)", usPerCall(n, () => void solution.forwardPropagationWithDropout(X, initial, KEEP_PROB, rng)));
-  row(`    of which rng.rand(${n1},${m}) + rng.rand(${n2},${m})`, usPerCall(n, () => { rng.rand(n1, m); rng.rand(n2, m); }));
-  row("    of which 2 x tf.cast(tf.less(D, keepProb), \"float32\")", usPerCall(n, () => { tf.cast(tf.less(D1, KEEP_PROB), "float32"); tf.cast(tf.less(D2, KEEP_PROB), "float32"); }));
+  fixed("model, dropout 0.86, reference solution (table median)", medianModelUs.dropout, medianModelUs.dropoutStock);
+  timed("  forwardPropagationWithDropout (reference)", n, () => void solution.forwardPropagationWithDropout(X, initial, KEEP_PROB, rng));
+  timed(`    of which rng.rand(${n1},${m}) + rng.rand(${n2},${m})`, n, () => { rng.rand(n1, m); rng.rand(n2, m); });
+  timed("    of which 2 x tf.cast(tf.less(D, keepProb), \"float32\")", n, () => { tf.cast(tf.less(D1, KEEP_PROB), "float32"); tf.cast(tf.less(D2, KEEP_PROB), "float32"); });
   const twister = new MT19937(SEED + 2);
   const [mask1, mask2] = [new Float32Array(n1 * m), new Float32Array(n2 * m)];
-  row(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone (MT19937.fillFloat32)`, usPerCall(n, () => { twister.fillFloat32(mask1); twister.fillFloat32(mask2); }), "numpy's: in its breakdown below");
-  row(`      the same draws one by one (rng.uniform(), ${(n1 + n2) * m} calls)`, usPerCall(n, () => { for (let i = 0; i < (n1 + n2) * m; i++) rng.uniform(); }));
-  row("  backwardPropagationWithDropout (reference)", usPerCall(n, () => void solution.backwardPropagationWithDropout(X, Y, dropoutCache, KEEP_PROB)));
-  row("    of which 2 x mask re-applied and scaled (tf.mul, tf.div)", usPerCall(n, () => { tf.div(tf.mul(dZ2, D2), KEEP_PROB); tf.div(tf.mul(A1, D1), KEEP_PROB); }));
-  row("  update in place", usPerCall(n, () => updateParametersInPlace(variables, plainGrads, learningRate)));
-  row("  kernels (tfjs ops) per iteration", String(dropoutKernels));
+  const draws = usPerCall(n, () => { twister.fillFloat32(mask1); twister.fillFloat32(mask2); });
+  fixed(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone (MT19937.fillFloat32)`, draws, "", "no tfjs; numpy's: in its breakdown below");
+  timed("  backwardPropagationWithDropout (reference)", n, () => void solution.backwardPropagationWithDropout(X, Y, dropoutCache, KEEP_PROB));
+  timed("    of which 2 x mask re-applied and scaled (tf.mul, tf.div)", n, () => { tf.div(tf.mul(dZ2, D2), KEEP_PROB); tf.div(tf.mul(A1, D1), KEEP_PROB); });
+  timed("  update in place", n, () => updateParametersInPlace(variables, plainGrads, learningRate));
+  fixed("  kernels (tfjs ops) per iteration", String(dropoutKernels), String(dropoutKernels));
 
-  console.log(formatRows(lines));
+  console.log(formatPhaseRows(lines, both));
   lines.length = 0;
+
+  if (both) {
+    // Kernel by kernel: tfjs's profiler times each kernel call (its glue and its arithmetic, not tfjs's op layer).
+    const calls = Math.min(n, 500);
+    console.log(`\nKernel by kernel, microseconds per iteration (tf.profile over ${calls} iterations, median of 3; the rest of an iteration is tfjs's op layer):\n`);
+    for (const [label, fn] of [["no dropout", plainIteration], [`dropout ${KEEP_PROB}`, dropoutIteration]] as const) {
+      const kit = await kernelTimes(calls, fn);
+      const stock = await withStockKernels(() => kernelTimes(calls, fn));
+      const names = [...stock.keys()].sort((a, b) => stock.get(b)! - stock.get(a)!);
+      const sum = (t: Map<string, number>) => [...t.values()].reduce((a, b) => a + b, 0);
+      fixed(`${label}: all kernels`, sum(kit), sum(stock));
+      for (const name of names) fixed(`  ${name}`, kit.get(name) ?? 0, stock.get(name)!);
+    }
+    console.log(formatPhaseRows(lines, both));
+    lines.length = 0;
+  }
 
   // Alternatives for the graded lines, each checked to give the same values before it is timed.
   console.log(`\nThe mask ops of the graded lines, and alternatives (same values; checked before timing), microseconds per iteration:\n`);
   const check = (ok: boolean, what: string) => (ok ? "same values" : `DIFFERENT VALUES: ${what}`);
   const maskSame = sameValues(tf.cast(tf.less(D1, KEEP_PROB), "float32"), tf.step(tf.sub(KEEP_PROB, D1)));
-  row("mask: 2 x tf.cast(tf.less(D, keepProb), \"float32\") (the reference solution)", usPerCall(n, () => { tf.cast(tf.less(D1, KEEP_PROB), "float32"); tf.cast(tf.less(D2, KEEP_PROB), "float32"); }));
-  row("  2 x tf.step(tf.sub(keepProb, D))", usPerCall(n, () => { tf.step(tf.sub(KEEP_PROB, D1)); tf.step(tf.sub(KEEP_PROB, D2)); }), check(maskSame, "mask"));
-  row("  2 x tf.greater(keepProb, D) (bool, no cast)", usPerCall(n, () => { tf.greater(KEEP_PROB, D1); tf.greater(KEEP_PROB, D2); }));
-  row("  2 x tf.where(tf.less(D, keepProb), A, 0) (masks A directly)", usPerCall(n, () => { tf.where(tf.less(D1, KEEP_PROB), A1, 0); tf.where(tf.less(D2, KEEP_PROB), A2, 0); }));
-  row("Wᵀ·dZ with the transposeA flag: matMul(W3, dZ3, true, false) + matMul(W2, dZ2, true, false)", usPerCall(n, () => { tf.matMul(W3, dZ3, true, false); tf.matMul(W2, dZ2, true, false); }));
-  row("  matMul(tf.transpose(W3), dZ3) + matMul(tf.transpose(W2), dZ2) (the scaffold's)", usPerCall(n, () => { tf.matMul(tf.transpose(W3), dZ3); tf.matMul(tf.transpose(W2), dZ2); }));
-  console.log(formatRows(lines));
+  timed("mask: 2 x tf.cast(tf.less(D, keepProb), \"float32\") (the reference solution)", n, () => { tf.cast(tf.less(D1, KEEP_PROB), "float32"); tf.cast(tf.less(D2, KEEP_PROB), "float32"); });
+  timed("  2 x tf.step(tf.sub(keepProb, D))", n, () => { tf.step(tf.sub(KEEP_PROB, D1)); tf.step(tf.sub(KEEP_PROB, D2)); }, check(maskSame, "mask"));
+  timed("  2 x tf.greater(keepProb, D) (bool, no cast)", n, () => { tf.greater(KEEP_PROB, D1); tf.greater(KEEP_PROB, D2); });
+  timed("  2 x tf.where(tf.less(D, keepProb), A, 0) (masks A directly)", n, () => { tf.where(tf.less(D1, KEEP_PROB), A1, 0); tf.where(tf.less(D2, KEEP_PROB), A2, 0); });
+  timed("Wᵀ·dZ with the transposeA flag: matMul(W3, dZ3, true, false) + matMul(W2, dZ2, true, false)", n, () => { tf.matMul(W3, dZ3, true, false); tf.matMul(W2, dZ2, true, false); });
+  timed("  matMul(tf.transpose(W3), dZ3) + matMul(tf.transpose(W2), dZ2) (the scaffold's)", n, () => { tf.matMul(tf.transpose(W3), dZ3); tf.matMul(tf.transpose(W2), dZ2); });
+  console.log(formatPhaseRows(lines, both));
 
   tf.dispose([initial, plainCache, plainGrads, dropoutCache, dZ3, dZ2, learningRate, tinyA] as unknown as tf.Tensor[]);
   for (const name of PARAMETER_NAMES) variables[name].dispose();
@@ -231,6 +276,14 @@ function formatRows(rows: [string, number | string, string?][]): string {
       return `  ${label.padEnd(width)}  ${text.padStart(8)}${note ? `   ${note}` : ""}`;
     })
     .join("\n");
+}
+
+/** The breakdown's lines: one column of microseconds, or two (the kit's kernels, tfjs's stock kernels). */
+function formatPhaseRows(rows: PhaseRow[], both: boolean): string {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const cell = (v: number | string | undefined) => (typeof v === "number" ? v.toFixed(1) : v ?? "").padStart(both ? 13 : 8);
+  const header = both ? `  ${"".padEnd(width)}  ${"kit kernels".padStart(13)}${"stock kernels".padStart(15)}\n` : "";
+  return header + rows.map(([label, kit, stock, note]) => `  ${label.padEnd(width)}  ${cell(kit)}${both ? `  ${cell(stock)}` : ""}${note ? `   ${note}` : ""}`).join("\n");
 }
 
 function median(values: number[]): number {
@@ -267,6 +320,18 @@ function printTable(args: Args, variants: Variant[], numpyNames: Record<string, 
   for (const r of body) console.log(line(r));
   console.log(`\n"x numpy": this variant's median over numpy's median for the same variant (with dropout / without).`);
   console.log(`"final cost": the last recorded cost (iteration ${Math.floor((args.iterations - 1) / 1000) * 1000}); numpy in float64, tfjs in float32.`);
+}
+
+/** The kit's kernels against tfjs's stock ones, from the table's medians; and whether the runs ended alike. */
+function printKernelsEffect(results: Map<string, Run[]>) {
+  console.log(`\nThe kit's kernels (src/kernels) against tfjs's stock kernels, the same loop in the same run (medians):`);
+  for (const key of ["plain", "dropout"] as const) {
+    const [kit, stock] = [results.get(KIT_NAMES[key]) ?? [], results.get(`${KIT_NAMES[key]}${STOCK}`) ?? []];
+    if (!kit.length || !stock.length) continue;
+    const ratio = median(kit.map((r) => r.seconds)) / median(stock.map((r) => r.seconds));
+    const same = kit.every((r) => r.finalCost === stock[0].finalCost && r.accuracy === stock[0].accuracy) && stock.every((r) => r.finalCost === stock[0].finalCost);
+    console.log(`  ${key === "plain" ? "no dropout" : `dropout ${KEEP_PROB}`}: ${ratio.toFixed(2)}x the stock kernels' time; final cost and accuracy ${same ? "identical" : "DIFFERENT"} (${kit[0].finalCost} against ${stock[0].finalCost})`);
+  }
 }
 
 /**
@@ -340,11 +405,12 @@ async function benchmark(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
     variants.push({ name: numpyNames.dropout, numpyKey: "dropout", isNumpy: true, run: (n) => runNumpy(args, dataFile, KEEP_PROB, n) });
     variants.push({ name: numpyNames.plain, numpyKey: "plain", isNumpy: true, run: (n) => runNumpy(args, dataFile, 1, n) });
   }
-  variants.push({ name: "dropout-kit model, no dropout", numpyKey: "plain", isNumpy: false, run: (n) => runModel(X, Y, n, 1) });
-  variants.push({
-    name: `dropout-kit model, dropout ${KEEP_PROB}, reference solution`, numpyKey: "dropout", isNumpy: false,
-    run: (n) => runModel(X, Y, n, KEEP_PROB, solution),
-  });
+  variants.push({ name: KIT_NAMES.plain, numpyKey: "plain", isNumpy: false, run: (n) => runModel(X, Y, n, 1) });
+  variants.push({ name: KIT_NAMES.dropout, numpyKey: "dropout", isNumpy: false, run: (n) => runModel(X, Y, n, KEEP_PROB, solution) });
+  if (wasmKernelsInstalled()) {
+    variants.push({ name: `${KIT_NAMES.plain}${STOCK}`, numpyKey: "plain", isNumpy: false, run: (n) => withStockKernels(() => runModel(X, Y, n, 1)) });
+    variants.push({ name: `${KIT_NAMES.dropout}${STOCK}`, numpyKey: "dropout", isNumpy: false, run: (n) => withStockKernels(() => runModel(X, Y, n, KEEP_PROB, solution)) });
+  }
   // Warm-up (not timed): JIT, wasm operator caches, the first use of every kernel.
   const tensorsBefore = tf.memory().numTensors;
   for (const variant of variants) if (!variant.isNumpy) variant.run(Math.min(300, args.iterations));
@@ -361,14 +427,15 @@ async function benchmark(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   }
   const tensorsAfter = tf.memory().numTensors;
   printTable(args, variants, numpyNames, results);
+  if (wasmKernelsInstalled()) printKernelsEffect(results);
   console.log(`tf.memory().numTensors: ${tensorsBefore} before the runs, ${tensorsAfter} after (tensors leaked by training: ${tensorsAfter - tensorsBefore}).`);
 
   if (numpy.ok) printSensitivity(args, dataFile);
 
   const perIterationUs = (name: string) => (1e6 * median((results.get(name) ?? []).map((r) => r.seconds))) / args.iterations;
   await breakdown(args, X, Y, solution, {
-    plain: perIterationUs("dropout-kit model, no dropout"),
-    dropout: perIterationUs(`dropout-kit model, dropout ${KEEP_PROB}, reference solution`),
+    plain: perIterationUs(KIT_NAMES.plain), dropout: perIterationUs(KIT_NAMES.dropout),
+    plainStock: perIterationUs(`${KIT_NAMES.plain}${STOCK}`), dropoutStock: perIterationUs(`${KIT_NAMES.dropout}${STOCK}`),
   });
 
   if (numpy.ok) {
