@@ -50,6 +50,11 @@ describe("the kit's wasm kernels", () => {
     expect(wasmKernelsInstalled()).toBe(true);
     expect(withStockKernels(() => wasmKernelsInstalled())).toBe(false);
     expect(wasmKernelsInstalled()).toBe(true);
+    // An asynchronous f keeps the stock kernels until it settles.
+    const pending = withStockKernels(async () => { await new Promise((r) => setTimeout(r, 1)); return wasmKernelsInstalled(); });
+    expect(wasmKernelsInstalled()).toBe(false);
+    expect(await pending).toBe(false);
+    expect(wasmKernelsInstalled()).toBe(true);
   });
 
   it("multiply matrices as tfjs does, with and without transposeB (sizes across the SIMD and block edges)", () => {

@@ -197,15 +197,24 @@ export function installWasmKernels(): void {
   }
 }
 
-/** Runs `f` on tfjs's own kernels, then puts the kit's back (if they were installed). */
+/**
+ * Runs `f` on tfjs's own kernels, then puts the kit's back (if they were installed). When `f` returns a promise
+ * they come back once it settles, so everything that runs meanwhile, `f`'s awaits included, is on the stock kernels.
+ */
 export function withStockKernels<T>(f: () => T): T {
   const installed = [...ours].filter(([name, config]) => tf.getKernel(name, "wasm") === config);
   for (const [name] of installed) register(stock.get(name)!);
+  const restore = () => { for (const [, config] of installed) register(config); };
+  let result: T;
   try {
-    return f();
-  } finally {
-    for (const [, config] of installed) register(config);
+    result = f();
+  } catch (error) {
+    restore();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
 }
 
 /** Whether the kit's kernels are in place for the wasm backend (all of them). */
