@@ -120,6 +120,18 @@ describe("the kit's wasm kernels", () => {
     tf.dispose([a, b]);
   });
 
+  it("keep giving the stock kernels' results after the heap has grown (the module sees the same memory)", () => {
+    const before = tf.memory().numBytes;
+    const big = tf.zeros([64, 1 << 20]); // 256 MiB: past the heap's size, so the backend's memory grows
+    const a = matrix(20, 211), b = matrix(211, 3), c = matrix(3, 211), d = matrix(20, 211);
+    expectSameAsStock("matMul after growth", () => tf.matMul(a, b));
+    expectSameAsStock("matMul(a, b, false, true) after growth", () => tf.matMul(d, c, false, true));
+    expectSameAsStock("the mask after growth", () => tf.cast(tf.less(d, 0.86), "float32"));
+    expectSameAsStock("add after growth", () => tf.add(a, 1.5));
+    tf.dispose([big, a, b, c, d]);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
   it("train the course's net to the same bits as tfjs's kernels, with and without dropout", async () => {
     const { trainX, trainY } = load2DDataset();
     const solution = await loadReferenceSolution();

@@ -217,7 +217,12 @@ export function withStockKernels<T>(f: () => T): T {
   return result;
 }
 
-/** Whether the kit's kernels are in place for the wasm backend (all of them). */
+/**
+ * Whether the kit's kernels run now: all of them registered for wasm, the active backend wasm, and the module
+ * instantiated in its memory (where it cannot be, the registered kernels hand every call to the stock ones).
+ */
 export function wasmKernelsInstalled(): boolean {
-  return ours.size > 0 && [...ours].every(([name, config]) => tf.getKernel(name, "wasm") === config);
+  const backend = tf.getBackend() === "wasm" ? tf.backend() : null;
+  return ours.size > 0 && [...ours].every(([name, config]) => tf.getKernel(name, "wasm") === config) &&
+    backend instanceof BackendWasm && heapOf(backend) !== null;
 }
