@@ -2,7 +2,8 @@
  * RandomState against numpy's legacy np.random (fixture: test/fixtures/numpy-random.json), and the course's initialisation.
  * Fails when: src/random.ts returns Box-Muller's pair in the other order (seen red: 13 tests), or seed() keeps the
  * cached normal (seen red: 1), or MT19937.fillFloat32 no longer clamps (seen red: 1), or its loop over the words left
- * before a twist reads one word too many (seen red: the fillFloat32 test, from an odd position).
+ * before a twist reads one word too many (seen red: the fillFloat32 test, from an odd position), or mt19937.wat's
+ * twist writes a word before a later one reads it (seen red: the WebAssembly test, its first loop run to k = 227).
  */
 import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
@@ -118,6 +119,24 @@ describe("MT19937.fillFloat32 (what rand fills its masks with)", () => {
       a.fillFloat32(filled);
       const oneByOne = Array.from({ length: n }, () => below1(b.double()));
       expect(Array.from(filled)).toEqual(oneByOne);
+    }
+    expect(a.int32()).toBe(b.int32());
+  });
+
+  it("runs in WebAssembly (src/kernels/mt19937.wat) and gives the JavaScript loop's values from every word position", () => {
+    expect(MT19937.bulkDrawsInWasm()).toBe(true);
+    const [a, b] = [new MT19937(2026), new MT19937(2026)];
+    // Lengths across the four-draw steps, the twists (312 draws) and the module's 8,192-draw chunks; before each,
+    // 0 to 8 single words, so the four-draw steps start at every position relative to a twist.
+    for (const n of [1, 2, 3, 4, 5, 8, 311, 312, 313, 623, 624, 625, 633, 4220, 8191, 8192, 8193, 20000]) {
+      for (let skip = 0; skip <= 8; skip++) {
+        for (let k = 0; k < skip; k++) expect(a.int32()).toBe(b.int32());
+        const [wasm, js] = [new Float32Array(n), new Float32Array(n)];
+        a.fillFloat32(wasm);
+        b.fillFloat32InJavaScript(js);
+        const differing = wasm.findIndex((v, i) => !Object.is(v, js[i]));
+        expect(differing, `n ${n}, after ${skip} words: first difference at ${differing}`).toBe(-1);
+      }
     }
     expect(a.int32()).toBe(b.int32());
   });

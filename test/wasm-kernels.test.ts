@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, load2DDataset, model, RandomState, wasmKernelsInstalled, withStockKernels } from "dropout-kit";
 import type { Matrix, Parameters } from "dropout-kit";
-import { assembleKernels, BINARY_FILE, binaryModuleSource } from "../scripts/build-kernels";
+import { assembleModules, BINARY_FILE, binaryModuleSource } from "../scripts/build-kernels";
 import { loadReferenceSolution } from "../grader/assignments/dropout/solution";
 
 const rng = new RandomState(2026);
@@ -44,8 +44,8 @@ function expectSameAsStock(label: string, op: () => tf.Tensor): void {
 const matrix = (rows: number, cols: number, special = true) => tf.tensor2d(values(rows * cols, special), [rows, cols]);
 
 describe("the kit's wasm kernels", () => {
-  it("are the assembled kernels.wat, and initBackend('wasm') installs them", async () => {
-    expect(readFileSync(BINARY_FILE, "utf8"), "src/kernels/wasmBinary.ts is not kernels.wat's: run npm run build:kernels").toBe(binaryModuleSource(await assembleKernels()));
+  it("are the assembled .wat files, and initBackend('wasm') installs them", async () => {
+    expect(readFileSync(BINARY_FILE, "utf8"), "src/kernels/wasmBinary.ts is not the .wat files' assembled: run npm run build:kernels").toBe(binaryModuleSource(await assembleModules()));
     await initBackend("wasm");
     expect(wasmKernelsInstalled()).toBe(true);
     expect(withStockKernels(() => wasmKernelsInstalled())).toBe(false);
