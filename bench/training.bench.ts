@@ -218,7 +218,9 @@ async function breakdown(args: Args, X: Matrix, Y: Matrix, solution: DropoutFunc
   const twister = new MT19937(SEED + 2);
   const [mask1, mask2] = [new Float32Array(n1 * m), new Float32Array(n2 * m)];
   const draws = usPerCall(n, () => { twister.fillFloat32(mask1); twister.fillFloat32(mask2); });
-  fixed(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone (MT19937.fillFloat32)`, draws, "", "no tfjs; numpy's: in its breakdown below");
+  fixed(`    of the rand calls, the ${(n1 + n2) * m} uniform draws alone (MT19937.fillFloat32${MT19937.bulkDrawsInWasm() ? ", in WebAssembly" : ""})`, draws, "", "no tfjs; numpy's: in its breakdown below");
+  const drawsInJs = usPerCall(n, () => { twister.fillFloat32InJavaScript(mask1); twister.fillFloat32InJavaScript(mask2); });
+  fixed("      the same draws in JavaScript (fillFloat32InJavaScript, the fallback)", drawsInJs, "");
   timed("  backwardPropagationWithDropout (reference)", n, () => void solution.backwardPropagationWithDropout(X, Y, dropoutCache, KEEP_PROB));
   timed("    of which 2 x mask re-applied and scaled (tf.mul, tf.div)", n, () => { tf.div(tf.mul(dZ2, D2), KEEP_PROB); tf.div(tf.mul(A1, D1), KEEP_PROB); });
   timed("  update in place", n, () => updateParametersInPlace(variables, plainGrads, learningRate));
