@@ -2,10 +2,10 @@
  * The kit's wasm kernels (src/kernels) must give what tfjs's own kernels give, bit for bit, for every input they
  * take, and leave every other input to the stock kernel: otherwise the trainings' figures, which the notebooks
  * quote, would move.
- * Fails when: a product sums in another order (seen red: the block of 48 made 64 in kernels.wat, "matMul(a, b,
- * false, true) [7,97,5]"), the compiled module is not the .wat's (seen red: an edit of kernels.wat without
- * `npm run build:kernels`), a comparison's tail is wrong (seen red: its scalar tail made `le` in less_scalar),
- * or a case the kernels do not take is not handed to the stock kernel (transposeA, batches).
+ * Fails when: a product sums in another order (seen red: the block of 48 made 64 in kernels.wat), the compiled
+ * module is not the .wat files' (seen red: an edit of kernels.wat without `npm run build:kernels`), a comparison's
+ * tail is wrong (seen red: the comparisons' scalar tail made `le`), or a case the kernels do not take is not handed
+ * to the stock kernel (seen red: the product's transposeA test removed, "matMul(a, b, true, false), square").
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -104,7 +104,10 @@ describe("the kit's wasm kernels", () => {
 
   it("leave every other case to tfjs's kernels, with their results and their error messages", () => {
     const a = matrix(4, 6), b = matrix(4, 6);
+    const [square, square2] = [matrix(5, 5), matrix(5, 5)]; // shapes that a product ignoring the flag would take
     expectSameAsStock("matMul(a, b, true, false)", () => tf.matMul(a, b, true, false));
+    expectSameAsStock("matMul(a, b, true, false), square", () => tf.matMul(square, square2, true, false));
+    expectSameAsStock("matMul(a, b, true, true), square", () => tf.matMul(square, square2, true, true));
     expectSameAsStock("a batched matMul", () => tf.matMul(tf.reshape(a, [2, 2, 6]), tf.reshape(b, [2, 6, 2])));
     expectSameAsStock("an empty matMul", () => tf.matMul(tf.zeros([3, 0]), tf.zeros([0, 2])));
     expectSameAsStock("less of two tensors", () => tf.less(a, b));
@@ -117,7 +120,7 @@ describe("the kit's wasm kernels", () => {
     const kitError = (() => { try { tf.matMul(a, b); } catch (e) { return String(e); } })();
     expect(kitError).toMatch(/Error in matMul: inner shapes \(6\) and \(4\)/);
     expect(withStockKernels(() => { try { tf.matMul(a, b); } catch (e) { return String(e); } })).toBe(kitError);
-    tf.dispose([a, b]);
+    tf.dispose([a, b, square, square2]);
   });
 
   it("keep giving the stock kernels' results after the heap has grown (the module sees the same memory)", () => {
